@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+
+namespace CallCenter.Core.Configuration;
+
+/// <summary>
+/// One validated, immutable snapshot of everything under <c>config/</c>. Server parses the XML files into it;
+/// Core and Media only ever see this object, never a file. A new snapshot replaces the old one as a whole on
+/// reload, so a component that read <see cref="Generation"/> once sees a consistent set of values.
+/// </summary>
+public sealed record CallCenterOptions
+{
+    /// <summary>Increases by one on every configuration that was applied (start-up is generation 1).</summary>
+    public long Generation { get; init; } = 1;
+
+    public required NodeOptions Node { get; init; }
+    public required SipOptions Sip { get; init; }
+    public required RtpOptions Rtp { get; init; }
+    public required WebOptions Web { get; init; }
+    public required StorageOptions Storage { get; init; }
+    public required LoggingOptions Logging { get; init; }
+    public required ShutdownOptions Shutdown { get; init; }
+    public required ExtensionsOptions Extensions { get; init; }
+}
+
+public sealed record NodeOptions
+{
+    /// <summary>Shown in logs, /healthz and CDR unique ids; lets a cluster of appliances tell its records apart.</summary>
+    public required string Name { get; init; }
+}
+
+public enum SipTransport
+{
+    Udp,
+    Tcp,
+    Tls,
+}
+
+public sealed record SipListenerOptions
+{
+    public required SipTransport Transport { get; init; }
+    public required System.Net.IPAddress Address { get; init; }
+    public required int Port { get; init; }
+
+    /// <summary>TLS only: a PKCS#12 (.pfx) or PEM certificate, resolved against the configuration folder.</summary>
+    public string? CertificatePath { get; init; }
+    public string? CertificatePassword { get; init; }
+
+    /// <summary>TLS only: a PEM private key when <see cref="CertificatePath"/> is a PEM certificate.</summary>
+    public string? PrivateKeyPath { get; init; }
+
+    public override string ToString() => $"{Transport.ToString().ToLowerInvariant()}:{Address}:{Port}";
+}
+
+/// <summary>RFC 3261 §17.1.1.1 timer bases. T1 is the RTT estimate, T2 caps non-INVITE retransmits, T4 is the
+/// longest a message stays in the network.</summary>
+public sealed record SipTimerOptions
+{
+    public TimeSpan T1 { get; init; } = TimeSpan.FromMilliseconds(500);
+    public TimeSpan T2 { get; init; } = TimeSpan.FromSeconds(4);
+    public TimeSpan T4 { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+public sealed record RegistrarOptions
+{
+    public TimeSpan MinExpires { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan MaxExpires { get; init; } = TimeSpan.FromSeconds(3600);
+    public TimeSpan DefaultExpires { get; init; } = TimeSpan.FromSeconds(3600);
+
+    /// <summary>Interval between OPTIONS pings to each registered contact; zero switches qualifying off.</summary>
+    public TimeSpan QualifyInterval { get; init; } = TimeSpan.FromSeconds(60);
+}
+
+public sealed record SipLimitOptions
+{
+    public int MaxMessageBytes { get; init; } = 65_535;
+    public int MaxConnections { get; init; } = 4_096;
+    public TimeSpan IdleConnectionTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A stream connection that started a message must finish it within this time (slowloris guard).</summary>
+    public TimeSpan PartialMessageTimeout { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>The built-in fail2ban: after <see cref="MaxFailures"/> authentication failures from one source
+/// address inside <see cref="FindWindow"/>, the address is banned for <see cref="BanTime"/>.</summary>
+public sealed record SipSecurityOptions
+{
+    public int MaxFailures { get; init; } = 10;
+    public TimeSpan FindWindow { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan BanTime { get; init; } = TimeSpan.FromMinutes(10);
+    public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
+    public ImmutableArray<System.Net.IPNetwork> TrustedNetworks { get; init; } = [];
+}
+
+public sealed record SipOptions
+{
+    /// <summary>The digest realm; HA1 hashes in extensions.xml are computed with it.</summary>
+    public required string Realm { get; init; }
+
+    /// <summary>The SIP domain phones register in (the host part of their address of record).</summary>
+    public required string Domain { get; init; }
+
+    public string UserAgent { get; init; } = "CallCenter";
+    public required ImmutableArray<SipListenerOptions> Listeners { get; init; }
+    public SipTimerOptions Timers { get; init; } = new();
+    public RegistrarOptions Registrar { get; init; } = new();
+    public SipLimitOptions Limits { get; init; } = new();
+    public SipSecurityOptions Security { get; init; } = new();
+}
+
+public sealed record RtpOptions
+{
+    /// <summary>First port of the media range; even, because RTP takes the even port and RTCP the next odd one.</summary>
+    public int PortMin { get; init; } = 20_000;
+    public int PortMax { get; init; } = 30_000;
+
+    /// <summary>The address written into SDP; null means the address of the listener the call arrived on.</summary>
+    public System.Net.IPAddress? PublicAddress { get; init; }
+    public System.Net.IPAddress BindAddress { get; init; } = System.Net.IPAddress.Any;
+
+    /// <summary>End a call whose RTP stopped for this long; zero switches the check off.</summary>
+    public TimeSpan MediaTimeout { get; init; } = TimeSpan.Zero;
+}
+
+public sealed record WebOptions
+{
+    public System.Net.IPAddress Address { get; init; } = System.Net.IPAddress.Loopback;
+    public int Port { get; init; } = 8080;
+}
+
+public sealed record StorageOptions
+{
+    /// <summary>Absolute path of the data folder (database, registrations, backups).</summary>
+    public required string DataFolder { get; init; }
+    public required string RecordingsFolder { get; init; }
+    public string DatabaseFileName { get; init; } = "callcenter.db";
+    public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    public string DatabasePath => Path.Combine(DataFolder, DatabaseFileName);
+}
+
+public enum LogLevelSetting
+{
+    Verbose,
+    Debug,
+    Information,
+    Warning,
+    Error,
+    Fatal,
+}
+
+public sealed record LogOverride(string Namespace, LogLevelSetting Level);
+
+public sealed record LoggingOptions
+{
+    /// <summary>Absolute path of the folder for rolling log files.</summary>
+    public required string Folder { get; init; }
+    public LogLevelSetting Level { get; init; } = LogLevelSetting.Information;
+    public ImmutableArray<LogOverride> Overrides { get; init; } = [];
+    public int RetainedFileCount { get; init; } = 14;
+    public bool Console { get; init; } = true;
+
+    /// <summary>Write every SIP message in full to its own trace file; may be switched on while running.</summary>
+    public bool SipTrace { get; init; }
+}
+
+public sealed record ShutdownOptions
+{
+    /// <summary>How long a stopping server waits for calls in progress to end before it hangs them up.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+}

@@ -1,0 +1,64 @@
+using System.Collections.Immutable;
+
+namespace CallCenter.Core.Configuration;
+
+/// <summary>The contents of extensions.xml: who may register and be called, and who works as an agent.</summary>
+public sealed record ExtensionsOptions
+{
+    public ImmutableArray<UserOptions> Users { get; init; } = [];
+    public ImmutableArray<AgentOptions> Agents { get; init; } = [];
+
+    public UserOptions? FindUser(string extension)
+    {
+        foreach (var user in Users)
+        {
+            if (string.Equals(user.Extension, extension, StringComparison.Ordinal))
+            {
+                return user;
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>
+/// A SIP credential in one of the forms an admin may give. Clear text lets the server answer both MD5 and
+/// SHA-256 challenges; a pre-computed HA1 (RFC 7616 §3.4.2: H(username ":" realm ":" password)) keeps the
+/// password itself off the appliance but only serves the algorithms whose HA1 was given.
+/// </summary>
+public sealed record SipCredential
+{
+    public string? Password { get; init; }
+    public string? Ha1Md5 { get; init; }
+    public string? Ha1Sha256 { get; init; }
+
+    /// <summary>Used by ToString so that a credential never appears in a log.</summary>
+    public override string ToString() => "SipCredential(***)";
+}
+
+public sealed record UserOptions
+{
+    /// <summary>The number dialled to reach this user and the SIP user name its phones register with.</summary>
+    public required string Extension { get; init; }
+    public required string DisplayName { get; init; }
+    public required SipCredential Credential { get; init; }
+
+    /// <summary>How many phones may be registered at once under this extension.</summary>
+    public int MaxContacts { get; init; } = 3;
+
+    /// <summary>Simultaneous calls this extension may take part in; later calls get busy.</summary>
+    public int CallLimit { get; init; } = 2;
+}
+
+public sealed record AgentOptions
+{
+    public required string Id { get; init; }
+    public required string Name { get; init; }
+
+    /// <summary>Entered with a feature code on any phone to log in.</summary>
+    public required string Pin { get; init; }
+
+    /// <summary>The extension this agent normally sits at; must exist in the users list.</summary>
+    public string? DefaultExtension { get; init; }
+}

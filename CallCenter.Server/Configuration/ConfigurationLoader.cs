@@ -1,0 +1,295 @@
+using System.Collections.Immutable;
+using System.Net;
+using System.Xml;
+using System.Xml.Linq;
+using CallCenter.Core.Configuration;
+
+namespace CallCenter.Server.Configuration;
+
+/// <summary>
+/// Turns the XML files of one configuration folder into a <see cref="CallCenterOptions"/> snapshot, or into
+/// the complete list of what is wrong with them. Pure: reads files, touches nothing else, so start-up,
+/// <c>check-config</c> and the live watcher all run the very same checks.
+/// </summary>
+public static class ConfigurationLoader
+{
+    public const string MainFile = "callcenter.xml";
+    public const string ExtensionsFile = "extensions.xml";
+
+    /// <summary>The files a configuration consists of; the watcher reloads when any of them changes.</summary>
+    public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile];
+
+    public static ConfigLoadResult Load(string configFolder, long generation = 1)
+    {
+        var folder = Path.GetFullPath(configFolder);
+        var errors = new List<ConfigError>();
+        if (!Directory.Exists(folder))
+        {
+            errors.Add(new ConfigError(configFolder, 0, 0, $"The configuration folder '{folder}' does not exist."));
+            return ConfigLoadResult.Failure(errors);
+        }
+
+        // Relative paths in the files mean "relative to the installation", the folder that holds config/.
+        var root = Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar)) ?? folder;
+
+        var main = LoadDocument(folder, MainFile, errors);
+        var extensions = LoadDocument(folder, ExtensionsFile, errors);
+        if (main is null || extensions is null)
+        {
+            return ConfigLoadResult.Failure(errors);
+        }
+
+        var mainReader = new ConfigReader(MainFile, errors);
+        var extensionsReader = new ConfigReader(ExtensionsFile, errors);
+        var options = new CallCenterOptions
+        {
+            Generation = generation,
+            Node = new NodeOptions { Name = mainReader.RequiredString(main.Root!, "node") },
+            Sip = ReadSip(mainReader, main.Root!, folder),
+            Rtp = ReadRtp(mainReader, main.Root!),
+            Web = ReadWeb(mainReader, main.Root!),
+            Storage = ReadStorage(mainReader, main.Root!, root),
+            Logging = ReadLogging(mainReader, main.Root!, root),
+            Shutdown = ReadShutdown(mainReader, main.Root!),
+            Extensions = ReadExtensions(extensionsReader, extensions.Root!),
+        };
+
+        return errors.Count == 0 ? ConfigLoadResult.Success(options) : ConfigLoadResult.Failure(errors);
+    }
+
+    private static XDocument? LoadDocument(string folder, string fileName, List<ConfigError> errors)
+    {
+        var path = Path.Combine(folder, fileName);
+        if (!File.Exists(path))
+        {
+            errors.Add(new ConfigError(fileName, 0, 0, $"The file is missing; expected it at '{path}'."));
+            return null;
+        }
+
+        try
+        {
+            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
+            using var reader = XmlReader.Create(path, settings);
+            var document = XDocument.Load(reader, LoadOptions.SetLineInfo);
+            if (document.Root is null)
+            {
+                errors.Add(new ConfigError(fileName, 0, 0, "The file has no root element."));
+                return null;
+            }
+
+            return document;
+        }
+        catch (XmlException ex)
+        {
+            errors.Add(new ConfigError(fileName, ex.LineNumber, ex.LinePosition, $"Not well-formed XML: {ex.Message}"));
+            return null;
+        }
+        catch (IOException ex)
+        {
+            errors.Add(new ConfigError(fileName, 0, 0, $"Cannot read the file: {ex.Message}"));
+            return null;
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            errors.Add(new ConfigError(fileName, 0, 0, $"Cannot read the file: {ex.Message}"));
+            return null;
+        }
+    }
+
+    private static XElement Child(XElement parent, string name) => parent.Element(name) ?? new XElement(name);
+
+    private static SipOptions ReadSip(ConfigReader r, XElement root, string configFolder)
+    {
+        var sip = Child(root, "sip");
+        var listeners = ImmutableArray.CreateBuilder<SipListenerOptions>();
+        foreach (var listener in sip.Elements("listener"))
+        {
+            var transport = r.Enum(listener, "transport", SipTransport.Udp);
+            var certificate = r.OptionalString(listener, "certificate");
+            var privateKey = r.OptionalString(listener, "privateKey");
+            listeners.Add(new SipListenerOptions
+            {
+                Transport = transport,
+                Address = r.Address(listener, "address", IPAddress.Any)!,
+                Port = r.Int(listener, "port", transport == SipTransport.Tls ? 5061 : 5060, 1, 65535),
+                CertificatePath = certificate is null ? null : Path.GetFullPath(Path.Combine(configFolder, certificate)),
+                CertificatePassword = listener.Attribute("certificatePassword")?.Value,
+                PrivateKeyPath = privateKey is null ? null : Path.GetFullPath(Path.Combine(configFolder, privateKey)),
+            });
+        }
+
+        var defaults = new SipOptions { Realm = "", Domain = "", Listeners = [] };
+        var timers = Child(sip, "timers");
+        var registrar = Child(sip, "registrar");
+        var limits = Child(sip, "limits");
+        var security = Child(sip, "security");
+        return new SipOptions
+        {
+            Realm = r.RequiredString(sip, "realm"),
+            Domain = r.RequiredString(sip, "domain"),
+            UserAgent = r.OptionalString(sip, "userAgent") ?? defaults.UserAgent,
+            Listeners = listeners.ToImmutable(),
+            Timers = new SipTimerOptions
+            {
+                T1 = r.Milliseconds(timers, "t1Ms", defaults.Timers.T1, 50, 10_000),
+                T2 = r.Milliseconds(timers, "t2Ms", defaults.Timers.T2, 100, 60_000),
+                T4 = r.Milliseconds(timers, "t4Ms", defaults.Timers.T4, 100, 60_000),
+            },
+            Registrar = new RegistrarOptions
+            {
+                MinExpires = r.Seconds(registrar, "minExpires", defaults.Registrar.MinExpires, 1, 86_400),
+                MaxExpires = r.Seconds(registrar, "maxExpires", defaults.Registrar.MaxExpires, 1, 604_800),
+                DefaultExpires = r.Seconds(registrar, "defaultExpires", defaults.Registrar.DefaultExpires, 1, 604_800),
+                QualifyInterval = r.Seconds(registrar, "qualifyInterval", defaults.Registrar.QualifyInterval, 0, 86_400),
+            },
+            Limits = new SipLimitOptions
+            {
+                MaxMessageBytes = r.Int(limits, "maxMessageBytes", defaults.Limits.MaxMessageBytes, 1_024, 1_048_576),
+                MaxConnections = r.Int(limits, "maxConnections", defaults.Limits.MaxConnections, 1, 1_000_000),
+                IdleConnectionTimeout = r.Seconds(limits, "idleConnectionTimeout", defaults.Limits.IdleConnectionTimeout, 1, 86_400),
+                PartialMessageTimeout = r.Seconds(limits, "partialMessageTimeout", defaults.Limits.PartialMessageTimeout, 1, 3_600),
+            },
+            Security = new SipSecurityOptions
+            {
+                MaxFailures = r.Int(security, "maxFailures", defaults.Security.MaxFailures, 1, 10_000),
+                FindWindow = r.Seconds(security, "findWindow", defaults.Security.FindWindow, 1, 86_400),
+                BanTime = r.Seconds(security, "banTime", defaults.Security.BanTime, 1, 31_536_000),
+                NonceLifetime = r.Seconds(security, "nonceLifetime", defaults.Security.NonceLifetime, 5, 86_400),
+                TrustedNetworks = ReadNetworks(r, security),
+            },
+        };
+    }
+
+    private static ImmutableArray<IPNetwork> ReadNetworks(ConfigReader r, XElement security)
+    {
+        var networks = ImmutableArray.CreateBuilder<IPNetwork>();
+        foreach (var trusted in security.Elements("trusted"))
+        {
+            var text = r.RequiredString(trusted, "network");
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            if (IPNetwork.TryParse(text, out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                r.Error(trusted.Attribute("network"), $"'network' must be an address range such as 192.168.10.0/24, not '{text}'.");
+            }
+        }
+
+        return networks.ToImmutable();
+    }
+
+    private static RtpOptions ReadRtp(ConfigReader r, XElement root)
+    {
+        var rtp = Child(root, "rtp");
+        var defaults = new RtpOptions();
+        return new RtpOptions
+        {
+            PortMin = r.Int(rtp, "portMin", defaults.PortMin, 1_024, 65_534),
+            PortMax = r.Int(rtp, "portMax", defaults.PortMax, 1_025, 65_535),
+            PublicAddress = r.Address(rtp, "publicAddress", null),
+            BindAddress = r.Address(rtp, "bindAddress", defaults.BindAddress)!,
+            MediaTimeout = r.Seconds(rtp, "mediaTimeout", defaults.MediaTimeout, 0, 86_400),
+        };
+    }
+
+    private static WebOptions ReadWeb(ConfigReader r, XElement root)
+    {
+        var web = Child(root, "web");
+        var defaults = new WebOptions();
+        return new WebOptions
+        {
+            Address = r.Address(web, "address", defaults.Address)!,
+            Port = r.Int(web, "port", defaults.Port, 0, 65_535),
+        };
+    }
+
+    private static StorageOptions ReadStorage(ConfigReader r, XElement root, string installRoot)
+    {
+        var storage = Child(root, "storage");
+        var dataFolder = Path.GetFullPath(Path.Combine(installRoot, r.OptionalString(storage, "dataFolder") ?? "data"));
+        var recordings = r.OptionalString(storage, "recordingsFolder");
+        var defaults = new StorageOptions { DataFolder = "", RecordingsFolder = "" };
+        return new StorageOptions
+        {
+            DataFolder = dataFolder,
+            RecordingsFolder = recordings is null
+                ? Path.Combine(dataFolder, "recordings")
+                : Path.GetFullPath(Path.Combine(installRoot, recordings)),
+            DatabaseFileName = r.OptionalString(storage, "databaseFile") ?? defaults.DatabaseFileName,
+            BusyTimeout = r.Seconds(storage, "busyTimeout", defaults.BusyTimeout, 0, 600),
+        };
+    }
+
+    private static LoggingOptions ReadLogging(ConfigReader r, XElement root, string installRoot)
+    {
+        var logging = Child(root, "logging");
+        var defaults = new LoggingOptions { Folder = "" };
+        var overrides = ImmutableArray.CreateBuilder<LogOverride>();
+        foreach (var item in logging.Elements("override"))
+        {
+            overrides.Add(new LogOverride(
+                r.RequiredString(item, "namespace"),
+                r.Enum(item, "level", LogLevelSetting.Information)));
+        }
+
+        return new LoggingOptions
+        {
+            Folder = Path.GetFullPath(Path.Combine(installRoot, r.OptionalString(logging, "folder") ?? "logs")),
+            Level = r.Enum(logging, "level", defaults.Level),
+            Overrides = overrides.ToImmutable(),
+            RetainedFileCount = r.Int(logging, "retainedFiles", defaults.RetainedFileCount, 1, 3_650),
+            Console = r.Bool(logging, "console", defaults.Console),
+            SipTrace = r.Bool(logging, "sipTrace", defaults.SipTrace),
+        };
+    }
+
+    private static ShutdownOptions ReadShutdown(ConfigReader r, XElement root)
+    {
+        var shutdown = Child(root, "shutdown");
+        return new ShutdownOptions
+        {
+            DrainTimeout = r.Seconds(shutdown, "drainTimeout", new ShutdownOptions().DrainTimeout, 0, 86_400),
+        };
+    }
+
+    private static ExtensionsOptions ReadExtensions(ConfigReader r, XElement root)
+    {
+        var users = ImmutableArray.CreateBuilder<UserOptions>();
+        foreach (var user in root.Elements("user"))
+        {
+            users.Add(new UserOptions
+            {
+                Extension = r.RequiredString(user, "extension"),
+                DisplayName = r.OptionalString(user, "name") ?? r.OptionalString(user, "extension") ?? string.Empty,
+                Credential = new SipCredential
+                {
+                    Password = user.Attribute("password")?.Value,
+                    Ha1Md5 = r.OptionalString(user, "ha1")?.ToLowerInvariant(),
+                    Ha1Sha256 = r.OptionalString(user, "ha1Sha256")?.ToLowerInvariant(),
+                },
+                MaxContacts = r.Int(user, "maxContacts", 3, 1, 100),
+                CallLimit = r.Int(user, "callLimit", 2, 1, 1_000),
+            });
+        }
+
+        var agents = ImmutableArray.CreateBuilder<AgentOptions>();
+        foreach (var agent in root.Elements("agent"))
+        {
+            agents.Add(new AgentOptions
+            {
+                Id = r.RequiredString(agent, "id"),
+                Name = r.OptionalString(agent, "name") ?? r.OptionalString(agent, "id") ?? string.Empty,
+                Pin = r.RequiredString(agent, "pin"),
+                DefaultExtension = r.OptionalString(agent, "extension"),
+            });
+        }
+
+        return new ExtensionsOptions { Users = users.ToImmutable(), Agents = agents.ToImmutable() };
+    }
+}
