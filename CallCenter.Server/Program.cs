@@ -1,10 +1,4 @@
-using CallCenter.Server.Configuration;
+using CallCenter.Server.CommandLine;
+using CallCenter.Server.Hosting;
 
-var folder = args.Length > 0 ? args[0] : "config";
-var result = ConfigurationLoader.Load(folder);
-foreach (var error in result.Errors)
-{
-    Console.Error.WriteLine(error);
-}
-
-return result.Succeeded ? 0 : 1;
+return await ServerCommands.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,113 @@
+using CallCenter.Core.Storage;
+using CallCenter.Server.Configuration;
+using CallCenter.Server.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallCenter.Server.CommandLine;
+
+/// <summary>Dispatches the verbs of the executable (Topshelf style: one binary runs, checks and installs).</summary>
+public static class ServerCommands
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        if (!CommandLineArguments.TryParse(args, out var parsed, out var problem))
+        {
+            await error.WriteLineAsync(problem);
+            await error.WriteLineAsync(CommandLineArguments.Usage);
+            return ExitCodes.Usage;
+        }
+
+        if (parsed.Help)
+        {
+            await output.WriteLineAsync(CommandLineArguments.Usage);
+            return ExitCodes.Success;
+        }
+
+        if (parsed.Verb == "version")
+        {
+            await output.WriteLineAsync($"CallCenter {ServerInfo.Version}");
+            return ExitCodes.Success;
+        }
+
+        var folder = ConfigFolderLocator.Locate(parsed.ConfigFolder, out var searched);
+        if (folder is null)
+        {
+            await error.WriteLineAsync("No configuration folder found. Looked for config/callcenter.xml in:");
+            foreach (var place in searched)
+            {
+                await error.WriteLineAsync($"  {place}");
+            }
+
+            await error.WriteLineAsync($"Give one with --config DIR or the {ConfigFolderLocator.EnvironmentVariable} environment variable.");
+            return ExitCodes.ConfigError;
+        }
+
+        switch (parsed.Verb)
+        {
+            case "run":
+                return await ServerHost.RunAsync(folder, error);
+            case "check-config":
+                return CheckConfig(folder, output, error);
+            case "backup":
+                return await BackupAsync(folder, parsed.Argument, output, error);
+            default:
+                await error.WriteLineAsync($"The verb '{parsed.Verb}' is not available in this build.");
+                return ExitCodes.Usage;
+        }
+    }
+
+    private static int CheckConfig(string folder, TextWriter output, TextWriter error)
+    {
+        var result = ConfigurationLoader.Load(folder);
+        foreach (var item in result.Errors)
+        {
+            error.WriteLine(item.ToString());
+        }
+
+        if (!result.Succeeded)
+        {
+            error.WriteLine($"{result.Errors.Length} error(s) in {folder}");
+            return ExitCodes.ConfigError;
+        }
+
+        output.WriteLine($"{folder}: configuration is valid");
+        return ExitCodes.Success;
+    }
+
+    private static async Task<int> BackupAsync(string folder, string? target, TextWriter output, TextWriter error)
+    {
+        var loaded = ConfigurationLoader.Load(folder);
+        if (!loaded.Succeeded)
+        {
+            foreach (var item in loaded.Errors)
+            {
+                await error.WriteLineAsync(item.ToString());
+            }
+
+            return ExitCodes.ConfigError;
+        }
+
+        var storage = loaded.Options!.Storage;
+        target ??= Path.Combine(storage.DataFolder, "backups", $"callcenter-{DateTime.UtcNow:yyyyMMdd-HHmmss}.db");
+        if (!File.Exists(storage.DatabasePath))
+        {
+            await error.WriteLineAsync($"There is no database at {storage.DatabasePath} to back up yet (the server creates it on first start).");
+            return ExitCodes.DataError;
+        }
+
+        try
+        {
+            // Opening migrates nothing forward if the running server already did; an online copy is safe beside it.
+            using var database = await Database.OpenAsync(storage, NullLogger<Database>.Instance, CancellationToken.None);
+            await database.BackupAsync(target, CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is DatabaseSchemaException or IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"Backup failed: {ex.Message}");
+            return ExitCodes.IoError;
+        }
+
+        await output.WriteLineAsync($"Backup written to {Path.GetFullPath(target)}");
+        return ExitCodes.Success;
+    }
+}

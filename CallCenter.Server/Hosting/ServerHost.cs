@@ -1,0 +1,131 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Hosting;
+using CallCenter.Core.Storage;
+using CallCenter.Server.Configuration;
+using CallCenter.Server.Logging;
+using CallCenter.Server.Web;
+using Serilog.Extensions.Logging;
+
+namespace CallCenter.Server.Hosting;
+
+/// <summary>
+/// The `run` verb: refuses to start on a bad configuration or an unusable database (nothing half-configured
+/// ever listens), then runs the generic host with Kestrel until SIGTERM, Ctrl+C or a service stop.
+/// </summary>
+public static partial class ServerHost
+{
+    public static async Task<int> RunAsync(string configFolder, TextWriter error, CancellationToken cancellationToken = default)
+    {
+        var loaded = ConfigurationLoader.Load(configFolder);
+        if (!loaded.Succeeded)
+        {
+            await error.WriteLineAsync($"CallCenter will not start: the configuration in {Path.GetFullPath(configFolder)} has {loaded.Errors.Length} error(s).");
+            foreach (var item in loaded.Errors)
+            {
+                await error.WriteLineAsync(item.ToString());
+            }
+
+            return ExitCodes.ConfigError;
+        }
+
+        var options = loaded.Options!;
+        var levels = new LogLevelController(options.Logging);
+        using var serilog = SerilogSetup.Create(options.Logging, levels);
+        using var loggerFactory = new SerilogLoggerFactory(serilog, dispose: false);
+        var startupLogger = loggerFactory.CreateLogger("CallCenter.Server.Startup");
+
+        Database database;
+        try
+        {
+            database = await Database.OpenAsync(options.Storage, loggerFactory.CreateLogger<Database>(), cancellationToken);
+        }
+        catch (DatabaseSchemaException ex)
+        {
+            LogDatabaseRefused(startupLogger, ex.Message);
+            await error.WriteLineAsync($"CallCenter will not start: {ex.Message}");
+            return ExitCodes.ConfigError;
+        }
+
+        using (database)
+        {
+            var app = Build(configFolder, options, levels, serilog, database);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException ex)
+            {
+                LogBindFailed(startupLogger, ex.Message);
+                await error.WriteLineAsync($"CallCenter will not start: {ex.Message}");
+                await app.DisposeAsync();
+                return ExitCodes.Unavailable;
+            }
+
+            // SIGHUP (systemctl reload) re-reads the configuration at once instead of ending the process.
+            using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+            {
+                context.Cancel = true;
+                LogReloadRequested(startupLogger);
+                _ = app.Services.GetRequiredService<ILiveConfiguration>();
+            });
+
+            await app.WaitForShutdownAsync(cancellationToken);
+            await app.DisposeAsync();
+        }
+
+        return ExitCodes.Success;
+    }
+
+    internal static WebApplication Build(
+        string configFolder, CallCenterOptions options, LogLevelController levels, Serilog.ILogger serilog, Database database)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "CallCenter.Server",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Logging.AddProvider(new SerilogLoggerProvider(serilog, dispose: false));
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Listen(options.Web.Address, options.Web.Port);
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+        });
+
+        builder.Services.Configure<HostOptions>(host =>
+        {
+            // Leave the drain its full time plus a margin before the host gives up on stopping services.
+            host.ShutdownTimeout = options.Shutdown.DrainTimeout + TimeSpan.FromSeconds(10);
+        });
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ServerClock>();
+        builder.Services.AddSingleton(levels);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddSingleton<ServiceEventLog>();
+        builder.Services.AddSingleton<CallDrain>();
+        builder.Services.AddSingleton<ILiveConfiguration>(_ => new StaticConfiguration(options));
+        builder.Services.AddHostedService<LifecycleService>();
+
+        var app = builder.Build();
+        _ = app.Services.GetRequiredService<ServerClock>();
+        HealthEndpoint.Map(app);
+        _ = configFolder;
+        return app;
+    }
+
+    [LoggerMessage(EventId = 90, Level = LogLevel.Critical, Message = "The database cannot be used: {Reason}")]
+    private static partial void LogDatabaseRefused(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 91, Level = LogLevel.Critical, Message = "Cannot listen: {Reason}")]
+    private static partial void LogBindFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "SIGHUP received: reloading the configuration")]
+    private static partial void LogReloadRequested(ILogger logger);
+}
