@@ -88,7 +88,22 @@ public sealed partial class Database : IDisposable
     /// </summary>
     public Task BackupAsync(string destinationPath, CancellationToken cancellationToken)
     {
+        ObjectDisposedException.ThrowIf(_disposed != 0, this);
+        return BackupFileAsync(Path, destinationPath, _busyTimeout, cancellationToken);
+    }
+
+    /// <summary>
+    /// The same copy taken from outside the server process (the <c>backup</c> verb). It opens the file without
+    /// migrating it: a newer binary run beside an older running server must not change the schema under it.
+    /// </summary>
+    public static Task BackupFileAsync(string databasePath, string destinationPath, TimeSpan busyTimeout, CancellationToken cancellationToken)
+    {
         var destination = System.IO.Path.GetFullPath(destinationPath);
+        if (!File.Exists(databasePath))
+        {
+            throw new FileNotFoundException($"There is no database at '{databasePath}' to back up.", databasePath);
+        }
+
         if (File.Exists(destination))
         {
             throw new IOException($"The backup target '{destination}' exists already; choose a new file name.");
@@ -107,9 +122,11 @@ public sealed partial class Database : IDisposable
                 File.Delete(partial);
                 try
                 {
-                    using (var source = OpenConnection())
-                    using (var target = new SqliteConnection(ConnectionString(partial, _busyTimeout, pooling: false)))
+                    using (var source = new SqliteConnection(ConnectionString(databasePath, busyTimeout, pooling: false)))
+                    using (var target = new SqliteConnection(ConnectionString(partial, busyTimeout, pooling: false)))
                     {
+                        source.Open();
+                        ApplyConnectionPragmas(source, busyTimeout);
                         target.Open();
                         source.BackupDatabase(target);
 
@@ -124,7 +141,10 @@ public sealed partial class Database : IDisposable
 
                     cancellationToken.ThrowIfCancellationRequested();
                     File.Move(partial, destination);
-                    LogBackupWritten(destination);
+                }
+                catch (SqliteException ex)
+                {
+                    throw new IOException($"Cannot back up '{databasePath}': {ex.Message}", ex);
                 }
                 finally
                 {
@@ -244,6 +264,4 @@ public sealed partial class Database : IDisposable
     [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Database migration {Version} ({Name}) applied to {Path}")]
     private static partial void LogMigrationApplied(ILogger logger, int version, string name, string path);
 
-    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Database backup written to {Destination}")]
-    private partial void LogBackupWritten(string destination);
 }

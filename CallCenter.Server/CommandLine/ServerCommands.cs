@@ -1,7 +1,6 @@
 using CallCenter.Core.Storage;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallCenter.Server.CommandLine;
 
@@ -97,11 +96,9 @@ public static class ServerCommands
 
         try
         {
-            // Opening migrates nothing forward if the running server already did; an online copy is safe beside it.
-            using var database = await Database.OpenAsync(storage, NullLogger<Database>.Instance, CancellationToken.None);
-            await database.BackupAsync(target, CancellationToken.None);
+            await Database.BackupFileAsync(storage.DatabasePath, target, storage.BusyTimeout, CancellationToken.None);
         }
-        catch (Exception ex) when (ex is DatabaseSchemaException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             await error.WriteLineAsync($"Backup failed: {ex.Message}");
             return ExitCodes.IoError;

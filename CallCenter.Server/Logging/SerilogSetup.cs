@@ -11,6 +11,9 @@ public static class SerilogSetup
     private const string Template =
         "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
 
+    // The console is read by a person: the message, and the structured properties only in the file.
+    private const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} [{Level:u3}] {SourceContext}: {Message:lj}{NewLine}{Exception}";
+
     private const string TraceTemplate = "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} {Message:l}{NewLine}";
 
     public static Serilog.Core.Logger Create(LoggingOptions options, LogLevelController levels)
@@ -33,7 +36,7 @@ public static class SerilogSetup
                 if (options.Console)
                 {
                     main.WriteTo.Console(
-                        outputTemplate: Template,
+                        outputTemplate: ConsoleTemplate,
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture,
                         standardErrorFromLevel: LogEventLevel.Error);
                 }
