@@ -156,5 +156,44 @@ public sealed class SystemdUnitTests
         Assert.That(SystemdUnit.Validate(ServiceTestSettings.Linux()), Is.Empty);
     }
 
+    [Test]
+    [Platform("Linux")]
+    public void SystemdItselfAcceptsTheUnitWithAwkwardPaths()
+    {
+        // systemd-analyze verify parses the file with systemd's own code, offline; it also checks that
+        // ExecStart names an executable, so the command points at a real one in a folder with a space.
+        if (!File.Exists("/usr/bin/systemd-analyze"))
+        {
+            Assert.Ignore("systemd-analyze is not installed.");
+        }
+
+        var root = Directory.CreateTempSubdirectory("cc unit ").FullName;
+        try
+        {
+            var executable = Path.Combine(root, "Call Center");
+            File.Copy("/bin/true", executable);
+            var settings = ServiceTestSettings.Linux() with
+            {
+                ServiceUser = "root",
+                InstallDirectory = root,
+                ConfigFolder = Path.Combine(root, "config"),
+                DataFolder = Path.Combine(root, "data 100%"),
+                Command = [executable, "run", "--config", Path.Combine(root, "config"), "$HOME", ";", "say \"hi\""],
+                Environment = ImmutableSortedDictionary<string, string>.Empty.Add("CC_NOTE", "a \"b\" 5%"),
+            };
+            var unitPath = Path.Combine(root, "ccverify.service");
+            File.WriteAllText(unitPath, SystemdUnit.Render(settings));
+
+            var result = new ProcessCommandRunner(TimeSpan.FromSeconds(60)).Run("/usr/bin/systemd-analyze", ["verify", unitPath]);
+
+            Assert.That(result.ExitCode, Is.Zero, result.StandardError + result.StandardOutput);
+            Assert.That(result.StandardError + result.StandardOutput, Does.Not.Contain("ccverify"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private static string[] Lines(string unit) => unit.Split('\n');
 }
