@@ -1,6 +1,7 @@
 using CallCenter.Core.Storage;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Hosting;
+using CallCenter.Server.Service;
 
 namespace CallCenter.Server.CommandLine;
 
@@ -49,10 +50,42 @@ public static class ServerCommands
                 return CheckConfig(folder, output, error);
             case "backup":
                 return await BackupAsync(folder, parsed.Argument, output, error);
+            case var verb when ServiceVerbs.IsServiceVerb(verb):
+                return ServiceVerb(verb, folder, output, error);
             default:
                 await error.WriteLineAsync($"The verb '{parsed.Verb}' is not available in this build.");
                 return ExitCodes.Usage;
         }
+    }
+
+    private static int ServiceVerb(string verb, string folder, TextWriter output, TextWriter error)
+    {
+        var loaded = ConfigurationLoader.Load(folder);
+        ServiceInstallSettings settings;
+        if (loaded.Succeeded)
+        {
+            settings = ServiceInstallSettings.ForCurrentProcess(folder, loaded.Options!);
+        }
+        else if (verb == "install")
+        {
+            // Installing a service that would refuse to start helps nobody.
+            foreach (var item in loaded.Errors)
+            {
+                error.WriteLine(item.ToString());
+            }
+
+            error.WriteLine($"Not installed: fix the {loaded.Errors.Length} configuration error(s) above first.");
+            return ExitCodes.ConfigError;
+        }
+        else
+        {
+            // stop, status and uninstall must work even while the configuration is broken.
+            var root = Path.GetDirectoryName(Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)) ?? folder;
+            settings = ServiceInstallSettings.ForCurrentProcess(
+                folder, Path.Combine(root, "data"), Path.Combine(root, "logs"), null, new Core.Configuration.ShutdownOptions().DrainTimeout);
+        }
+
+        return ServiceVerbs.Run(verb, settings, output, error);
     }
 
     private static int CheckConfig(string folder, TextWriter output, TextWriter error)

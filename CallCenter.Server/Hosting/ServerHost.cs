@@ -5,6 +5,7 @@ using CallCenter.Core.Hosting;
 using CallCenter.Core.Storage;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Logging;
+using CallCenter.Server.Service;
 using CallCenter.Server.Web;
 using Serilog.Extensions.Logging;
 
@@ -105,6 +106,12 @@ public static partial class ServerHost
         });
 
         builder.Services.AddSingleton(TimeProvider.System);
+
+        // First, so that systemd hears READY=1 last at start and the watchdog keeps being fed through the drain.
+        builder.Services.AddServiceManagerIntegration(
+            ServiceInstallSettings.DefaultServiceName,
+            options.Shutdown.DrainTimeout + TimeSpan.FromSeconds(15),
+            isHealthy: sp => () => sp.GetRequiredService<Database>().GetHealth().Healthy);
         builder.Services.AddSingleton<ServerClock>();
         builder.Services.AddSingleton(levels);
         builder.Services.AddSingleton(database);

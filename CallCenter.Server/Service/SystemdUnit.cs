@@ -44,6 +44,8 @@ public static partial class SystemdUnit
 
         Line(unit, "Restart", "on-failure");
         Line(unit, "RestartSec", "5");
+        // Exit 78 (EX_CONFIG) means "fix the configuration or the database": restarting cannot help.
+        Line(unit, "RestartPreventExitStatus", "78");
         Line(unit, "WatchdogSec", Seconds(settings.WatchdogTimeout));
         // SIGTERM starts the drain: calls in progress get DrainTimeout to end, the host the margin to close.
         Line(unit, "TimeoutStopSec", Seconds(settings.StopTimeout));

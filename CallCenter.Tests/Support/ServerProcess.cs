@@ -46,7 +46,9 @@ public sealed partial class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static ServerProcess Start(params string[] arguments)
+    public static ServerProcess Start(params string[] arguments) => Start(null, arguments);
+
+    public static ServerProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
         var server = Path.Combine(TestContext.CurrentContext.TestDirectory, "CallCenter.Server.dll");
         var info = new ProcessStartInfo("dotnet")
@@ -65,6 +67,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
         // A test must never pick up a developer's own configuration by accident.
         info.Environment.Remove("CALLCENTER_CONFIG");
         info.Environment.Remove("NOTIFY_SOCKET");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var wrapper = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => Append(wrapper._output, e.Data);

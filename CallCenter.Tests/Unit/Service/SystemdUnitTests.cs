@@ -26,6 +26,7 @@ public sealed class SystemdUnitTests
             Group=callcenter
             Restart=on-failure
             RestartSec=5
+            RestartPreventExitStatus=78
             WatchdogSec=30
             TimeoutStopSec=45
             KillSignal=SIGTERM
