@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
@@ -78,8 +79,9 @@ public sealed class DigestNonceManager
     {
         id = default;
         Span<byte> raw = stackalloc byte[RawLength];
+        // The OperationStatus overload, because TryDecodeFromChars throws on characters outside the alphabet.
         if (nonce.Length != EncodedLength
-            || !Base64Url.TryDecodeFromChars(nonce, raw, out var decoded)
+            || Base64Url.DecodeFromChars(nonce, raw, out _, out var decoded) != OperationStatus.Done
             || decoded != RawLength
             || raw[0] != Version)
         {

@@ -183,6 +183,11 @@ public sealed partial class DigestAuthenticatorTests
         // Even with the right password a nonce we did not issue only earns a new challenge.
         var knowing = Authenticate("REGISTER", RegisterUri, Answer(forgedChallenge, DigestAlgorithm.Sha256, "1001", "pass-1001", "REGISTER", RegisterUri, nc: 1));
         Assert.That(knowing, Is.TypeOf<DigestOutcome.Stale>());
+
+        // Characters outside base64url once made the decoder throw; a correct digest over them reaches it.
+        var garbage = $"Digest realm=\"{Realm}\", nonce=\"{new string('!', nonce.Length)}\", algorithm=SHA-256";
+        var odd = Authenticate("REGISTER", RegisterUri, Answer(garbage, DigestAlgorithm.Sha256, "1001", "pass-1001", "REGISTER", RegisterUri, nc: 1));
+        Assert.That(odd, Is.TypeOf<DigestOutcome.Stale>());
     }
 
     [Test]
