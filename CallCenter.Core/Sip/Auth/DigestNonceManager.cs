@@ -35,7 +35,7 @@ public sealed class DigestNonceManager
     private const int EncodedLength = (RawLength + 2) / 3 * 4;
 
     private readonly TimeProvider _time;
-    private readonly byte[] _key = RandomNumberGenerator.GetBytes(32);
+    private readonly byte[] _key;
     private readonly int _capacity;
     private readonly object _gate = new();
     private readonly Dictionary<UInt128, uint> _counts = [];
@@ -44,10 +44,18 @@ public sealed class DigestNonceManager
     private long _evicted;
 
     public DigestNonceManager(TimeProvider time, int replayCapacity = DefaultReplayCapacity)
+        : this(time, replayCapacity, RandomNumberGenerator.GetBytes(32))
+    {
+    }
+
+    // A given key lets a benchmark start over with an empty replay table and still accept its prepared nonces.
+    internal DigestNonceManager(TimeProvider time, int replayCapacity, byte[] key)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(replayCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(key.Length, 32);
         _time = time;
         _capacity = replayCapacity;
+        _key = key;
     }
 
     /// <summary>Nonces whose nc is currently remembered (observability: the table is bounded by the capacity).</summary>
