@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace CallCenter.Core.Sip.Auth;
+
+/// <summary>
+/// Issues and checks nonces without keeping state per challenge, and remembers the nonce-count of nonces that
+/// were actually used, in a bounded table.
+/// <para>
+/// A nonce is base64url(version || issued || random || MAC) with issued a monotonic timestamp (8 bytes), random
+/// 8 bytes and MAC the first 16 bytes of HMAC-SHA256(key, version || issued || random || realm). The key is drawn
+/// per process, so anyone may ask for as many challenges as they like without costing memory, a forged or
+/// tampered nonce fails the MAC, and a nonce from before a restart is simply unknown (RFC 7616 §5.4 nonce
+/// design; the realm in the MAC stops a nonce from one realm being used in another after a configuration change).
+/// </para>
+/// <para>
+/// Replay (RFC 7616 §3.4 nc): per used nonce the highest nc seen is kept; a request with nc at or below it is a
+/// replay. Only requests whose digest verified reach the table, so it grows with real clients, not with attackers.
+/// When full the oldest entry is evicted and the newest evicted issue time becomes a watermark: a nonce not in the
+/// table but issued at or before the watermark might have been used already, so it is treated as a replay too.
+/// </para>
+/// Thread-safe; called concurrently from every call's context. The lock covers only dictionary work.
+/// </summary>
+public sealed class DigestNonceManager
+{
+    public const int DefaultReplayCapacity = 65_536;
+
+    private const byte Version = 1;
+    private const int PayloadLength = 1 + 8 + 8;
+    private const int MacLength = 16;
+    private const int RawLength = PayloadLength + MacLength;
+    private const int EncodedLength = (RawLength + 2) / 3 * 4;
+
+    private readonly TimeProvider _time;
+    private readonly byte[] _key;
+    private readonly int _capacity;
+    private readonly object _gate = new();
+    private readonly Dictionary<UInt128, uint> _counts = [];
+    private readonly Queue<UInt128> _order = new();
+    private long _watermark = long.MinValue;
+    private long _evicted;
+
+    public DigestNonceManager(TimeProvider time, int replayCapacity = DefaultReplayCapacity)
+        : this(time, replayCapacity, RandomNumberGenerator.GetBytes(32))
+    {
+    }
+
+    // A given key lets a benchmark start over with an empty replay table and still accept its prepared nonces.
+    internal DigestNonceManager(TimeProvider time, int replayCapacity, byte[] key)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(replayCapacity, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(key.Length, 32);
+        _time = time;
+        _capacity = replayCapacity;
+        _key = key;
+    }
+
+    /// <summary>Nonces whose nc is currently remembered (observability: the table is bounded by the capacity).</summary>
+    public int TrackedCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _counts.Count;
+            }
+        }
+    }
+
+    public long EvictedCount => Interlocked.Read(ref _evicted);
+
+    public string CreateNonce(string realm)
+    {
+        Span<byte> raw = stackalloc byte[RawLength];
+        raw[0] = Version;
+        BinaryPrimitives.WriteInt64BigEndian(raw[1..], _time.GetTimestamp());
+        RandomNumberGenerator.Fill(raw.Slice(9, 8));
+        ComputeMac(raw[..PayloadLength], realm, raw[PayloadLength..]);
+        return Base64Url.EncodeToString(raw);
+    }
+
+    /// <summary>Checks origin and age. <paramref name="id"/> identifies the nonce for <see cref="TryUseCount"/>.</summary>
+    public NonceValidity Validate(string nonce, string realm, TimeSpan lifetime, out NonceId id)
+    {
+        id = default;
+        Span<byte> raw = stackalloc byte[RawLength];
+        // The OperationStatus overload, because TryDecodeFromChars throws on characters outside the alphabet.
+        if (nonce.Length != EncodedLength
+            || Base64Url.DecodeFromChars(nonce, raw, out _, out var decoded) != OperationStatus.Done
+            || decoded != RawLength
+            || raw[0] != Version)
+        {
+            return NonceValidity.Unknown;
+        }
+
+        Span<byte> mac = stackalloc byte[MacLength];
+        ComputeMac(raw[..PayloadLength], realm, mac);
+        if (!CryptographicOperations.FixedTimeEquals(mac, raw[PayloadLength..]))
+        {
+            return NonceValidity.Unknown;
+        }
+
+        var issued = BinaryPrimitives.ReadInt64BigEndian(raw[1..]);
+        var random = BinaryPrimitives.ReadUInt64BigEndian(raw[9..]);
+        id = new NonceId(issued, random);
+
+        // Elapsed time is monotonic (TimeProvider.GetTimestamp), so a clock change does not age or revive nonces.
+        var age = _time.GetElapsedTime(issued);
+        return age < TimeSpan.Zero || age > lifetime ? NonceValidity.Expired : NonceValidity.Valid;
+    }
+
+    /// <summary>
+    /// Records a use of a valid nonce. With qop, <paramref name="nonceCount"/> must exceed every nc seen for this
+    /// nonce; without qop (RFC 2069 clients, null) there is no counter, so the nonce may be used once only.
+    /// False means a replay (or a nonce that can no longer be proven fresh).
+    /// </summary>
+    public bool TryUseCount(NonceId id, uint? nonceCount)
+    {
+        // 0 is never a valid nc (RFC 7616 §3.4 counts from 00000001).
+        var count = nonceCount ?? uint.MaxValue;
+        if (count == 0)
+        {
+            return false;
+        }
+
+        var key = ((UInt128)(ulong)id.Issued << 64) | id.Random;
+        lock (_gate)
+        {
+            if (_counts.TryGetValue(key, out var highest))
+            {
+                if (count <= highest || nonceCount is null)
+                {
+                    return false;
+                }
+
+                _counts[key] = count;
+                return true;
+            }
+
+            if (id.Issued <= _watermark)
+            {
+                return false;
+            }
+
+            if (_counts.Count >= _capacity)
+            {
+                var oldest = _order.Dequeue();
+                _watermark = Math.Max(_watermark, (long)(ulong)(oldest >> 64));
+                _counts.Remove(oldest);
+                Interlocked.Increment(ref _evicted);
+            }
+
+            _counts.Add(key, count);
+            _order.Enqueue(key);
+            return true;
+        }
+    }
+
+    private void ComputeMac(ReadOnlySpan<byte> payload, string realm, Span<byte> destination)
+    {
+        var realmBytes = Encoding.UTF8.GetByteCount(realm);
+        var length = payload.Length + realmBytes;
+        var input = length <= 512 ? stackalloc byte[512] : new byte[length];
+        payload.CopyTo(input);
+        Encoding.UTF8.GetBytes(realm, input[payload.Length..]);
+        Span<byte> full = stackalloc byte[32];
+        HMACSHA256.HashData(_key, input[..length], full);
+        full[..MacLength].CopyTo(destination);
+    }
+}
