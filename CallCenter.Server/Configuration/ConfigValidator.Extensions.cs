@@ -64,7 +64,8 @@ internal static partial class ConfigValidator
         foreach (var (user, element) in users)
         {
             var credential = user.Credential;
-            if (credential.Password is null && credential.Ha1Md5 is null && credential.Ha1Sha256 is null)
+            // An empty ha1="" is left to the digest format rule, which says more precisely what is wrong.
+            if (credential.Password is null && element.Attribute("ha1") is null && element.Attribute("ha1Sha256") is null)
             {
                 r.Error(element, $"User {user.Extension} has no credential; add password=\"...\" or ha1=\"...\" (and/or ha1Sha256=\"...\").");
                 continue;
