@@ -47,7 +47,15 @@ public static class ConfigurationLoader
 
         return errors.Count == 0 && options is not null && extensions is not null
             ? ConfigLoadResult.Success(options)
-            : ConfigLoadResult.Failure(errors);
+            : ConfigLoadResult.Failure(InReadingOrder(errors));
+    }
+
+    // Schema errors, reading errors and rule violations are found in separate passes; an admin reads them
+    // best file by file, top to bottom. The sort is stable, so errors at one spot keep their order.
+    private static IEnumerable<ConfigError> InReadingOrder(List<ConfigError> errors)
+    {
+        static int FileOrder(string file) => Files.IndexOf(file) is var index and >= 0 ? index : int.MaxValue;
+        return errors.OrderBy(e => FileOrder(e.File)).ThenBy(e => e.Line).ThenBy(e => e.Column);
     }
 
     private static ExtensionsOptions? ReadExtensionsFile(XElement root, string realm, List<ConfigError> errors)
