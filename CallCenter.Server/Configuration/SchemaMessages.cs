@@ -12,6 +12,9 @@ namespace CallCenter.Server.Configuration;
 /// </summary>
 internal static partial class SchemaMessages
 {
+    // Messages end up in logs and on consoles; the validator would quote a rejected password verbatim.
+    private static readonly HashSet<string> Secrets = new(StringComparer.Ordinal) { "password", "certificatePassword", "ha1", "ha1Sha256" };
+
     public static string Rewrite(SchemaIssue issue, XDocument document, ConfigSchema schema, string schemaFile)
     {
         var message = issue.Message.Trim();
@@ -22,7 +25,7 @@ internal static partial class SchemaMessages
             var attribute = match.Groups["attribute"].Value;
             var element = OwnerOf(document, issue, attribute);
             var rule = schema.DescribeAttribute(element, attribute);
-            var value = match.Groups["value"].Value;
+            var value = Secrets.Contains(attribute) ? "***" : match.Groups["value"].Value;
             return rule is null
                 ? $"'{attribute}' on <{element}> has the invalid value '{value}': {match.Groups["reason"].Value}"
                 : $"'{attribute}' on <{element}> is '{value}', but it must be {rule}.";

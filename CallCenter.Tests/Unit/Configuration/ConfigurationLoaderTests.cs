@@ -175,4 +175,35 @@ public sealed class ConfigurationLoaderTests
 
         Assert.That(result.Errors.Select(e => e.File), Is.EquivalentTo(new[] { "callcenter.xml", "extensions.xml" }));
     }
+
+    [Test]
+    public void AnAddressThatFitsTheSchemaButDoesNotParseIsLocated()
+    {
+        const string xml = """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test">
+                <listener transport="udp" address="300.1.1.1" />
+              </sip>
+            </callcenter>
+            """;
+        using var config = ConfigSamples.Folder(main: xml);
+
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), "callcenter.xml", xml, "address=", "'300.1.1.1'", "IPv4 or IPv6 address");
+    }
+
+    [Test]
+    public void ARejectedPasswordIsNotQuotedInTheMessage()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="top&#10;secret" />
+            </extensions>
+            """;
+        using var config = ConfigSamples.Folder(extensions: xml);
+
+        var error = ConfigSamples.SingleError(config);
+
+        ConfigSamples.AssertAt(error, "extensions.xml", xml, "password=", "'password' on <user> is '***'", "on one line");
+        Assert.That(error.Message, Does.Not.Contain("secret"));
+    }
 }
