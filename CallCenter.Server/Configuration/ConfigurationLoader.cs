@@ -15,8 +15,12 @@ public static class ConfigurationLoader
 {
     public const string MainFile = "callcenter.xml";
     public const string ExtensionsFile = "extensions.xml";
+    public const string MainSchema = "callcenter.xsd";
+    public const string ExtensionsSchema = "extensions.xsd";
 
-    /// <summary>The files a configuration consists of; the watcher reloads when any of them changes.</summary>
+    /// <summary>The files a configuration consists of; the watcher reloads when any of them (or a schema in
+    /// schema/) changes. Files that later features add (queues, IVR, trunks, routes) join this list, each
+    /// with its schema.</summary>
     public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile];
 
     public static ConfigLoadResult Load(string configFolder, long generation = 1)
@@ -29,71 +33,71 @@ public static class ConfigurationLoader
             return ConfigLoadResult.Failure(errors);
         }
 
-        // Relative paths in the files mean "relative to the installation", the folder that holds config/.
+        // Relative folders in the files mean "relative to the installation", the folder that holds config/;
+        // certificates are the exception and sit with the configuration (see SipListenerOptions.CertificatePath).
         var root = Path.GetDirectoryName(folder.TrimEnd(Path.DirectorySeparatorChar)) ?? folder;
 
-        var main = LoadDocument(folder, MainFile, errors);
-        var extensions = LoadDocument(folder, ExtensionsFile, errors);
-        if (main is null || extensions is null)
+        // Both files are always read, so that one run reports the problems of both.
+        var main = ConfigDocument.Load(folder, MainFile, MainSchema, errors);
+        var extensionsDocument = ConfigDocument.Load(folder, ExtensionsFile, ExtensionsSchema, errors);
+
+        var realm = main?.Root?.Element("sip")?.Attribute("realm")?.Value ?? "realm";
+        var extensions = extensionsDocument is null ? null : ReadExtensionsFile(extensionsDocument.Root!, realm, errors);
+        var options = main is null ? null : ReadMainFile(main.Root!, folder, root, generation, extensions ?? new ExtensionsOptions(), errors);
+
+        return errors.Count == 0 && options is not null && extensions is not null
+            ? ConfigLoadResult.Success(options)
+            : ConfigLoadResult.Failure(InReadingOrder(errors));
+    }
+
+    // Schema errors, reading errors and rule violations are found in separate passes; an admin reads them
+    // best file by file, top to bottom. The sort is stable, so errors at one spot keep their order.
+    private static IEnumerable<ConfigError> InReadingOrder(List<ConfigError> errors)
+    {
+        static int FileOrder(string file) => Files.IndexOf(file) is var index and >= 0 ? index : int.MaxValue;
+        return errors.OrderBy(e => FileOrder(e.File)).ThenBy(e => e.Line).ThenBy(e => e.Column);
+    }
+
+    private static ExtensionsOptions? ReadExtensionsFile(XElement root, string realm, List<ConfigError> errors)
+    {
+        var before = errors.Count;
+        var reader = new ConfigReader(ExtensionsFile, errors);
+        var extensions = ReadExtensions(reader, root);
+        if (errors.Count > before)
         {
-            return ConfigLoadResult.Failure(errors);
+            return null;
         }
 
-        var mainReader = new ConfigReader(MainFile, errors);
-        var extensionsReader = new ConfigReader(ExtensionsFile, errors);
+        ConfigValidator.ValidateExtensions(reader, root, extensions, realm);
+        return errors.Count > before ? null : extensions;
+    }
+
+    private static CallCenterOptions? ReadMainFile(
+        XElement root, string folder, string installRoot, long generation, ExtensionsOptions extensions, List<ConfigError> errors)
+    {
+        var before = errors.Count;
+        var r = new ConfigReader(MainFile, errors);
         var options = new CallCenterOptions
         {
             Generation = generation,
-            Node = new NodeOptions { Name = mainReader.RequiredString(main.Root!, "node") },
-            Sip = ReadSip(mainReader, main.Root!, folder),
-            Rtp = ReadRtp(mainReader, main.Root!),
-            Web = ReadWeb(mainReader, main.Root!),
-            Storage = ReadStorage(mainReader, main.Root!, root),
-            Logging = ReadLogging(mainReader, main.Root!, root),
-            Shutdown = ReadShutdown(mainReader, main.Root!),
-            Extensions = ReadExtensions(extensionsReader, extensions.Root!),
+            Node = new NodeOptions { Name = r.RequiredString(root, "node") },
+            Sip = ReadSip(r, root, folder),
+            Rtp = ReadRtp(r, root),
+            Web = ReadWeb(r, root),
+            Storage = ReadStorage(r, root, installRoot),
+            Logging = ReadLogging(r, root, installRoot),
+            Shutdown = ReadShutdown(r, root),
+            Extensions = extensions,
         };
 
-        return errors.Count == 0 ? ConfigLoadResult.Success(options) : ConfigLoadResult.Failure(errors);
-    }
-
-    private static XDocument? LoadDocument(string folder, string fileName, List<ConfigError> errors)
-    {
-        var path = Path.Combine(folder, fileName);
-        if (!File.Exists(path))
+        // Rules applied to values that failed to read would judge fallbacks, not what the admin wrote.
+        if (errors.Count > before)
         {
-            errors.Add(new ConfigError(fileName, 0, 0, $"The file is missing; expected it at '{path}'."));
             return null;
         }
 
-        try
-        {
-            var settings = new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null };
-            using var reader = XmlReader.Create(path, settings);
-            var document = XDocument.Load(reader, LoadOptions.SetLineInfo);
-            if (document.Root is null)
-            {
-                errors.Add(new ConfigError(fileName, 0, 0, "The file has no root element."));
-                return null;
-            }
-
-            return document;
-        }
-        catch (XmlException ex)
-        {
-            errors.Add(new ConfigError(fileName, ex.LineNumber, ex.LinePosition, $"Not well-formed XML: {ex.Message}"));
-            return null;
-        }
-        catch (IOException ex)
-        {
-            errors.Add(new ConfigError(fileName, 0, 0, $"Cannot read the file: {ex.Message}"));
-            return null;
-        }
-        catch (UnauthorizedAccessException ex)
-        {
-            errors.Add(new ConfigError(fileName, 0, 0, $"Cannot read the file: {ex.Message}"));
-            return null;
-        }
+        ConfigValidator.ValidateMain(r, root, options.Sip, options.Rtp, options.Web);
+        return errors.Count > before ? null : options;
     }
 
     private static XElement Child(XElement parent, string name) => parent.Element(name) ?? new XElement(name);
