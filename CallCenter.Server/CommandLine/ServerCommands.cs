@@ -47,7 +47,7 @@ public static class ServerCommands
             case "run":
                 return await ServerHost.RunAsync(folder, error);
             case "check-config":
-                return CheckConfig(folder, output, error);
+                return CheckConfigCommand.Run(folder, output, error) == 0 ? ExitCodes.Success : ExitCodes.ConfigError;
             case "backup":
                 return await BackupAsync(folder, parsed.Argument, output, error);
             case var verb when ServiceVerbs.IsServiceVerb(verb):
@@ -86,24 +86,6 @@ public static class ServerCommands
         }
 
         return ServiceVerbs.Run(verb, settings, output, error);
-    }
-
-    private static int CheckConfig(string folder, TextWriter output, TextWriter error)
-    {
-        var result = ConfigurationLoader.Load(folder);
-        foreach (var item in result.Errors)
-        {
-            error.WriteLine(item.ToString());
-        }
-
-        if (!result.Succeeded)
-        {
-            error.WriteLine($"{result.Errors.Length} error(s) in {folder}");
-            return ExitCodes.ConfigError;
-        }
-
-        output.WriteLine($"{folder}: configuration is valid");
-        return ExitCodes.Success;
     }
 
     private static async Task<int> BackupAsync(string folder, string? target, TextWriter output, TextWriter error)

@@ -64,12 +64,15 @@ public static partial class ServerHost
                 return ExitCodes.Unavailable;
             }
 
+            var live = app.Services.GetRequiredService<LiveConfiguration>();
+            live.Start();
+
             // SIGHUP (systemctl reload) re-reads the configuration at once instead of ending the process.
             using var hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
                 LogReloadRequested(startupLogger);
-                _ = app.Services.GetRequiredService<ILiveConfiguration>();
+                _ = live.ReloadNowAsync();
             });
 
             await app.WaitForShutdownAsync(cancellationToken);
@@ -117,13 +120,14 @@ public static partial class ServerHost
         builder.Services.AddSingleton(database);
         builder.Services.AddSingleton<ServiceEventLog>();
         builder.Services.AddSingleton<CallDrain>();
-        builder.Services.AddSingleton<ILiveConfiguration>(_ => new StaticConfiguration(options));
+        builder.Services.AddSingleton(sp => new LiveConfiguration(
+            configFolder, options, sp.GetRequiredService<ILogger<LiveConfiguration>>(), sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<ILiveConfiguration>(sp => sp.GetRequiredService<LiveConfiguration>());
         builder.Services.AddHostedService<LifecycleService>();
 
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ServerClock>();
         HealthEndpoint.Map(app);
-        _ = configFolder;
         return app;
     }
 
