@@ -194,7 +194,6 @@ public sealed partial class SipTransportManager
 
                 var now = _time.GetTimestamp();
                 connection.Touch(now);
-                Interlocked.Add(ref _counters.BytesIn, read);
                 end += read;
 
                 var completed = false;
@@ -232,6 +231,9 @@ public sealed partial class SipTransportManager
                     // §18.3 slowloris guard: the clock for a message starts with its first byte.
                     connection.SetPartialSince(now);
                 }
+
+                // Counted after the deadline stamps so that a reader of the counters sees them in place.
+                Interlocked.Add(ref _counters.BytesIn, read);
             }
         }
         catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
