@@ -150,6 +150,7 @@ public sealed partial class SipTransportManager
         }
 
         _connections[connection.Id] = connection;
+        _byRemote[key] = connection;
         Interlocked.Increment(ref _counters.ConnectionsOpened);
         Interlocked.Increment(ref _counters.ConnectionsOpen);
         if (Volatile.Read(ref _disposed) != 0)

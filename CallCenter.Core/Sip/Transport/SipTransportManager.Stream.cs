@@ -152,8 +152,12 @@ public sealed partial class SipTransportManager
                 connection.Touch(_time.GetTimestamp());
             }
 
-            // Reachable for SendAsync(destination) only now that the stream is final (after any handshake).
-            _byRemote[KeyOf(connection.Flow)] = connection;
+            // Reachable for SendAsync(destination) only now that the stream is final (after any handshake);
+            // ConnectAsync registers outbound connections itself, before its first write.
+            if (connection.Inbound)
+            {
+                _byRemote[KeyOf(connection.Flow)] = connection;
+            }
 
             var start = 0;
             var end = 0;
