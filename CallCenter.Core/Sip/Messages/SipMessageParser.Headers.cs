@@ -1,0 +1,269 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace CallCenter.Core.Sip.Messages;
+
+public static partial class SipMessageParser
+{
+    private sealed partial class ParseContext
+    {
+        // Parses the headers the stack itself depends on. The order of the checks decides which
+        // error is reported when several are wrong (RFC 4475 scalar02 wants the CSeq one).
+        private bool TryParseCore(SipHeaderEntry[] headers, out SipCoreHeaders core)
+        {
+            core = default;
+            var vias = new List<SipVia>(2);
+            var parts = new List<string>(2);
+            foreach (var h in headers)
+            {
+                if (h.Id != SipHeaderId.Via)
+                {
+                    continue;
+                }
+
+                parts.Clear();
+                if (!SipSyntax.TrySplitList(Value(h), parts, allowEmpty: false))
+                {
+                    _viaIntact = false;
+                    return Fail(SipParseErrorCode.MalformedVia, "Via: empty or unbalanced list element", 400, "Bad Request - Malformed Via");
+                }
+
+                foreach (var part in parts)
+                {
+                    if (!SipVia.TryParse(part, out var via))
+                    {
+                        _viaIntact = false;
+                        return Fail(SipParseErrorCode.MalformedVia, "Via: " + part, 400, "Bad Request - Malformed Via");
+                    }
+
+                    vias.Add(via);
+                }
+            }
+
+            SipCSeq? cseq = null;
+            if (First(headers, SipHeaderId.CSeq) is { } cseqEntry)
+            {
+                if (!SipCSeq.TryParse(Value(cseqEntry), out cseq))
+                {
+                    return Fail(SipParseErrorCode.MalformedCSeq, "CSeq is not a 32-bit number and a method", 400, "Bad Request - Malformed CSeq");
+                }
+            }
+
+            string? callId = null;
+            if (First(headers, SipHeaderId.CallId) is { } callIdEntry)
+            {
+                callId = Value(callIdEntry);
+                if (callId.Length == 0 || callId.AsSpan().ContainsAny(" \t\r\n"))
+                {
+                    return Fail(SipParseErrorCode.MalformedCallId, "Call-ID is empty or holds whitespace", 400, "Bad Request - Malformed Call-ID");
+                }
+            }
+
+            if (!TryParseSingleAddress(headers, SipHeaderId.From, SipParseErrorCode.MalformedFrom, "From", out var from)
+                || !TryParseSingleAddress(headers, SipHeaderId.To, SipParseErrorCode.MalformedTo, "To", out var to))
+            {
+                return false;
+            }
+
+            int? maxForwards = null;
+            if (First(headers, SipHeaderId.MaxForwards) is { } mfEntry)
+            {
+                if (!TryParseSmallNumber(Value(mfEntry), 255, out var mf))
+                {
+                    return Fail(SipParseErrorCode.MalformedMaxForwards, "Max-Forwards is not 0-255", 400, "Bad Request - Malformed Max-Forwards");
+                }
+
+                maxForwards = mf;
+            }
+
+            if (!TryParseAddressList(headers, SipHeaderId.Contact, SipParseErrorCode.MalformedContact, "Contact", out var contacts)
+                || !TryParseAddressList(headers, SipHeaderId.Route, SipParseErrorCode.MalformedRoute, "Route", out var routes)
+                || !TryParseAddressList(headers, SipHeaderId.RecordRoute, SipParseErrorCode.MalformedRecordRoute, "Record-Route", out var recordRoutes))
+            {
+                return false;
+            }
+
+            int? contentLength = null;
+            foreach (var h in headers)
+            {
+                if (h.Id != SipHeaderId.ContentLength)
+                {
+                    continue;
+                }
+
+                // RFC 4475 ncl ("-999") and "five" are framing errors; so are two different
+                // values (mcl01): there is no telling where the body ends.
+                if (!TryParseSmallNumber(Value(h), int.MaxValue, out var length))
+                {
+                    return Fail(SipParseErrorCode.MalformedContentLength, "Content-Length is not a non-negative integer", 400, "Bad Request - Malformed Content-Length");
+                }
+
+                if (contentLength is not null && contentLength != length)
+                {
+                    return Fail(SipParseErrorCode.ConflictingContentLength, "conflicting Content-Length values", 400, "Bad Request - Conflicting Content-Length");
+                }
+
+                contentLength = length;
+            }
+
+            core = new SipCoreHeaders
+            {
+                Vias = vias,
+                From = from,
+                To = to,
+                CallId = callId,
+                CSeq = cseq,
+                MaxForwards = maxForwards,
+                Contacts = contacts,
+                Routes = routes,
+                RecordRoutes = recordRoutes,
+                ContentLength = contentLength,
+            };
+            return true;
+        }
+
+        // §8.2 / RFC 4475 mismatch01, mismatch02: the CSeq method must equal the request method.
+        // For a method we do not know the RFC prefers 501 over 400.
+        private bool CheckCSeqMethod(in SipCoreHeaders core, string method)
+        {
+            if (core.CSeq is not { } cseq || string.Equals(cseq.Method, method, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            return SipMethods.IsWellKnown(method)
+                ? Fail(SipParseErrorCode.CSeqMethodMismatch, $"CSeq method {cseq.Method} differs from {method}", 400, "Bad Request - CSeq Method Mismatch")
+                : Fail(SipParseErrorCode.CSeqMethodMismatch, $"unknown method {method} with CSeq method {cseq.Method}", 501, "Not Implemented");
+        }
+
+        private bool TryCutBody(SipParseOptions options, int bodyStart, in SipCoreHeaders core, out ReadOnlyMemory<byte> bytes, out ReadOnlyMemory<byte> body)
+        {
+            bytes = default;
+            body = default;
+            var available = _data.Length - bodyStart;
+            int length;
+            if (core.ContentLength is { } declared)
+            {
+                if (declared > available)
+                {
+                    // §18.3: on a datagram a Content-Length beyond the data is a 400 (RFC 4475 clerr).
+                    return Fail(SipParseErrorCode.ContentLengthExceedsDatagram, $"Content-Length {declared} exceeds the {available} octets present", 400, "Bad Request - Content-Length Too Large");
+                }
+
+                // Octets past Content-Length are ignored (§18.3, RFC 4475 dblreq).
+                length = declared;
+            }
+            else if (options.IsStream)
+            {
+                return Fail(SipParseErrorCode.MissingContentLength, "Content-Length is required on stream transports", 400, "Bad Request - Missing Content-Length");
+            }
+            else
+            {
+                length = available;
+            }
+
+            bytes = _data[_start..(bodyStart + length)];
+            body = _data.Slice(bodyStart, length);
+            return true;
+        }
+
+        private bool TryParseSingleAddress(SipHeaderEntry[] headers, SipHeaderId id, SipParseErrorCode code, string name, out SipNameAddress? value)
+        {
+            value = null;
+            if (First(headers, id) is not { } entry)
+            {
+                return true;
+            }
+
+            if (!SipNameAddress.TryParse(Value(entry), out value, out var reason) || value.IsWildcard)
+            {
+                return Fail(code, name + ": " + (reason ?? "wildcard"), 400, "Bad Request - Malformed " + name);
+            }
+
+            return true;
+        }
+
+        private bool TryParseAddressList(SipHeaderEntry[] headers, SipHeaderId id, SipParseErrorCode code, string name, out IReadOnlyList<SipNameAddress> values)
+        {
+            values = [];
+            List<SipNameAddress>? list = null;
+            List<string>? parts = null;
+            foreach (var h in headers)
+            {
+                if (h.Id != id)
+                {
+                    continue;
+                }
+
+                parts ??= new List<string>(2);
+                parts.Clear();
+                if (!SipSyntax.TrySplitList(Value(h), parts, allowEmpty: false))
+                {
+                    return Fail(code, name + ": empty or unbalanced list element", 400, "Bad Request - Malformed " + name);
+                }
+
+                foreach (var part in parts)
+                {
+                    if (!SipNameAddress.TryParse(part, out var address, out var reason) || (address.IsWildcard && id != SipHeaderId.Contact))
+                    {
+                        return Fail(code, name + ": " + (reason ?? "wildcard"), 400, "Bad Request - Malformed " + name);
+                    }
+
+                    list ??= new List<SipNameAddress>(2);
+                    list.Add(address);
+                }
+            }
+
+            if (list is not null)
+            {
+                values = list;
+            }
+
+            return true;
+        }
+
+        private string Value(in SipHeaderEntry entry) =>
+            SipMessage.Unfold(_data.Span.Slice(entry.ValueStart, entry.ValueLength));
+
+        private static SipHeaderEntry? First(SipHeaderEntry[] headers, SipHeaderId id)
+        {
+            foreach (var h in headers)
+            {
+                if (h.Id == id)
+                {
+                    return h;
+                }
+            }
+
+            return null;
+        }
+
+        // Digits only (leading zeros allowed, RFC 4475 wsinv "0068"), at most `max`.
+        private static bool TryParseSmallNumber(string text, int max, out int value)
+        {
+            value = 0;
+            if (text.Length == 0)
+            {
+                return false;
+            }
+
+            long acc = 0;
+            foreach (var c in text)
+            {
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                acc = (acc * 10) + (c - '0');
+                if (acc > max)
+                {
+                    return false;
+                }
+            }
+
+            value = (int)acc;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+namespace CallCenter.Core.Sip.Messages;
+
+public enum SipParseErrorCode
+{
+    None = 0,
+    Empty,
+    TooLarge,
+    BodyTooLarge,
+    MalformedStartLine,
+    MalformedRequestUri,
+    UnsupportedUriScheme,
+    UnsupportedVersion,
+    MalformedStatusCode,
+    MalformedHeader,
+    MissingHeaderTerminator,
+    MalformedVia,
+    MalformedFrom,
+    MalformedTo,
+    MalformedCallId,
+    MalformedCSeq,
+    CSeqMethodMismatch,
+    MalformedMaxForwards,
+    MalformedContact,
+    MalformedRoute,
+    MalformedRecordRoute,
+    MalformedContentLength,
+    ConflictingContentLength,
+    ContentLengthExceedsDatagram,
+    MissingContentLength,
+    MissingRequiredHeader,
+    DuplicateSingletonHeader,
+}
