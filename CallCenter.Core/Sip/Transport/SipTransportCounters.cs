@@ -10,7 +10,7 @@ internal sealed class SipTransportCounters
     public long DatagramsIn;
     public long DatagramsOut;
     public long OversizeDatagrams;
-    public long KeepAliveDatagrams;
+    public long KeepAlives;
     public long ReceiveErrors;
     public long StreamMessagesIn;
     public long StreamMessagesOut;
@@ -42,7 +42,7 @@ internal sealed class SipTransportCounters
             DatagramsIn = Interlocked.Read(ref DatagramsIn),
             DatagramsOut = Interlocked.Read(ref DatagramsOut),
             OversizeDatagrams = Interlocked.Read(ref OversizeDatagrams),
-            KeepAliveDatagrams = Interlocked.Read(ref KeepAliveDatagrams),
+            KeepAlives = Interlocked.Read(ref KeepAlives),
             ReceiveErrors = Interlocked.Read(ref ReceiveErrors),
             StreamMessagesIn = Interlocked.Read(ref StreamMessagesIn),
             StreamMessagesOut = Interlocked.Read(ref StreamMessagesOut),

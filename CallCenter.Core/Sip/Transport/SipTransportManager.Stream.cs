@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using CallCenter.Core.Sip.Messages;
 
 namespace CallCenter.Core.Sip.Transport;
 
@@ -14,6 +15,8 @@ public sealed partial class SipTransportManager
 
     /// <summary>Room for the CRLFs a framer skips in front of a message of the maximum size.</summary>
     private const int KeepAliveSlackBytes = 4;
+
+    private static readonly ReadOnlyMemory<byte> Pong = "\r\n"u8.ToArray();
 
     private async Task AcceptAsync(SipListener listener)
     {
@@ -201,13 +204,15 @@ public sealed partial class SipTransportManager
                 end += read;
 
                 var completed = false;
+                var sawPing = false;
                 while (start < end)
                 {
-                    var frame = _framer.Frame(buffer.AsSpan(start, end - start), max);
+                    var frame = SipStreamFramer.Frame(buffer.AsSpan(start, end - start), max);
+                    sawPing |= frame.SawPing;
                     if (frame.Status == SipFrameStatus.Complete)
                     {
-                        var message = buffer.AsSpan(start + frame.Skip, frame.Length).ToArray();
-                        start += frame.Skip + frame.Length;
+                        var message = buffer.AsSpan(start + frame.KeepAliveLength, frame.MessageLength).ToArray();
+                        start += frame.KeepAliveLength + frame.MessageLength;
                         completed = true;
                         Interlocked.Increment(ref _counters.StreamMessagesIn);
                         Deliver(message, connection.Flow);
@@ -216,13 +221,20 @@ public sealed partial class SipTransportManager
 
                     if (frame.Status == SipFrameStatus.NeedMore)
                     {
-                        start += frame.Skip;
+                        start += frame.KeepAliveLength;
                         break;
                     }
 
                     // Nothing after a bad frame can be trusted: the boundary of the next message is unknown.
                     reason = frame.Status == SipFrameStatus.TooLarge ? SipConnectionCloseReason.Oversize : SipConnectionCloseReason.Malformed;
                     return;
+                }
+
+                if (sawPing)
+                {
+                    // RFC 5626 §4.4.1: a double-CRLF ping is answered with a single CRLF pong.
+                    Interlocked.Increment(ref _counters.KeepAlives);
+                    await connection.WriteAsync(Pong, _time, CancellationToken.None).ConfigureAwait(false);
                 }
 
                 if (start == end)

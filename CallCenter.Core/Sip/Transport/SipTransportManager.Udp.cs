@@ -94,7 +94,7 @@ public sealed partial class SipTransportManager
                 if (IsKeepAlive(buffer.AsSpan(0, received)))
                 {
                     // RFC 5626 §3.5.1 keep-alives (and empty datagrams) carry no message; nothing to hand up.
-                    Interlocked.Increment(ref _counters.KeepAliveDatagrams);
+                    Interlocked.Increment(ref _counters.KeepAlives);
                     continue;
                 }
 

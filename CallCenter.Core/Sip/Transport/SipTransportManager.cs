@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Messages;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Core.Sip.Transport;
@@ -9,7 +10,8 @@ namespace CallCenter.Core.Sip.Transport;
 /// <summary>
 /// Owns every SIP socket: one per configured listener (UDP, TCP or TLS; IPv6 sockets are IPv6-only), the TCP/TLS
 /// connections accepted or opened, and one heartbeat that enforces the connection deadlines. It hands complete
-/// messages as bytes to an <see cref="ISipTransportHandler"/> and sends bytes; it knows nothing else of SIP.
+/// messages as bytes to an <see cref="ISipTransportHandler"/> and sends bytes. The only SIP it knows is where a
+/// message ends on a stream, which it asks of <see cref="SipStreamFramer"/> (RFC 3261 §18.3).
 /// Split by aspect: .Udp.cs, .Stream.cs (accept, read loop, framing), .Tls.cs, .Send.cs, .Heartbeat.cs.
 /// </summary>
 public sealed partial class SipTransportManager : IAsyncDisposable
@@ -19,7 +21,6 @@ public sealed partial class SipTransportManager : IAsyncDisposable
 
     private readonly SipOptions _options;
     private readonly ISipTransportHandler _handler;
-    private readonly ISipStreamFramer _framer;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SipTransportSettings _settings;
@@ -40,7 +41,6 @@ public sealed partial class SipTransportManager : IAsyncDisposable
     public SipTransportManager(
         SipOptions options,
         ISipTransportHandler handler,
-        ISipStreamFramer framer,
         TimeProvider time,
         ILogger<SipTransportManager> logger,
         SipTransportSettings? settings = null)
@@ -48,7 +48,6 @@ public sealed partial class SipTransportManager : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         _handler = handler;
-        _framer = framer;
         _time = time;
         _logger = logger;
         _settings = settings ?? new SipTransportSettings();

@@ -10,8 +10,8 @@ public sealed record SipTransportStatistics
     public long DatagramsOut { get; init; }
     public long OversizeDatagrams { get; init; }
 
-    /// <summary>Empty or CRLF-only datagrams (keep-alives) dropped without being handed up.</summary>
-    public long KeepAliveDatagrams { get; init; }
+    /// <summary>Keep-alives: empty or CRLF-only datagrams dropped unread, and double-CRLF pings answered on streams.</summary>
+    public long KeepAlives { get; init; }
 
     /// <summary>UDP receive errors the loop survived (ICMP port unreachable reported as ConnectionReset).</summary>
     public long ReceiveErrors { get; init; }

@@ -28,15 +28,18 @@ internal static class TransportKit
         SipOptions options,
         SipTransportSettings? settings = null)
     {
-        var manager = new SipTransportManager(
-            options, handler, new HeaderBlockFramer(), time, NullLogger<SipTransportManager>.Instance, settings);
+        var manager = new SipTransportManager(options, handler, time, NullLogger<SipTransportManager>.Instance, settings);
         await manager.StartAsync();
         return manager;
     }
 
     public static byte[] Ascii(string text) => Encoding.ASCII.GetBytes(text);
 
-    public static string Request(string tag) => $"OPTIONS sip:{tag}@test SIP/2.0\r\nX: {tag}\r\n\r\n";
+    /// <summary>Just enough of a message for the stream framer (which needs Content-Length, RFC 3261 §18.3);
+    /// the transport hands bytes up unparsed.</summary>
+    public static string Request(string tag) => $"OPTIONS sip:{tag}@test SIP/2.0\r\nX: {tag}\r\nContent-Length: 0\r\n\r\n";
+
+    public const string Ok = "SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n";
 
     public static async Task<Socket> ConnectAsync(IPEndPoint server)
     {

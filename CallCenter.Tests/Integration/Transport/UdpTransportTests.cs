@@ -48,11 +48,11 @@ public sealed class UdpTransportTests
         Assert.That(received.Flow.Transport, Is.EqualTo(SipTransport.Udp));
         Assert.That(received.Flow.Listener, Is.SameAs(listener));
 
-        var result = await _manager!.SendAsync(received.Flow, Ascii("SIP/2.0 200 OK\r\n\r\n"));
+        var result = await _manager!.SendAsync(received.Flow, Ascii(Ok));
         var reply = await phone.ReceiveAsync().WaitAsync(Patience);
 
         Assert.That(result, Is.EqualTo(SipSendResult.Sent));
-        Assert.That(Encoding.ASCII.GetString(reply.Buffer), Is.EqualTo("SIP/2.0 200 OK\r\n\r\n"));
+        Assert.That(Encoding.ASCII.GetString(reply.Buffer), Is.EqualTo(Ok));
         Assert.That(reply.RemoteEndPoint, Is.EqualTo(listener.LocalEndPoint), "the reply must leave from the listener's port");
         var stats = _manager.Statistics;
         Assert.That((stats.DatagramsIn, stats.DatagramsOut), Is.EqualTo((1L, 1L)));
@@ -67,7 +67,7 @@ public sealed class UdpTransportTests
 
         await phone.SendAsync(Ascii(Request("v6")), listener.LocalEndPoint);
         var received = await _handler.NextAsync();
-        await _manager!.SendAsync(received.Flow, Ascii("SIP/2.0 200 OK\r\n\r\n"));
+        await _manager!.SendAsync(received.Flow, Ascii(Ok));
         var reply = await phone.ReceiveAsync().WaitAsync(Patience);
 
         Assert.That(received.Flow.Remote.AddressFamily, Is.EqualTo(AddressFamily.InterNetworkV6));
@@ -130,7 +130,7 @@ public sealed class UdpTransportTests
         var received = await _handler.NextAsync();
 
         Assert.That(received.Text, Does.Contain("real"));
-        Assert.That(_manager!.Statistics.KeepAliveDatagrams, Is.EqualTo(1));
+        Assert.That(_manager!.Statistics.KeepAlives, Is.EqualTo(1));
     }
 
     [Test]
