@@ -15,7 +15,8 @@ public enum SipSendResult
     /// <summary>A new connection could not be opened (refused, timed out, TLS handshake failed).</summary>
     ConnectFailed,
 
-    /// <summary>The message exceeds MaxMessageBytes (or the 65,507-byte UDP payload limit).</summary>
+    /// <summary>The message exceeds the 65,507-byte UDP payload limit (RFC 3261 §18.1.1 wants TCP well before that;
+    /// choosing the transport is the layer above's job).</summary>
     TooLarge,
 
     /// <summary>The socket reported an error while sending.</summary>

@@ -54,20 +54,27 @@ public sealed partial class SipTransportManager
         var key = new StreamKey(transport, remote);
         if (!_byRemote.TryGetValue(key, out var connection) || connection.IsClosed)
         {
-            // Concurrent senders to one endpoint share one connect rather than race to open several.
-            var connecting = _connecting.GetOrAdd(key, k => ConnectAsync(listener, k, tlsTargetHost));
-            try
+            // Concurrent senders to one endpoint share one connect rather than race to open several: the sender
+            // whose claim lands in _connecting opens it, the others wait for its outcome.
+            var claim = new TaskCompletionSource<SipStreamConnection?>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var connecting = _connecting.GetOrAdd(key, claim.Task);
+            if (connecting == claim.Task)
             {
-                connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                if (connecting.IsCompleted)
+                SipStreamConnection? opened = null;
+                try
                 {
-                    _connecting.TryRemove(KeyValuePair.Create(key, connecting));
+                    opened = await OpenConnectionAsync(listener, key, tlsTargetHost).ConfigureAwait(false);
+                }
+                finally
+                {
+                    // The connection is in _byRemote (or the connect failed) before the claim goes, so a later
+                    // sender finds one or the other, never neither.
+                    _connecting.TryRemove(key, out _);
+                    claim.SetResult(opened);
                 }
             }
 
+            connection = await connecting.WaitAsync(cancellationToken).ConfigureAwait(false);
             if (connection is null)
             {
                 return SipSendResult.ConnectFailed;
@@ -103,10 +110,8 @@ public sealed partial class SipTransportManager
         return SipSendResult.Sent;
     }
 
-    private async Task<SipStreamConnection?> ConnectAsync(SipListener listener, StreamKey key, string? tlsTargetHost)
+    private async Task<SipStreamConnection?> OpenConnectionAsync(SipListener listener, StreamKey key, string? tlsTargetHost)
     {
-        // Yield first so GetOrAdd's factory returns at once and the task is in the dictionary before it can finish.
-        await Task.Yield();
         var remote = key.Remote;
         var socket = new Socket(remote.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         var local = listener.LocalEndPoint.Address;

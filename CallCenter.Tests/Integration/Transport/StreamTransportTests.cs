@@ -141,6 +141,23 @@ public sealed class StreamTransportTests
     }
 
     [Test]
+    public async Task Concurrent_sends_to_a_new_endpoint_open_one_connection()
+    {
+        await StartTcpAsync();
+        using var phoneListener = new TcpListener(IPAddress.Loopback, 0);
+        phoneListener.Start();
+        var phoneEndPoint = (IPEndPoint)phoneListener.LocalEndpoint;
+
+        var sends = Enumerable.Range(0, 5)
+            .Select(i => _manager!.SendAsync(SipTransport.Tcp, phoneEndPoint, Ascii(Request($"c{i}"))).AsTask())
+            .ToArray();
+        var results = await Task.WhenAll(sends).WaitAsync(Patience);
+
+        Assert.That(results, Has.All.EqualTo(SipSendResult.Sent));
+        Assert.That(_manager!.Statistics.ConnectionsOpened, Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task Connect_failure_is_a_result_not_an_exception()
     {
         await StartTcpAsync();
