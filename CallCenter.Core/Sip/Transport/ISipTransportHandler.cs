@@ -1,0 +1,17 @@
+namespace CallCenter.Core.Sip.Transport;
+
+/// <summary>
+/// The layer above the transport (the transaction layer). Both methods are called on a transport receive loop:
+/// one loop per UDP socket and one per TCP/TLS connection, so calls for one flow arrive in order but calls for
+/// different flows arrive concurrently. An implementation must only hand the message on (enqueue into a bounded
+/// mailbox, drop and count when full) and return: while it runs, that socket or connection reads nothing.
+/// An exception thrown here is counted and logged, and the loop goes on with the next message.
+/// </summary>
+public interface ISipTransportHandler
+{
+    /// <summary>One complete message. The memory is a fresh copy owned by the handler, which may keep it.</summary>
+    void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow);
+
+    /// <summary>Something worth counting happened (oversize datagram, connection closed for a limit...).</summary>
+    void OnTransportError(SipTransportError error);
+}
