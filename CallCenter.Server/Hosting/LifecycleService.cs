@@ -26,11 +26,6 @@ public sealed partial class LifecycleService(
         configuration.Changed += OnConfigurationChanged;
         LogStarted(logger, ServerInfo.Version, options.Node.Name, options.Generation, database.Path, database.SchemaVersion);
         LogWeb(logger, $"http://{FormatHost(options.Web.Address)}:{options.Web.Port}");
-        foreach (var listener in options.Sip.Listeners)
-        {
-            LogSipListenerConfigured(logger, listener.ToString());
-        }
-
         await events.AppendAsync(options.Node.Name, "started", $"version {ServerInfo.Version}, generation {options.Generation}", cancellationToken);
     }
 
@@ -78,9 +73,6 @@ public sealed partial class LifecycleService(
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Web console and /healthz listening on {Url}")]
     private static partial void LogWeb(ILogger logger, string url);
-
-    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "SIP listener configured: {Listener}")]
-    private static partial void LogSipListenerConfigured(ILogger logger, string listener);
 
     [LoggerMessage(EventId = 103, Level = LogLevel.Information, Message = "Stopping: no new calls; waiting for {ActiveCalls} calls in progress for up to {DrainSeconds} s")]
     private static partial void LogDraining(ILogger logger, int activeCalls, double drainSeconds);

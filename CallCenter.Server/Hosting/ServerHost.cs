@@ -2,6 +2,9 @@ using System.Net;
 using System.Runtime.InteropServices;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
+using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
 using CallCenter.Core.Storage;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Logging;
@@ -56,7 +59,7 @@ public static partial class ServerHost
             {
                 await app.StartAsync(cancellationToken);
             }
-            catch (IOException ex)
+            catch (Exception ex) when (ex is IOException or SipListenerBindException)
             {
                 LogBindFailed(startupLogger, ex.Message);
                 await error.WriteLineAsync($"CallCenter will not start: {ex.Message}");
@@ -123,6 +126,13 @@ public static partial class ServerHost
         builder.Services.AddSingleton(sp => new LiveConfiguration(
             configFolder, options, sp.GetRequiredService<ILogger<LiveConfiguration>>(), sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<ILiveConfiguration>(sp => sp.GetRequiredService<LiveConfiguration>());
+        builder.Services.AddSingleton(sp => new AuthFailureTracker(
+            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuthFailureTracker>>()));
+        builder.Services.AddSingleton<StatelessResponder>();
+        builder.Services.AddSingleton<SipService>();
+
+        // Hosted services stop in reverse order: SIP must outlive the drain, so it is registered first.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SipService>());
         builder.Services.AddHostedService<LifecycleService>();
 
         var app = builder.Build();

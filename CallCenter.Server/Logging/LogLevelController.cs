@@ -12,7 +12,7 @@ namespace CallCenter.Server.Logging;
 /// </summary>
 public sealed class LogLevelController : ILogEventFilter
 {
-    public const string SipTraceCategory = "CallCenter.SipTrace";
+    public const string SipTraceCategory = CallCenter.Core.Sip.Transactions.SipTrace.Category;
 
     private LoggingOptions _options;
 
