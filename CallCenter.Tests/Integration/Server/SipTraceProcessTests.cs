@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CallCenter.Tests.Support;
+
+namespace CallCenter.Tests.Integration.Server;
+
+[NonParallelizable]
+public sealed class SipTraceProcessTests
+{
+    [Test]
+    public async Task SipTraceSwitchedOnWhileRunningCapturesBothDirectionsInItsOwnFile()
+    {
+        using var install = new ShippedConfigCopy();
+        await using var server = ServerProcess.Start("run", "--config", install.ConfigFolder);
+        (await server.WaitForHealthAsync(install.WebPort, TimeSpan.FromSeconds(30))).Dispose();
+        using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+        var target = new IPEndPoint(IPAddress.Loopback, install.SipPort);
+
+        await ExchangeAsync(phone, target, "trace-off");
+        install.Edit(ShippedConfigCopy.ConfigurationFile.Main, doc => doc.Root!.Element("logging")!.SetAttributeValue("sipTrace", "true"));
+        await WaitForLogAsync(install.LogFolder, "callcenter-*.log", "Configuration generation 2 applied");
+        await ExchangeAsync(phone, target, "trace-on");
+
+        var trace = await WaitForLogAsync(install.LogFolder, "sip-trace-*.log", "SIP/2.0 200 OK");
+        Assert.That(trace, Does.Contain("OPTIONS sip:trace-on@127.0.0.1").And.Contain("<< udp"));
+        Assert.That(trace, Does.Contain(">> udp"));
+        Assert.That(trace, Does.Not.Contain("trace-off"), "nothing is traced before the switch");
+        Assert.That(await WaitForLogAsync(install.LogFolder, "callcenter-*.log", "applied"), Does.Not.Contain("OPTIONS sip:"));
+    }
+
+    private static async Task ExchangeAsync(UdpClient phone, IPEndPoint target, string user)
+    {
+        var request = $"OPTIONS sip:{user}@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bK{user}\r\nMax-Forwards: 70\r\n" +
+            $"From: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:{user}@127.0.0.1>\r\nCall-ID: {user}@test\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        await phone.SendAsync(Encoding.ASCII.GetBytes(request), target);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        var answer = await phone.ReceiveAsync(timeout.Token);
+        Assert.That(Encoding.ASCII.GetString(answer.Buffer), Does.StartWith("SIP/2.0 200 OK"));
+    }
+
+    private static async Task<string> WaitForLogAsync(string folder, string pattern, string text)
+    {
+        var clock = Stopwatch.StartNew();
+        var content = string.Empty;
+        while (clock.Elapsed < TimeSpan.FromSeconds(15))
+        {
+            content = string.Empty;
+            foreach (var file in Directory.GetFiles(folder, pattern))
+            {
+                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+                content += await new StreamReader(stream).ReadToEndAsync();
+            }
+
+            if (content.Contains(text, StringComparison.Ordinal))
+            {
+                return content;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new AssertionException($"{pattern} never contained '{text}'. It had:\n{content}");
+    }
+}
