@@ -26,7 +26,7 @@ public sealed class LiveReloadProcessTests
 
         install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
             doc.Root!.Add(new XElement("user", new XAttribute("extension", "3000"), new XAttribute("name", "Duplicate"), new XAttribute("password", "x-secret-2"))));
-        var rejection = await WaitForLogAsync(install.LogFolder, "rejected; generation 2 keeps serving");
+        var rejection = await LogFiles.WaitForAsync(install.LogFolder, LogFiles.Main, "rejected; generation 2 keeps serving");
         Assert.That(rejection, Does.Contain("extensions.xml:").And.Contain("3000"));
         Assert.That(await GenerationAsync(install.WebPort), Is.EqualTo(2));
         Assert.That(server.HasExited, Is.False);
@@ -81,27 +81,5 @@ public sealed class LiveReloadProcessTests
         }
         while (clock.Elapsed < ReloadLimit);
         return seen;
-    }
-
-    private static async Task<string> WaitForLogAsync(string folder, string text)
-    {
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < ReloadLimit)
-        {
-            foreach (var file in Directory.GetFiles(folder, "callcenter-*.log"))
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                var content = await new StreamReader(stream).ReadToEndAsync();
-                var at = content.IndexOf(text, StringComparison.Ordinal);
-                if (at >= 0)
-                {
-                    return content[at..];
-                }
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new AssertionException($"The log never said '{text}' within {ReloadLimit}.");
     }
 }

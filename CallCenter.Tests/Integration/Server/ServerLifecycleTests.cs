@@ -37,7 +37,7 @@ public sealed class ServerLifecycleTests
 
         Assert.That(exitCode, Is.EqualTo(0), $"stderr:\n{server.Error}");
         Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(5)), "with no calls up, stopping must not wait for the drain limit");
-        var log = ReadLogs(install.LogFolder);
+        var log = LogFiles.Read(install.LogFolder);
         Assert.That(log, Does.Contain("Stopping: no new calls").And.Contain("Stopped; the store is flushed"));
 
         SqliteConnection.ClearAllPools();
@@ -132,18 +132,5 @@ public sealed class ServerLifecycleTests
         var (versionCode, output, _) = await ServerProcess.RunToEndAsync(StartLimit, "version");
         Assert.That(versionCode, Is.Zero);
         Assert.That(output, Does.Match(@"^CallCenter \d+\.\d+\.\d+"));
-    }
-
-    private static string ReadLogs(string folder)
-    {
-        var text = new System.Text.StringBuilder();
-        foreach (var file in Directory.GetFiles(folder, "callcenter-*.log"))
-        {
-            using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-            using var reader = new StreamReader(stream);
-            text.Append(reader.ReadToEnd());
-        }
-
-        return text.ToString();
     }
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -20,14 +19,15 @@ public sealed class SipTraceProcessTests
 
         await ExchangeAsync(phone, target, "trace-off");
         install.Edit(ShippedConfigCopy.ConfigurationFile.Main, doc => doc.Root!.Element("logging")!.SetAttributeValue("sipTrace", "true"));
-        await WaitForLogAsync(install.LogFolder, "callcenter-*.log", "Configuration generation 2 applied");
+        await LogFiles.WaitForAsync(install.LogFolder, LogFiles.Main, "Configuration generation 2 applied");
         await ExchangeAsync(phone, target, "trace-on");
 
-        var trace = await WaitForLogAsync(install.LogFolder, "sip-trace-*.log", "SIP/2.0 200 OK");
+        await LogFiles.WaitForAsync(install.LogFolder, LogFiles.SipTrace, "SIP/2.0 200 OK");
+        var trace = LogFiles.Read(install.LogFolder, LogFiles.SipTrace);
         Assert.That(trace, Does.Contain("OPTIONS sip:trace-on@127.0.0.1").And.Contain("<< udp"));
         Assert.That(trace, Does.Contain(">> udp"));
         Assert.That(trace, Does.Not.Contain("trace-off"), "nothing is traced before the switch");
-        Assert.That(await WaitForLogAsync(install.LogFolder, "callcenter-*.log", "applied"), Does.Not.Contain("OPTIONS sip:"));
+        Assert.That(LogFiles.Read(install.LogFolder), Does.Not.Contain("OPTIONS sip:"), "SIP messages never reach the operational log");
     }
 
     private static async Task ExchangeAsync(UdpClient phone, IPEndPoint target, string user)
@@ -38,29 +38,5 @@ public sealed class SipTraceProcessTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         var answer = await phone.ReceiveAsync(timeout.Token);
         Assert.That(Encoding.ASCII.GetString(answer.Buffer), Does.StartWith("SIP/2.0 200 OK"));
-    }
-
-    private static async Task<string> WaitForLogAsync(string folder, string pattern, string text)
-    {
-        var clock = Stopwatch.StartNew();
-        var content = string.Empty;
-        while (clock.Elapsed < TimeSpan.FromSeconds(15))
-        {
-            content = string.Empty;
-            foreach (var file in Directory.GetFiles(folder, pattern))
-            {
-                using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-                content += await new StreamReader(stream).ReadToEndAsync();
-            }
-
-            if (content.Contains(text, StringComparison.Ordinal))
-            {
-                return content;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new AssertionException($"{pattern} never contained '{text}'. It had:\n{content}");
     }
 }
