@@ -14,7 +14,7 @@ namespace CallCenter.Core.Sip.Transport;
 /// message ends on a stream, which it asks of <see cref="SipStreamFramer"/> (RFC 3261 §18.3).
 /// Split by aspect: .Udp.cs, .Stream.cs (accept, read loop, framing), .Tls.cs, .Send.cs, .Heartbeat.cs.
 /// </summary>
-public sealed partial class SipTransportManager : IAsyncDisposable
+public sealed partial class SipTransportManager : ISipSender, IAsyncDisposable
 {
     /// <summary>IPv4's largest UDP payload (65,535 - 8 UDP - 20 IP header bytes).</summary>
     private const int MaxDatagramPayload = 65_507;

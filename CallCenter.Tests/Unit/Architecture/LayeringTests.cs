@@ -18,7 +18,8 @@ public sealed partial class LayeringTests
         ["Sip.Messages", "Sip.Auth"],
         ["Sip.Transport"],
         ["Sip.Transactions"],
-        ["Sip.Dialogs"],
+        ["Sip.Dialogs", "Sip.Registrar"],
+        ["Sip.Routing"],
         ["Calls"],
         ["Acd", "Ivr"],
     ];
