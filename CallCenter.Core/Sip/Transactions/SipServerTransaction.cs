@@ -1,0 +1,48 @@
+using System.Security.Cryptography;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>
+/// A server transaction as its transaction user sees it (RFC 3261 §17.2): the request, the flow it came in on, and
+/// the one way to answer. The state machine behind it (INVITE or non-INVITE) retransmits, absorbs and times out.
+/// </summary>
+public abstract class SipServerTransaction
+{
+    public abstract SipRequest Request { get; }
+
+    public abstract SipFlow Flow { get; }
+
+    public bool IsInvite => Request.IsMethod(SipMethods.Invite);
+
+    /// <summary>True once a final response has been handed to <see cref="Respond"/>.</summary>
+    public abstract bool HasFinalResponse { get; }
+
+    /// <summary>
+    /// Sends a response through the state machine (provisional or final; a second final response is ignored and
+    /// logged). Thread-safe: it may be called from any context, such as a call's own loop.
+    /// </summary>
+    public abstract void Respond(SipMessageBuilder response);
+
+    /// <summary>
+    /// Starts a response to this request (§8.2.6): Via, From, To, Call-ID and CSeq copied, the top Via stamped with
+    /// received/rport from the flow (RFC 3581), and a To-tag added when the request has none and the status is
+    /// above 100 (§8.2.6.2). Pass <paramref name="toTag"/> to keep the tag of a dialog the response belongs to.
+    /// </summary>
+    public SipMessageBuilder CreateResponse(int status, string? reason = null, string? toTag = null)
+    {
+        var needsTag = status > 100 && Request.To?.Tag is null;
+        var response = SipMessageBuilder.ForResponse(Request, status, reason, needsTag ? toTag ?? NewTag() : null);
+        if (Request.TopVia is { } via)
+        {
+            response.RemoveFirstValue("Via");
+            response.AddHeaderFirst("Via", SipViaStamp.Stamp(via, Flow.Remote));
+        }
+
+        return response;
+    }
+
+    /// <summary>§19.3: a tag carries at least 32 bits of randomness.</summary>
+    public static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}
