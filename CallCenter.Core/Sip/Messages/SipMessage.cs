@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using System.Globalization;
 using System.Text;
 
@@ -142,10 +143,13 @@ public abstract partial class SipMessage
         return null;
     }
 
-    // All values of the named header, across repeated lines and comma-separated lists, split
-    // only at commas outside quotes and <...>. Use it for list headers (Allow, Supported,
-    // Require, Accept); for headers whose grammar has bare commas (Date, WWW-Authenticate)
-    // read the whole value with GetHeaderValue instead.
+    private static readonly FrozenSet<string> NonListExtensions =
+        new[] { "Authentication-Info", "Proxy-Authentication-Info", "Organization", "Retry-After" }
+            .ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+
+    // All values of the named header, across repeated lines and, for list headers (§7.3.1: Allow, Supported,
+    // Require, Accept...), the values of each line split at commas outside quotes and <...>. A header whose grammar
+    // has bare commas (Date, WWW-Authenticate) comes back one whole value per line.
     public IReadOnlyList<string> GetHeaderValues(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
@@ -156,7 +160,14 @@ public abstract partial class SipMessage
             if (IsNamed(header, id, name))
             {
                 values ??= [];
-                values.AddRange(SipSyntax.SplitList(GetValue(header)));
+                if (IsList(id, name))
+                {
+                    values.AddRange(SipSyntax.SplitList(GetValue(header)));
+                }
+                else
+                {
+                    values.Add(GetValue(header));
+                }
             }
         }
 
@@ -164,6 +175,17 @@ public abstract partial class SipMessage
     }
 
     public override string ToString() => Encoding.UTF8.GetString(Bytes.Span);
+
+    // §7.3.1: a comma separates values only in list headers. The digest headers are the RFC's named exceptions (their
+    // parameters are comma-separated); Date and the free-text headers carry commas inside one value.
+    private static bool IsList(SipHeaderId id, string name) => id switch
+    {
+        SipHeaderId.Authorization or SipHeaderId.ProxyAuthorization or SipHeaderId.WwwAuthenticate
+            or SipHeaderId.ProxyAuthenticate or SipHeaderId.Date or SipHeaderId.Subject or SipHeaderId.UserAgent
+            or SipHeaderId.Server or SipHeaderId.Timestamp => false,
+        SipHeaderId.Extension => !NonListExtensions.Contains(name),
+        _ => true,
+    };
 
     private bool IsNamed(in SipHeaderEntry header, SipHeaderId id, string name)
     {

@@ -59,6 +59,21 @@ public sealed class SipMessageParserTests
     }
 
     [Test]
+    public void HeadersWhoseGrammarHasBareCommasAreNotSplit()
+    {
+        // §7.3.1 names the digest headers as the exceptions to comma-joined lists; Date has a comma after the day.
+        var message = SipTestMessages.Parse(
+            "SIP/2.0 401 Unauthorized\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: c\r\nCSeq: 1 REGISTER\r\n" +
+            "WWW-Authenticate: Digest realm=\"a\", nonce=\"n1\", algorithm=SHA-256, qop=\"auth\"\r\n" +
+            "WWW-Authenticate: Digest realm=\"a\", nonce=\"n1\", algorithm=MD5, qop=\"auth\"\r\n" +
+            "Date: Sat, 21 Nov 2026 10:00:00 GMT\r\nAuthentication-Info: qop=auth, nc=00000001\r\nl: 0\r\n\r\n");
+        Assert.That(message.GetHeaderValues("WWW-Authenticate"), Has.Count.EqualTo(2));
+        Assert.That(message.GetHeaderValues("www-authenticate")[1], Does.EndWith("algorithm=MD5, qop=\"auth\""));
+        Assert.That(message.GetHeaderValues("Date"), Is.EqualTo(new[] { "Sat, 21 Nov 2026 10:00:00 GMT" }));
+        Assert.That(message.GetHeaderValues("Authentication-Info"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void SkipsLeadingKeepAliveCrLfs()
     {
         var message = SipTestMessages.Parse("\r\n\r\n" + SipTestMessages.Invite);

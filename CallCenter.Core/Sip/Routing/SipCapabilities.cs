@@ -1,0 +1,35 @@
+using System.Collections.Frozen;
+
+namespace CallCenter.Core.Sip.Routing;
+
+/// <summary>
+/// What the server tells peers it can do (RFC 3261 §11.2, §20.5, §20.37). One place, so that an OPTIONS answer, a
+/// 405's Allow and a 420's check never disagree. Only what is really implemented is listed: a phone that trusts an
+/// Allow or Supported line will use it.
+/// </summary>
+public static class SipCapabilities
+{
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
+
+    public const string Accept = "application/sdp";
+
+    /// <summary>Option tags (§19.2) we implement; empty until an extension such as replaces lands with the calls.</summary>
+    public static FrozenSet<string> SupportedOptionTags { get; } = FrozenSet<string>.Empty;
+
+    /// <summary>Methods in the Allow list (§8.2.1: a known method we do not allow gets 405 with this list).</summary>
+    public static FrozenSet<string> AllowedMethods { get; } =
+        new[] { "INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Methods some RFC defines, so a peer sending one gets 405 with our Allow list rather than 501 (§8.2.1, §21.5.2).
+    /// </summary>
+    public static FrozenSet<string> KnownMethods { get; } = new[]
+    {
+        "INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER", "PRACK", "SUBSCRIBE", "NOTIFY", "PUBLISH", "INFO",
+        "REFER", "MESSAGE", "UPDATE",
+    }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Methods that only make sense inside a dialog: out of one they get 481 (§12.2.2), not 405.</summary>
+    public static FrozenSet<string> DialogOnlyMethods { get; } =
+        new[] { "BYE", "PRACK", "INFO", "UPDATE", "REFER", "NOTIFY" }.ToFrozenSet(StringComparer.Ordinal);
+}

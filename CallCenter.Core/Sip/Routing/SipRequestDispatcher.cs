@@ -1,0 +1,155 @@
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Core.Sip.Routing;
+
+/// <summary>
+/// The server's transaction user (RFC 3261 §8.2): every new request the transaction layer hands up is checked the
+/// way §8.2.1–§8.2.2 orders (method, URI scheme, Require), then goes to the part of the server that owns it — the
+/// registrar, the calls, or an answer given here (OPTIONS, 405, 481, 501). (§8.2.2.1's 416 for an unknown
+/// URI scheme is given by the parser, before a transaction exists.) Split by aspect: .Register.cs,
+/// .Invite.cs, .Auth.cs.
+/// <para>Threading: called on the transaction layer's shard for the request's Call-ID; nothing here blocks
+/// (authentication is CPU only, the registrar's storage is written behind).</para>
+/// </summary>
+public sealed partial class SipRequestDispatcher : ISipRequestHandler
+{
+    private readonly ILiveConfiguration _configuration;
+    private readonly DigestAuthenticator _authenticator;
+    private readonly AuthFailureTracker _failures;
+    private readonly ILogger<SipRequestDispatcher> _logger;
+
+    public SipRequestDispatcher(
+        ILiveConfiguration configuration,
+        DigestAuthenticator authenticator,
+        AuthFailureTracker failures,
+        ILogger<SipRequestDispatcher> logger)
+    {
+        _configuration = configuration;
+        _authenticator = authenticator;
+        _failures = failures;
+        _logger = logger;
+    }
+
+    public void OnRequest(SipServerTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var request = transaction.Request;
+        var options = _configuration.Current;
+        var method = request.Method;
+
+        // §8.2.1: a method we do not know at all is 501; one we know but do not take is 405 with our Allow list.
+        if (!SipCapabilities.KnownMethods.Contains(method))
+        {
+            Answer(transaction, options, 501);
+            return;
+        }
+
+        // §8.2.2.3: an extension the client requires and we lack is refused with the tags we do not support.
+        if (FindUnsupportedRequirements(request) is { } unsupported)
+        {
+            var badExtension = transaction.CreateResponse(420);
+            badExtension.AddHeader("Unsupported", unsupported);
+            Finish(transaction, badExtension, options);
+            return;
+        }
+
+        // §12.2.2: a To-tag means the request belongs to a dialog. No dialog outlives its call here, and calls are
+        // not built yet, so there is none to match.
+        if (request.To?.Tag is not null)
+        {
+            Answer(transaction, options, 481);
+            return;
+        }
+
+        switch (method)
+        {
+            case SipMethods.Options:
+                AnswerOptions(transaction, options);
+                break;
+            case SipMethods.Register:
+                HandleRegister(transaction, options);
+                break;
+            case SipMethods.Invite:
+                HandleInvite(transaction, options);
+                break;
+            default:
+                if (SipCapabilities.DialogOnlyMethods.Contains(method))
+                {
+                    Answer(transaction, options, 481);
+                }
+                else
+                {
+                    var notAllowed = transaction.CreateResponse(405);
+                    notAllowed.AddHeader("Allow", SipCapabilities.Allow);
+                    Finish(transaction, notAllowed, options);
+                }
+
+                break;
+        }
+    }
+
+    // §9.2: the layer has answered the CANCEL; the INVITE it matched ends with 487 unless it already ended.
+    public void OnCancel(SipServerTransaction invite)
+    {
+        ArgumentNullException.ThrowIfNull(invite);
+        if (!invite.HasFinalResponse)
+        {
+            Answer(invite, _configuration.Current, 487);
+        }
+    }
+
+    // The ACK for a 2xx belongs to the dialog the 2xx confirmed; until calls own dialogs, none is ours to confirm.
+    public void OnAck(SipRequest ack, SipFlow flow)
+    {
+        ArgumentNullException.ThrowIfNull(ack);
+        LogStrayAck(_logger, ack.CallId ?? "-", flow.ToString());
+    }
+
+    private static void AnswerOptions(SipServerTransaction transaction, CallCenterOptions options)
+    {
+        // §11.2: the answer to OPTIONS lists what a call to us could use.
+        var response = transaction.CreateResponse(200);
+        response.AddHeader("Allow", SipCapabilities.Allow);
+        response.AddHeader("Accept", SipCapabilities.Accept);
+        if (SipCapabilities.SupportedOptionTags.Count > 0)
+        {
+            response.AddHeader("Supported", string.Join(", ", SipCapabilities.SupportedOptionTags));
+        }
+
+        Finish(transaction, response, options);
+    }
+
+    private static void Answer(SipServerTransaction transaction, CallCenterOptions options, int status, string? reason = null) =>
+        Finish(transaction, transaction.CreateResponse(status, reason), options);
+
+    private static void Finish(SipServerTransaction transaction, SipMessageBuilder response, CallCenterOptions options)
+    {
+        response.AddHeader("Server", options.Sip.UserAgent);
+        transaction.Respond(response);
+    }
+
+    private static string? FindUnsupportedRequirements(SipRequest request)
+    {
+        List<string>? unsupported = null;
+        foreach (var value in request.GetHeaderValues("Require"))
+        {
+            foreach (var part in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!SipCapabilities.SupportedOptionTags.Contains(part))
+                {
+                    (unsupported ??= []).Add(part);
+                }
+            }
+        }
+
+        return unsupported is null ? null : string.Join(", ", unsupported);
+    }
+
+    [LoggerMessage(EventId = 2700, Level = LogLevel.Debug, Message = "ACK for a 2xx outside any dialog (Call-ID {CallId}) from {Flow}; ignored")]
+    private static partial void LogStrayAck(ILogger logger, string callId, string flow);
+}
