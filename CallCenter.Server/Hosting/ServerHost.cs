@@ -138,6 +138,7 @@ public static partial class ServerHost
         var app = builder.Build();
         _ = app.Services.GetRequiredService<ServerClock>();
         HealthEndpoint.Map(app);
+        SipEndpoints.Map(app);
         return app;
     }
 
