@@ -69,7 +69,7 @@ public sealed partial class SipDialog
     }
 
     // An ACK in the dialog (the ACK for a 2xx, which the transaction layer hands to the TU,
-    // RFC 6026 §8.2). True when it acknowledges the 2xx this side is waiting on: the owner stops
+    // RFC 6026). True when it acknowledges the 2xx this side is waiting on: the owner stops
     // retransmitting that 2xx (§13.3.1.4) and reads any answer SDP. False for a retransmitted
     // ACK, one for another CSeq, or one whose tags are not this dialog's. ACK carries the INVITE's
     // CSeq number, which may be below the remote sequence number (a PRACK or UPDATE sent during

@@ -1,3 +1,4 @@
+using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 
 namespace CallCenter.Tests.Unit.Sip.Dialogs;
@@ -164,4 +165,24 @@ internal static class DialogFlows
         (contact is null ? string.Empty : "Contact: " + contact + "\r\n") +
         "Content-Length: 0\r\n" +
         "\r\n");
+
+    // Dialogs of the RFC 3665 §3.2 call: Alice's side (UAC) from her INVITE and a response, Bob's
+    // side (UAS, tag 314159) from the INVITE he receives and the status he answers with.
+    public static SipDialog Uac(string invite, string response) => Uac(invite, Response(response));
+
+    public static SipDialog Uac(string invite, SipResponse response)
+    {
+        Assert.That(SipDialog.TryCreateUac(Request(invite), response, false, out var dialog, out var reason), Is.True, reason);
+        return dialog!;
+    }
+
+    public static SipDialog Uas(string invite, int status)
+    {
+        Assert.That(SipDialog.TryCreateUas(Request(invite), BobTag, status, false, out var dialog, out var reason), Is.True, reason);
+        return dialog!;
+    }
+
+    // What the owner adds before sending: its Via on top.
+    public static SipRequest Finish(SipMessageBuilder builder) =>
+        builder.AddHeaderFirst("Via", "SIP/2.0/TCP client.example.com:5060;branch=z9hG4bKtest").BuildRequest();
 }

@@ -175,22 +175,4 @@ public sealed class SipDialogRequestTests
         Assert.That(alice.State, Is.EqualTo(SipDialogState.Confirmed), "a failed re-INVITE leaves the dialog up");
         Assert.That(Finish(alice.CreateRequest("INVITE")).CSeq, Is.EqualTo(new SipCSeq(4, "INVITE")));
     }
-
-    internal static SipDialog Uac(string invite, string response) => Uac(invite, Response(response));
-
-    internal static SipDialog Uac(string invite, SipResponse response)
-    {
-        Assert.That(SipDialog.TryCreateUac(Request(invite), response, false, out var dialog, out var reason), Is.True, reason);
-        return dialog!;
-    }
-
-    internal static SipDialog Uas(string invite, int status)
-    {
-        Assert.That(SipDialog.TryCreateUas(Request(invite), BobTag, status, false, out var dialog, out var reason), Is.True, reason);
-        return dialog!;
-    }
-
-    // What the owner adds before sending: its Via on top.
-    internal static SipRequest Finish(SipMessageBuilder builder) =>
-        builder.AddHeaderFirst("Via", "SIP/2.0/TCP client.example.com:5060;branch=z9hG4bKtest").BuildRequest();
 }

@@ -1,7 +1,6 @@
 using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 using static CallCenter.Tests.Unit.Sip.Dialogs.DialogFlows;
-using static CallCenter.Tests.Unit.Sip.Dialogs.SipDialogRequestTests;
 
 namespace CallCenter.Tests.Unit.Sip.Dialogs;
 
