@@ -1,5 +1,6 @@
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
@@ -58,11 +59,11 @@ public sealed partial class SipRequestDispatcher : ISipRequestHandler
             return;
         }
 
-        // §12.2.2: a To-tag means the request belongs to a dialog. No dialog outlives its call here, and calls are
-        // not built yet, so there is none to match.
-        if (request.To?.Tag is not null)
+        // §12.2.2: a To-tag means the request belongs to a dialog. Dialogs live with their calls, which are not
+        // built yet, so there is none to match and the answer is the dialog layer's for an unmatched request.
+        if (SipDialogRejection.ForUnmatched(request) is { } rejection)
         {
-            Answer(transaction, options, 481);
+            Finish(transaction, rejection.AddRetryAfter(transaction.CreateResponse(rejection.StatusCode, rejection.ReasonPhrase)), options);
             return;
         }
 
