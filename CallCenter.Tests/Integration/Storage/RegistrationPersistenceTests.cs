@@ -9,7 +9,6 @@ using CallCenter.Tests.Unit.Sip.Registrar;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
-using SipRegistrar = CallCenter.Core.Sip.Registrar.Registrar;
 
 namespace CallCenter.Tests.Integration.Storage;
 

@@ -5,7 +5,6 @@ using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Transport;
 using CallCenter.Tests.Support;
-using SipRegistrar = CallCenter.Core.Sip.Registrar.Registrar;
 
 namespace CallCenter.Tests.Unit.Sip.Registrar;
 

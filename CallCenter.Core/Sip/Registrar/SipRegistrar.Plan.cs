@@ -6,7 +6,7 @@ namespace CallCenter.Core.Sip.Registrar;
 
 // §10.3 steps 6 and 7 as a pure decision on a snapshot of the extension's bindings: what to add, refresh and
 // remove, or why the whole request fails. Nothing here changes the store, so a lost commit can simply plan again.
-public sealed partial class Registrar
+public sealed partial class SipRegistrar
 {
     // §10.3 step 7 lets a registrar refuse a too-short interval only when it is below one hour as well.
     private const uint OneHour = 3600;

@@ -16,7 +16,7 @@ namespace CallCenter.Core.Sip.Registrar;
 /// run concurrently on different transaction contexts: each decides on a snapshot of the extension and commits only
 /// if the extension did not change meanwhile, deciding again otherwise, so that §10.3's "all or nothing" holds.</para>
 /// </summary>
-public sealed partial class Registrar
+public sealed partial class SipRegistrar
 {
     private const int MaxUserAgentLength = 256;
 
@@ -26,9 +26,9 @@ public sealed partial class Registrar
 
     private readonly RegistrationStore _store;
     private readonly ILiveConfiguration _configuration;
-    private readonly ILogger<Registrar> _logger;
+    private readonly ILogger<SipRegistrar> _logger;
 
-    public Registrar(RegistrationStore store, ILiveConfiguration configuration, ILogger<Registrar> logger)
+    public SipRegistrar(RegistrationStore store, ILiveConfiguration configuration, ILogger<SipRegistrar> logger)
     {
         _store = store;
         _configuration = configuration;

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace CallCenter.Tests.Unit.Sip.Registrar;
 
 /// <summary>RFC 3261 §10.3, rule by rule, through the registrar's one entry point.</summary>
-public sealed class RegistrarTests
+public sealed class SipRegistrarTests
 {
     private const string PhoneA = "<sip:1000@192.0.2.10:5060>";
     private const string PhoneB = "<sip:1000@192.0.2.11:5060>";

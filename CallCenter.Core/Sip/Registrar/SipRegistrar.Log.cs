@@ -4,7 +4,7 @@ namespace CallCenter.Core.Sip.Registrar;
 
 // Rejections and refreshes come with every packet a phone or a scanner sends, so they stay at Debug; a contact
 // appearing, going or being evicted is a change an admin wants to see, once.
-public sealed partial class Registrar
+public sealed partial class SipRegistrar
 {
     [LoggerMessage(EventId = 2500, Level = LogLevel.Information, Message = "Extension {Extension} registered {Contact} from {Source} for {Seconds} s")]
     private static partial void LogAdded(ILogger logger, string extension, string contact, string source, long seconds);
