@@ -208,7 +208,7 @@ public sealed partial class ContactQualifier : IAsyncDisposable
                 SipClientFailure.Timeout or SipClientFailure.TransportError => Reachability.Unreachable,
                 _ => null,
             };
-            if (state is { } verdict && _store.SetReachability(binding.Id, verdict, out var previous))
+            if (state is { } verdict && _store.SetReachability(binding.Id, verdict, out var previous, binding.Target))
             {
                 LogTransition(binding, previous, verdict, result);
             }

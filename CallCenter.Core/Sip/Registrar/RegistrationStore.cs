@@ -1,5 +1,5 @@
 using System.Collections.Immutable;
-using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Core.Sip.Registrar;
@@ -177,14 +177,17 @@ public sealed partial class RegistrationStore : IAsyncDisposable
 
     /// <summary>
     /// Records a probe result. Returns true, with the state it replaced, only when the state changed, so that the
-    /// caller logs a transition once rather than every probe. A binding removed meanwhile is left alone.
+    /// caller logs a transition once rather than every probe. A binding removed meanwhile is left alone, and so is
+    /// one that moved to another target than <paramref name="probedTarget"/> while the probe was out: the verdict
+    /// was about the old flow.
     /// </summary>
-    public bool SetReachability(long id, Reachability state, out Reachability previous)
+    public bool SetReachability(long id, Reachability state, out Reachability previous, SipTarget? probedTarget = null)
     {
         bool firstDrop;
         lock (_gate)
         {
-            if (!_byId.TryGetValue(id, out var binding) || binding.Reachability == state)
+            if (!_byId.TryGetValue(id, out var binding) || binding.Reachability == state
+                || (probedTarget is not null && binding.Target != probedTarget))
             {
                 previous = binding?.Reachability ?? Reachability.Unknown;
                 return false;

@@ -133,6 +133,20 @@ public sealed class ContactQualifierTests
     }
 
     [Test]
+    public void AVerdictAboutAFlowThePhoneHasLeftMeanwhileIsIgnored()
+    {
+        _kit.Register("1000", "<sip:1000@192.0.2.10;transport=tcp>", cseq: 1, flow: _kit.TcpFlow(40_001, connectionId: 1));
+        _client.Answer = _ => null;
+        Start();
+
+        _kit.Register("1000", "<sip:1000@192.0.2.10;transport=tcp>", cseq: 2, flow: _kit.TcpFlow(40_002, connectionId: 2));
+        _client.Sent[0].Completion.SetResult(SipClientResult.Failed(SipClientFailure.TransportError));
+
+        Assert.That(_kit.Store.GetBindings("1000").Single().Reachability, Is.EqualTo(Reachability.Unknown));
+        Assert.That(_log.Entries.Any(e => e.EventId == 2540), Is.False);
+    }
+
+    [Test]
     public void AStoppedTransactionSaysNothingAboutTheContact()
     {
         _kit.Register("1000", "<sip:1000@192.0.2.10>");
