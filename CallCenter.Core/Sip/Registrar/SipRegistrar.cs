@@ -66,14 +66,14 @@ public sealed partial class SipRegistrar
         if (request.To?.Uri is not { IsSip: true, User: { Length: > 0 } extension }
             || options.Extensions.FindUser(extension) is not { } user)
         {
-            LogUnknownUser(_logger, request.To?.Uri?.ToString() ?? "(none)", flow.ToString());
+            LogUnknownUser(_logger, request.To?.Uri?.ToString() ?? "(none)", flow);
             return createResponse(404, null);
         }
 
         // Step 4: authorised to change this address of record's bindings. No third-party registration here.
         if (!string.Equals(authenticatedUser, extension, StringComparison.Ordinal))
         {
-            LogForbidden(_logger, authenticatedUser, extension, flow.ToString());
+            LogForbidden(_logger, authenticatedUser, extension, flow);
             return createResponse(403, null);
         }
 
@@ -106,7 +106,7 @@ public sealed partial class SipRegistrar
 
     private SipMessageBuilder Reject(RegisterRequest request, string extension, RegistrationPlan plan, Func<int, string?, SipMessageBuilder> createResponse)
     {
-        var flow = request.Flow.ToString();
+        var flow = request.Flow;
         switch (plan.Status)
         {
             case 423:
@@ -157,7 +157,7 @@ public sealed partial class SipRegistrar
         {
             if (binding.Id != 0)
             {
-                LogRefreshed(_logger, extension, binding.ContactUri.ToString(), source);
+                LogRefreshed(_logger, extension, binding.ContactUri.ToString(), flow);
             }
         }
 
