@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Net;
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Storage;
+using Dapper;
+
+namespace CallCenter.Core.Sip.Registrar;
+
+/// <summary>
+/// The SQL of the registrations table (migration 0002). Synchronous: Microsoft.Data.Sqlite has no real async I/O,
+/// and its callers (the writer task, the start-up load) are already off the SIP path.
+/// </summary>
+internal sealed class RegistrationRepository(Database database)
+{
+    private const string Upsert =
+        "INSERT INTO registrations (id, extension, contact_uri, q, call_id, cseq, expires_utc, registered_utc, updated_utc, user_agent, " +
+        "transport, received_address, received_port, listener, connection_id) VALUES (@Id, @Extension, @ContactUri, @Q, @CallId, @CSeq, " +
+        "@ExpiresUtc, @RegisteredUtc, @UpdatedUtc, @UserAgent, @Transport, @ReceivedAddress, @ReceivedPort, @Listener, @ConnectionId) " +
+        "ON CONFLICT (id) DO UPDATE SET extension = excluded.extension, contact_uri = excluded.contact_uri, q = excluded.q, " +
+        "call_id = excluded.call_id, cseq = excluded.cseq, expires_utc = excluded.expires_utc, registered_utc = excluded.registered_utc, " +
+        "updated_utc = excluded.updated_utc, user_agent = excluded.user_agent, transport = excluded.transport, " +
+        "received_address = excluded.received_address, received_port = excluded.received_port, listener = excluded.listener, " +
+        "connection_id = excluded.connection_id;";
+
+    /// <summary>Applies a batch in one transaction: a null value deletes the binding with that id.</summary>
+    public void Write(IReadOnlyDictionary<long, ContactBinding?> batch)
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        foreach (var (id, binding) in batch)
+        {
+            if (binding is null)
+            {
+                connection.Execute("DELETE FROM registrations WHERE id = @Id;", new { Id = id }, transaction);
+            }
+            else
+            {
+                connection.Execute(Upsert, ToRow(binding), transaction);
+            }
+        }
+
+        transaction.Commit();
+    }
+
+    /// <summary>Reads every row and deletes, in the same transaction, those that expired while the server was down
+    /// or cannot be read back; returns the rest.</summary>
+    public (IReadOnlyList<RegistrationRow> Alive, int Deleted) LoadAndPurge(DateTimeOffset utcNow)
+    {
+        using var connection = database.OpenConnection();
+        using var transaction = connection.BeginTransaction();
+        var rows = connection.Query<RegistrationRow>(
+            "SELECT id AS Id, extension AS Extension, contact_uri AS ContactUri, q AS Q, call_id AS CallId, cseq AS CSeq, " +
+            "expires_utc AS ExpiresUtc, registered_utc AS RegisteredUtc, updated_utc AS UpdatedUtc, user_agent AS UserAgent, " +
+            "transport AS Transport, received_address AS ReceivedAddress, received_port AS ReceivedPort, listener AS Listener, " +
+            "connection_id AS ConnectionId FROM registrations ORDER BY id;",
+            transaction: transaction).AsList();
+        var alive = new List<RegistrationRow>(rows.Count);
+        var dead = new List<long>();
+        foreach (var row in rows)
+        {
+            if (row.TryGetExpiry(out var expires) && expires > utcNow)
+            {
+                alive.Add(row);
+            }
+            else
+            {
+                dead.Add(row.Id);
+            }
+        }
+
+        foreach (var id in dead)
+        {
+            connection.Execute("DELETE FROM registrations WHERE id = @Id;", new { Id = id }, transaction);
+        }
+
+        transaction.Commit();
+        return (alive, dead.Count);
+    }
+
+    private static RegistrationRow ToRow(ContactBinding binding)
+    {
+        var flow = binding.Target.Flow;
+        var received = flow?.Remote ?? binding.Target.EndPoint;
+        return new RegistrationRow(
+            binding.Id,
+            binding.Extension,
+            binding.ContactUri.ToString(),
+            binding.Q,
+            binding.CallId,
+            binding.CSeq,
+            Iso(binding.ExpiresAtUtc),
+            Iso(binding.RegisteredAtUtc),
+            Iso(binding.UpdatedAtUtc),
+            binding.UserAgent,
+            binding.Target.Transport.ToString().ToLowerInvariant(),
+            received.Address.ToString(),
+            received.Port,
+            flow?.Listener.ToString(),
+            flow?.ConnectionId ?? 0);
+    }
+
+    private static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One row of the registrations table, with SQLite's own types (INTEGER is long, REAL is double).</summary>
+internal sealed record RegistrationRow(
+    long Id,
+    string Extension,
+    string ContactUri,
+    double? Q,
+    string CallId,
+    long CSeq,
+    string ExpiresUtc,
+    string RegisteredUtc,
+    string UpdatedUtc,
+    string? UserAgent,
+    string Transport,
+    string ReceivedAddress,
+    long ReceivedPort,
+    string? Listener,
+    long ConnectionId)
+{
+    public bool TryGetExpiry(out DateTimeOffset expires) =>
+        DateTimeOffset.TryParse(ExpiresUtc, CultureInfo.InvariantCulture, DateTimeStyles.None, out expires);
+
+    public bool TryGetTransport(out SipTransport transport) =>
+        Enum.TryParse(Transport, ignoreCase: true, out transport) && Enum.IsDefined(transport);
+
+    public bool TryGetReceived(out IPEndPoint endPoint)
+    {
+        endPoint = null!;
+        if (!IPAddress.TryParse(ReceivedAddress, out var address) || ReceivedPort is < 1 or > 65_535)
+        {
+            return false;
+        }
+
+        endPoint = new IPEndPoint(address, (int)ReceivedPort);
+        return true;
+    }
+}

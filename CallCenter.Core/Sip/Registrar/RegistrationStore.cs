@@ -1,0 +1,377 @@
+using System.Collections.Immutable;
+using CallCenter.Core.Sip.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Core.Sip.Registrar;
+
+/// <summary>
+/// The live registrations (RFC 3261 §10's location service), in memory (STYLE.md §9): bindings per extension, one
+/// expiry timer, a change feed per consumer, and a write-behind copy in SQLite when opened over a database.
+/// <para>Threading: every method is thread-safe. One lock guards the maps; nothing under it blocks or calls foreign
+/// code (feeds and the writer only take non-blocking writes), logging happens after it is released. Snapshots
+/// handed out are immutable. Each extension carries a version so that the registrar can decide outside the lock and
+/// commit only if nothing changed meanwhile.</para>
+/// </summary>
+public sealed partial class RegistrationStore : IAsyncDisposable
+{
+    // A binding's expiry is at most MaxExpires (a week at most by the schema) away; re-arming at least daily keeps
+    // the timer within every platform's range whatever the clock says.
+    private static readonly TimeSpan LongestTimerWait = TimeSpan.FromDays(1);
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, Aor> _aors = new(StringComparer.Ordinal);
+    private readonly Dictionary<long, ContactBinding> _byId = [];
+    private readonly SortedSet<(TimeSpan ExpiresAt, long Id)> _expiries = [];
+    private readonly List<RegistrationFeed> _feeds = [];
+    private readonly TimeProvider _time;
+    private readonly long _epoch;
+    private readonly ITimer _timer;
+    private readonly RegistrationWriter? _writer;
+    private readonly ILogger _logger;
+    private TimeSpan _armedFor = TimeSpan.MaxValue;
+    private long _nextId = 1;
+    private long _version;
+    private long _timerFirings;
+    private bool _disposed;
+
+    /// <summary>A store that lives in memory only (tests, or a node without a database).</summary>
+    public RegistrationStore(TimeProvider time, ILogger<RegistrationStore> logger)
+        : this(time, logger, writer: null)
+    {
+    }
+
+    private RegistrationStore(TimeProvider time, ILogger logger, RegistrationWriter? writer)
+    {
+        _time = time;
+        _logger = logger;
+        _writer = writer;
+        _epoch = time.GetTimestamp();
+        _timer = time.CreateTimer(static state => ((RegistrationStore)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    public TimeProvider Time => _time;
+
+    public int BindingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _byId.Count;
+            }
+        }
+    }
+
+    /// <summary>Extensions with at least one binding.</summary>
+    public int AorCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _aors.Count;
+            }
+        }
+    }
+
+    /// <summary>Changes waiting for the database writer; bounded by the number of bindings (one entry each).</summary>
+    public int PendingWrites => _writer?.PendingWrites ?? 0;
+
+    public long WriteFailures => _writer?.Failures ?? 0;
+
+    /// <summary>How often the single expiry timer fired; it is re-armed for the soonest expiry, never per binding.</summary>
+    public long ExpiryTimerFirings => Interlocked.Read(ref _timerFirings);
+
+    // Monotonic time since the store started: expiry logic must not jump with an NTP step.
+    internal TimeSpan Now => _time.GetElapsedTime(_epoch);
+
+    /// <summary>The extension's bindings in no particular order.</summary>
+    public ImmutableArray<ContactBinding> GetBindings(string extension)
+    {
+        lock (_gate)
+        {
+            return _aors.TryGetValue(extension, out var aor) ? aor.Bindings : [];
+        }
+    }
+
+    /// <summary>
+    /// The extension's bindings in the order call routing should try them: reachable or not yet probed before
+    /// unreachable, then higher q first (no q counts as 1.0, the top of §20.10's range), then the most recently
+    /// refreshed first.
+    /// </summary>
+    public IReadOnlyList<ContactBinding> GetContacts(string extension)
+    {
+        var bindings = GetBindings(extension);
+        return bindings.Length switch
+        {
+            0 => [],
+            1 => [bindings[0]],
+            _ => [.. bindings
+                .OrderBy(b => b.Reachability == Reachability.Unreachable ? 1 : 0)
+                .ThenByDescending(b => b.Q ?? 1.0)
+                .ThenByDescending(b => b.UpdatedAt)],
+        };
+    }
+
+    /// <summary>A snapshot of every binding, for the console and the qualifier.</summary>
+    public IReadOnlyList<ContactBinding> GetAll()
+    {
+        lock (_gate)
+        {
+            return [.. _byId.Values];
+        }
+    }
+
+    public bool TryGet(long id, out ContactBinding binding)
+    {
+        lock (_gate)
+        {
+            return _byId.TryGetValue(id, out binding!);
+        }
+    }
+
+    /// <summary>The binding's remaining lifetime on the monotonic clock; zero once it is due.</summary>
+    public TimeSpan GetRemaining(ContactBinding binding)
+    {
+        ArgumentNullException.ThrowIfNull(binding);
+        var remaining = binding.ExpiresAt - Now;
+        return remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero;
+    }
+
+    /// <summary>Subscribes to changes from now on; dispose the feed to stop.</summary>
+    public RegistrationFeed Subscribe(int capacity = 1024)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        var feed = new RegistrationFeed(this, capacity);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _feeds.Add(feed);
+        }
+
+        return feed;
+    }
+
+    /// <summary>Removes one binding (the console's "unregister"); false when it is gone already.</summary>
+    public bool Remove(long id)
+    {
+        ContactBinding? removed;
+        bool firstDrop;
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id, out removed))
+            {
+                return false;
+            }
+
+            DetachLocked(removed);
+            var aor = _aors[removed.Extension];
+            ReplaceAorLocked(removed.Extension, aor.Bindings.Remove(removed));
+            firstDrop = PublishLocked(RegistrationChangeKind.Removed, removed);
+            ArmLocked();
+        }
+
+        ReportDrop(firstDrop);
+        return true;
+    }
+
+    /// <summary>
+    /// Records a probe result. Returns true, with the state it replaced, only when the state changed, so that the
+    /// caller logs a transition once rather than every probe. A binding removed meanwhile is left alone, and so is
+    /// one that moved to another target than <paramref name="probedTarget"/> while the probe was out: the verdict
+    /// was about the old flow.
+    /// </summary>
+    public bool SetReachability(long id, Reachability state, out Reachability previous, SipTarget? probedTarget = null)
+    {
+        bool firstDrop;
+        lock (_gate)
+        {
+            if (!_byId.TryGetValue(id, out var binding) || binding.Reachability == state
+                || (probedTarget is not null && binding.Target != probedTarget))
+            {
+                previous = binding?.Reachability ?? Reachability.Unknown;
+                return false;
+            }
+
+            previous = binding.Reachability;
+            var updated = binding with { Reachability = state };
+            _byId[id] = updated;
+            var aor = _aors[binding.Extension];
+            ReplaceAorLocked(binding.Extension, aor.Bindings.Replace(binding, updated));
+
+            // Reachability is re-learnt after a restart, so the database is not told.
+            firstDrop = PublishLocked(RegistrationChangeKind.ReachabilityChanged, updated);
+        }
+
+        ReportDrop(firstDrop);
+        return true;
+    }
+
+    /// <summary>Waits until every change made so far is in the database; completes at once without one.</summary>
+    public Task FlushAsync() => _writer?.FlushAsync() ?? Task.CompletedTask;
+
+    public async ValueTask DisposeAsync()
+    {
+        List<RegistrationFeed> feeds;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            feeds = [.. _feeds];
+            _feeds.Clear();
+        }
+
+        await _timer.DisposeAsync();
+        foreach (var feed in feeds)
+        {
+            feed.Complete();
+        }
+
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+    }
+
+    internal AorSnapshot GetSnapshot(string extension)
+    {
+        lock (_gate)
+        {
+            return _aors.TryGetValue(extension, out var aor) ? new AorSnapshot(aor.Version, aor.Bindings) : new AorSnapshot(0, []);
+        }
+    }
+
+    /// <summary>
+    /// The registrar's commit (§10.3 step 7: all updates of one REGISTER become visible together or not at all).
+    /// Fails, changing nothing, when the extension changed since <paramref name="expectedVersion"/> was read; the
+    /// registrar then decides again on the new state. An upsert with Id 0 is a new binding and gets its id here.
+    /// </summary>
+    internal bool TryCommit(
+        string extension,
+        long expectedVersion,
+        IReadOnlyList<ContactBinding> upserts,
+        IReadOnlyList<(ContactBinding Binding, RegistrationChangeKind Why)> removals,
+        out ImmutableArray<ContactBinding> result,
+        out IReadOnlyList<ContactBinding> added)
+    {
+        bool firstDrop = false;
+        var newOnes = new List<ContactBinding>();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var current = _aors.TryGetValue(extension, out var aor) ? aor : null;
+            if ((current?.Version ?? 0) != expectedVersion)
+            {
+                result = default;
+                added = [];
+                return false;
+            }
+
+            var list = current is null ? ImmutableArray.CreateBuilder<ContactBinding>() : current.Bindings.ToBuilder();
+            foreach (var (binding, why) in removals)
+            {
+                var stored = _byId[binding.Id];
+                DetachLocked(stored);
+                list.Remove(stored);
+                firstDrop |= PublishLocked(why, stored);
+            }
+
+            foreach (var upsert in upserts)
+            {
+                if (upsert.Id == 0)
+                {
+                    var created = upsert with { Id = _nextId++ };
+                    AttachLocked(created);
+                    list.Add(created);
+                    newOnes.Add(created);
+                    firstDrop |= PublishLocked(RegistrationChangeKind.Added, created);
+                }
+                else
+                {
+                    var stored = _byId[upsert.Id];
+                    DetachLocked(stored);
+                    AttachLocked(upsert);
+                    list[list.IndexOf(stored)] = upsert;
+                    firstDrop |= PublishLocked(RegistrationChangeKind.Refreshed, upsert);
+                }
+            }
+
+            result = list.ToImmutable();
+            ReplaceAorLocked(extension, result);
+            ArmLocked();
+        }
+
+        ReportDrop(firstDrop);
+        added = newOnes;
+        return true;
+    }
+
+    internal void Unsubscribe(RegistrationFeed feed)
+    {
+        lock (_gate)
+        {
+            _feeds.Remove(feed);
+        }
+    }
+
+    private void AttachLocked(ContactBinding binding)
+    {
+        _byId[binding.Id] = binding;
+        _expiries.Add((binding.ExpiresAt, binding.Id));
+        _writer?.EnqueueUpsert(binding);
+    }
+
+    // Takes the binding out of the id map and expiry index; the caller fixes the extension's list.
+    private void DetachLocked(ContactBinding binding)
+    {
+        _byId.Remove(binding.Id);
+        _expiries.Remove((binding.ExpiresAt, binding.Id));
+        _writer?.EnqueueDelete(binding.Id);
+    }
+
+    private void ReplaceAorLocked(string extension, ImmutableArray<ContactBinding> bindings)
+    {
+        if (bindings.IsEmpty)
+        {
+            _aors.Remove(extension);
+        }
+        else
+        {
+            _aors[extension] = new Aor(++_version, bindings);
+        }
+    }
+
+    private bool PublishLocked(RegistrationChangeKind kind, ContactBinding binding)
+    {
+        if (_feeds.Count == 0)
+        {
+            return false;
+        }
+
+        var change = new RegistrationChange(kind, binding);
+        var firstDrop = false;
+        foreach (var feed in _feeds)
+        {
+            firstDrop |= feed.Publish(change);
+        }
+
+        return firstDrop;
+    }
+
+    private void ReportDrop(bool firstDrop)
+    {
+        if (firstDrop)
+        {
+            LogFeedOverflow(_logger);
+        }
+    }
+
+    private sealed record Aor(long Version, ImmutableArray<ContactBinding> Bindings);
+}
+
+/// <summary>An extension's bindings with the version they were read at (0 when it has none).</summary>
+internal readonly record struct AorSnapshot(long Version, ImmutableArray<ContactBinding> Bindings);
