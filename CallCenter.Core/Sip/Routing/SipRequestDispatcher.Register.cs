@@ -7,7 +7,8 @@ public sealed partial class SipRequestDispatcher
 {
     /// <summary>
     /// §10.3 step 3 and §22.2: a REGISTER authenticates as the user its To names (the address of record it
-    /// changes); an authenticated user may only change its own bindings.
+    /// changes), then the registrar applies it (§10.3 steps 4-8) and gives the answer. Its storage is written
+    /// behind, so this returns at once.
     /// </summary>
     private void HandleRegister(SipServerTransaction transaction, CallCenterOptions options)
     {
@@ -17,18 +18,12 @@ public sealed partial class SipRequestDispatcher
             return;
         }
 
-        // The registrar takes over from here once it lands; until then an authenticated REGISTER is accepted
-        // without storing a binding, which no phone can tell from success: answer 501 rather than lie.
-        var response = transaction.CreateResponse(501, "Registrar Not Available");
+        var response = _registrar.Register(transaction, user.Extension);
         if (info is not null)
         {
             response.AddHeader(AuthChallenger.Registrar.InfoHeader, info);
         }
 
-        LogRegisterWithoutRegistrar(_logger, user.Extension);
         Finish(transaction, response, options);
     }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(EventId = 2702, Level = Microsoft.Extensions.Logging.LogLevel.Debug, Message = "REGISTER for {Extension} authenticated; no registrar yet")]
-    private static partial void LogRegisterWithoutRegistrar(Microsoft.Extensions.Logging.ILogger logger, string extension);
 }

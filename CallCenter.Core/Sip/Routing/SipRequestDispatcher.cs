@@ -2,6 +2,7 @@ using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Auth;
 using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 using Microsoft.Extensions.Logging;
@@ -22,14 +23,17 @@ public sealed partial class SipRequestDispatcher : ISipRequestHandler
     private readonly ILiveConfiguration _configuration;
     private readonly DigestAuthenticator _authenticator;
     private readonly AuthFailureTracker _failures;
+    private readonly SipRegistrar _registrar;
     private readonly ILogger<SipRequestDispatcher> _logger;
 
     public SipRequestDispatcher(
         ILiveConfiguration configuration,
         DigestAuthenticator authenticator,
         AuthFailureTracker failures,
+        SipRegistrar registrar,
         ILogger<SipRequestDispatcher> logger)
     {
+        _registrar = registrar;
         _configuration = configuration;
         _authenticator = authenticator;
         _failures = failures;

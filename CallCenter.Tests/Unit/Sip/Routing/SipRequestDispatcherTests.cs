@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Routing;
 using CallCenter.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,6 +17,7 @@ public sealed partial class SipRequestDispatcherTests
     private AuthFailureTracker _failures = null!;
     private StaticConfiguration _configuration = null!;
     private SipRequestDispatcher _dispatcher = null!;
+    private RegistrationStore _store = null!;
     private readonly List<RecordingServerTransaction> _transactions = [];
 
     [SetUp]
@@ -25,12 +27,15 @@ public sealed partial class SipRequestDispatcherTests
         _failures = new AuthFailureTracker(_time, NullLogger<AuthFailureTracker>.Instance);
         _configuration = new StaticConfiguration(StaticConfiguration.Options("1000", "1001"));
         var authenticator = new DigestAuthenticator(new DigestNonceManager(_time), _failures, NullLogger<DigestAuthenticator>.Instance);
-        _dispatcher = new SipRequestDispatcher(_configuration, authenticator, _failures, NullLogger<SipRequestDispatcher>.Instance);
+        _store = new RegistrationStore(_time, NullLogger<RegistrationStore>.Instance);
+        var registrar = new SipRegistrar(_store, _configuration, NullLogger<SipRegistrar>.Instance);
+        _dispatcher = new SipRequestDispatcher(_configuration, authenticator, _failures, registrar, NullLogger<SipRequestDispatcher>.Instance);
     }
 
     [TearDown]
-    public void TearDown()
+    public async Task TearDown()
     {
+        await _store.DisposeAsync();
         foreach (var transaction in _transactions)
         {
             transaction.Dispose();
@@ -128,6 +133,32 @@ public sealed partial class SipRequestDispatcherTests
     }
 
     [Test]
+    public void AnAuthenticatedRegisterIsAppliedByTheRegistrarAndProvesTheServerKnowsThePassword()
+    {
+        var challenge = Dispatch(Register("1000")).Final;
+        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[1], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
+
+        var response = Dispatch(Register("1000", $"Authorization: {authorization}\r\n")).Final;
+
+        Assert.That(response.StatusCode, Is.EqualTo(200));
+        Assert.That(response.Contacts.Single().Uri!.ToString(), Is.EqualTo("sip:1000@192.0.2.10:5062"));
+        Assert.That(response.GetHeaderValue("Authentication-Info"), Does.Contain("rspauth="));
+        Assert.That(_store.GetContacts("1000"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public void ARegisterWithAnotherUsersPasswordChangesNothing()
+    {
+        var challenge = Dispatch(Register("1001")).Final;
+        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[1], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
+
+        var response = Dispatch(Register("1001", $"Authorization: {authorization}\r\n")).Final;
+
+        Assert.That(response.StatusCode, Is.EqualTo(401), "1000's credentials do not register 1001's address of record");
+        Assert.That(_store.GetContacts("1001"), Is.Empty);
+    }
+
+    [Test]
     public void InviteWithoutCredentialsIsChallengedWith407()
     {
         var response = Dispatch(Invite(from: "1000", to: "1001")).Final;
@@ -210,9 +241,9 @@ public sealed partial class SipRequestDispatcherTests
             "algorithm=MD5, qop=auth, nc=00000001, cnonce=\"c0ffee\"";
     }
 
-    private static string Register(string extension) => Request(
+    private static string Register(string extension, string extra = "") => Request(
         "REGISTER", "sip:127.0.0.1", to: $"<sip:{extension}@127.0.0.1>", from: $"<sip:{extension}@127.0.0.1>;tag=r{extension}",
-        extra: $"Contact: <sip:{extension}@192.0.2.10:5062>\r\n");
+        extra: $"Contact: <sip:{extension}@192.0.2.10:5062>\r\n" + extra);
 
     private static string Invite(string from, string to, string extra = "") => Request(
         "INVITE", $"sip:{to}@127.0.0.1", to: $"<sip:{to}@127.0.0.1>", from: $"<sip:{from}@127.0.0.1>;tag=i{from}",
