@@ -91,7 +91,7 @@ internal sealed class TransactionHarness : IAsyncDisposable
     }
 
     /// <summary>A listener over a bound socket that never reads: the layer only asks it for its address.</summary>
-    private SipListener Listener(SipTransport transport, IPAddress address, int index)
+    public SipListener Listener(SipTransport transport, IPAddress address, int index)
     {
         var socket = transport == SipTransport.Udp
             ? new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp)
