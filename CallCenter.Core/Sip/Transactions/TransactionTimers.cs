@@ -5,12 +5,13 @@ internal sealed class TransactionTimers(SipTransactionLayer layer, ISipTransacti
 {
     private readonly TransactionTimer?[] _slots = new TransactionTimer?[3];
 
-    public void Arm(TimerSlot slot, SipTimerName name, TimeSpan due)
+    public TransactionTimer Arm(TimerSlot slot, SipTimerName name, TimeSpan due)
     {
         Disarm(slot);
         var timer = new TransactionTimer(layer, owner, name, slot);
         _slots[(int)slot] = timer;
         timer.Start(layer.Time, due);
+        return timer;
     }
 
     public void Disarm(TimerSlot slot)
