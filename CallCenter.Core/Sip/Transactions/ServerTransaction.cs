@@ -58,6 +58,10 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     /// CANCEL should repeat it (§9.2).</summary>
     public string? ResponseToTag { get; protected set; }
 
+    /// <summary>Set once the TU has been given the transaction: only then is it told of failures (a CANCEL's
+    /// transaction, or an INVITE whose 100 could not be sent, is the layer's own business).</summary>
+    public bool IsDelivered { get; set; }
+
     protected SipTransactionLayer Layer { get; }
 
     protected TransactionTimers Timers { get; }

@@ -53,6 +53,7 @@ public sealed partial class SipTransactionLayer
             return;
         }
 
+        transaction.IsDelivered = true;
         if (!Notify("OnRequest " + request.Method, () => _handler.OnRequest(transaction), request.CallId) && !transaction.HasFinalResponse)
         {
             // The TU threw before answering: the client would otherwise wait for Timer B or F.
@@ -95,7 +96,7 @@ public sealed partial class SipTransactionLayer
         }
 
         cancel.Respond(LayerResponse(cancel, 200, invite.ResponseToTag));
-        if (!invite.HasFinalResponse)
+        if (!invite.HasFinalResponse && invite.IsDelivered)
         {
             Notify("OnCancel", () => _handler.OnCancel(invite), request.CallId);
         }
@@ -128,8 +129,13 @@ public sealed partial class SipTransactionLayer
         Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
     }
 
-    internal void ServerTransactionFailed(ServerTransaction transaction, SipTransactionFailure failure) =>
-        Notify("OnTransactionFailed", () => _handler.OnTransactionFailed(transaction, failure), transaction.Request.CallId);
+    internal void ServerTransactionFailed(ServerTransaction transaction, SipTransactionFailure failure)
+    {
+        if (transaction.IsDelivered)
+        {
+            Notify("OnTransactionFailed", () => _handler.OnTransactionFailed(transaction, failure), transaction.Request.CallId);
+        }
+    }
 
     internal void SecondFinalResponse(ServerTransaction transaction, SipResponse response) =>
         SipTransactionLog.SecondFinal(_logger, response.StatusCode, transaction.Request.Method, transaction.Request.CallId!);

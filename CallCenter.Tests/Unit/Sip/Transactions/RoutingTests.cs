@@ -89,6 +89,20 @@ public sealed class RoutingTests
     }
 
     [Test]
+    public async Task AnInviteWhose100CannotBeSentNeverReachesTheTu()
+    {
+        await using var h = new TransactionHarness();
+        h.Sender.Result = _ => SipSendResult.ConnectionClosed;
+
+        h.Receive(Request("INVITE", transport: "TCP"), h.TcpFlow);
+
+        Assert.That(h.Sender.Sent.Select(m => m.Flow is null), Is.EqualTo(new[] { false, true }), "the flow, then the Via sent-by");
+        Assert.That(h.User.Requests, Is.Empty, "nobody can be answered");
+        Assert.That(h.User.Failures, Is.Empty, "and the TU is not told about a request it never saw");
+        Assert.That(h.Statistics.ServerInviteAlive, Is.Zero);
+    }
+
+    [Test]
     public async Task AResponseSendThatFailsLaterFailsTheTransactionThroughItsShard()
     {
         await using var h = new TransactionHarness();
