@@ -32,10 +32,13 @@ internal sealed class SipShard
         // Network input stops at three quarters so that a flood cannot starve the timers and answers of the
         // transactions already admitted: those are what end transactions and free their memory.
         _admissionLimit = Math.Max(1, capacity * 3 / 4);
+        // Full means the write is dropped, but not with FullMode.DropWrite: that mode reports a dropped item as
+        // written (TryWrite returns true), so nobody could count the drop or retry a timer. With Wait and only ever
+        // TryWrite, a full mailbox refuses the write and the writer decides: count it, or try again later.
         _mailbox = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(capacity)
         {
             SingleReader = true,
-            FullMode = BoundedChannelFullMode.DropWrite,
+            FullMode = BoundedChannelFullMode.Wait,
         });
     }
 

@@ -97,6 +97,34 @@ public sealed class ShardingTests
     }
 
     [Test]
+    public async Task ATimerRefusedByAFullMailboxIsRetriedNotLost()
+    {
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 4);
+        h.Receive(Request("OPTIONS", branch: "z9hG4bKforgotten", callId: "a@test"));
+        h.Receive(Request("OPTIONS", branch: "z9hG4bKanswered", callId: "b@test"));
+        h.Layer.PumpAll();
+        var answered = h.User.Requests[1];
+        for (var i = 0; i < 3; i++)
+        {
+            h.Receive(Request("OPTIONS", branch: $"z9hG4bKfill{i}", callId: $"fill{i}@test"));
+        }
+
+        answered.Respond(answered.CreateResponse(200));
+        Assert.That(h.Statistics.QueueDepths[0], Is.EqualTo(4), "three admitted from the network, the response in the reserve");
+
+        h.Advance(Seconds(32));
+        Assert.That(h.Statistics.QueueDrops, Is.EqualTo(2), "both Unanswered guards were refused");
+
+        h.Layer.PumpAll();
+        h.Advance(Seconds(0.02));
+        h.Layer.PumpAll();
+
+        Assert.That(h.Statistics.Unanswered, Is.EqualTo(1), "the forgotten request's guard came back and did its work");
+        Assert.That(h.Sender.Of("200"), Has.Count.EqualTo(1));
+        Assert.That(h.Statistics.ServerNonInviteAlive, Is.EqualTo(4), "the answered one lingers in Timer J, the three fillers wait for their TU");
+    }
+
+    [Test]
     public async Task ATimerQueuedBehindTheEventThatStoppedItIsIgnored()
     {
         await using var h = new TransactionHarness(driver: SipShardDriver.Manual);
