@@ -6,9 +6,9 @@ namespace CallCenter.Core.Sip.Transactions;
 /// One serial context of the transaction layer (STYLE §4): a bounded mailbox with one consumer, and the tables of
 /// the transactions whose Call-ID hashes here. Everything that touches those tables or the transactions in them
 /// runs on this shard's consumer, one item at a time, so the state machines take no locks; other threads only post.
-/// <para>Work a shard posts to itself while it runs (the TU answering inside OnRequest, a timer armed and a CANCEL
-/// started from a callback) goes to a local queue that is drained right after the current item: it keeps its order
-/// and cannot be refused by a full mailbox.</para>
+/// <para>Work a shard posts to itself while it runs (the TU answering inside OnRequest, an owner cancelling its
+/// INVITE from its own callback) goes to a local queue that is drained right after the current item: it keeps its
+/// order and cannot be refused by a full mailbox. That queue holds only what one item's callbacks post.</para>
 /// </summary>
 internal sealed class SipShard
 {
