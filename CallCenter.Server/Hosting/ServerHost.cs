@@ -128,7 +128,15 @@ public static partial class ServerHost
         builder.Services.AddSingleton<ILiveConfiguration>(sp => sp.GetRequiredService<LiveConfiguration>());
         builder.Services.AddSingleton(sp => new AuthFailureTracker(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuthFailureTracker>>()));
-        builder.Services.AddSingleton<StatelessResponder>();
+        builder.Services.AddSingleton<ISipRequestHandler, InterimRequestHandler>();
+        builder.Services.AddSingleton(sp => new SipTransactionLayer(
+            sp.GetRequiredService<ILiveConfiguration>(),
+            sp.GetRequiredService<AuthFailureTracker>(),
+            sp.GetRequiredService<ISipRequestHandler>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<ISipClient>(sp => sp.GetRequiredService<SipTransactionLayer>());
+        builder.Services.AddSingleton<ISipInviteClient>(sp => sp.GetRequiredService<SipTransactionLayer>());
         builder.Services.AddSingleton<SipService>();
 
         // Hosted services stop in reverse order: SIP must outlive the drain, so it is registered first.

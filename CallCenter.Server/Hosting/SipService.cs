@@ -12,7 +12,7 @@ namespace CallCenter.Server.Hosting;
 /// </summary>
 public sealed class SipService(
     ILiveConfiguration configuration,
-    StatelessResponder responder,
+    SipTransactionLayer transactions,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
@@ -23,13 +23,16 @@ public sealed class SipService(
 
     public SipTransportStatistics? TransportStatistics => _transport?.Statistics;
 
+    public SipTransactionStatistics TransactionStatistics => transactions.Statistics;
+
+    public SipCounterSnapshot MessageCounters => transactions.Counters.Snapshot();
+
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = configuration.Current;
-        _transport = new SipTransportManager(options.Sip, responder, time, loggers.CreateLogger<SipTransportManager>());
+        _transport = new SipTransportManager(options.Sip, transactions, time, loggers.CreateLogger<SipTransportManager>());
         await _transport.StartAsync(cancellationToken);
-        var transport = _transport;
-        responder.Start((flow, bytes) => IgnoreResultAsync(transport.SendAsync(flow, bytes)));
+        transactions.Start(_transport);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
@@ -41,12 +44,10 @@ public sealed class SipService(
             return;
         }
 
-        await responder.DisposeAsync();
+        await transactions.DisposeAsync();
         if (_transport is not null)
         {
             await _transport.DisposeAsync();
         }
     }
-
-    private static async ValueTask IgnoreResultAsync(ValueTask<SipSendResult> send) => await send;
 }

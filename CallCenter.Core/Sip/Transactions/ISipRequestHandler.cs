@@ -23,4 +23,13 @@ public interface ISipRequestHandler
 
     /// <summary>An ACK the layer does not consume: the ACK for a 2xx (§13.2.2.4, RFC 6026 §8.2), which belongs to the dialog.</summary>
     void OnAck(SipRequest ack, SipFlow flow);
+
+    /// <summary>
+    /// §17.2.1 and §17.2.4 ask the transaction to tell its TU when it fails: Timer H fired (the ACK for a 300-699 never
+    /// came) or the final response could not be sent. A dialog waiting on a 2xx it sent learns that the call is gone.
+    /// Optional: most handlers have nothing to do.
+    /// </summary>
+    void OnTransactionFailed(SipServerTransaction transaction, SipTransactionFailure failure)
+    {
+    }
 }

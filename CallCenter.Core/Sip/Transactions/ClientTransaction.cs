@@ -1,0 +1,84 @@
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>What the INVITE and non-INVITE client state machines share. Shard context throughout: a client
+/// transaction is built on the caller's thread but only touched after its <see cref="ShardWorkKind.StartClient"/>
+/// item reaches the shard.</summary>
+internal abstract class ClientTransaction : ISipTransaction
+{
+    protected ClientTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SendRoute route, SipTimerOptions timers)
+    {
+        Layer = layer;
+        Shard = shard;
+        Request = request;
+        Route = route;
+        TimerOptions = timers;
+        Timers = new TransactionTimers(layer, this);
+        Key = new ClientTransactionKey(request.TopVia!.Branch!, request.CSeq!.Value.Method);
+    }
+
+    public abstract SipTransactionKind Kind { get; }
+
+    public SipShard Shard { get; }
+
+    public bool IsTerminated { get; private set; }
+
+    public SendRoute Route { get; set; }
+
+    public SipRequest Request { get; }
+
+    public ClientTransactionKey Key { get; }
+
+    /// <summary>Set when the request could not even be addressed (see SipTransactionLayer.Prepare): the
+    /// transaction ends with it as soon as it reaches its shard.</summary>
+    public SipClientFailure StartFailure { get; init; }
+
+    protected SipTransactionLayer Layer { get; }
+
+    protected TransactionTimers Timers { get; }
+
+    protected SipTimerOptions TimerOptions { get; }
+
+    protected bool IsReliable => Route.IsReliable;
+
+    /// <summary>Shard: file the transaction and send the request.</summary>
+    public abstract void Start();
+
+    /// <summary>Shard: a response whose top Via branch and CSeq method are this transaction's (§17.1.3).</summary>
+    public abstract void OnResponse(SipResponse response);
+
+    /// <summary>Shard: the layer is stopping, or the transaction never got to start.</summary>
+    public abstract void Abandon(SipClientFailure failure);
+
+    public abstract void OnTransportError(SipSendResult result);
+
+    public void OnTimer(TransactionTimer timer)
+    {
+        if (IsTerminated || !Timers.TryClaim(timer))
+        {
+            Layer.TransactionCounters.StaleTimer();
+            return;
+        }
+
+        OnTimer(timer.Name);
+    }
+
+    protected abstract void OnTimer(SipTimerName name);
+
+    protected void Send(SipRequest request, bool retransmission) => Layer.SendRequest(this, request, retransmission);
+
+    protected void Terminate()
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        IsTerminated = true;
+        Timers.DisarmAll();
+        Layer.Forget(this);
+    }
+}

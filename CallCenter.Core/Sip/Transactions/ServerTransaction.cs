@@ -1,0 +1,172 @@
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>
+/// What the INVITE and non-INVITE server state machines share: the request, its flow and route back, the keys it is
+/// filed under, its timers, and <see cref="Respond"/>, which is the one member called off the shard.
+/// </summary>
+internal abstract class ServerTransaction : SipServerTransaction, ISipTransaction
+{
+    private const int NoFinal = 0;
+    private const int SuccessGiven = 2;
+    private const int FailureGiven = 3;
+
+    private int _finalGiven;
+
+    protected ServerTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
+    {
+        Layer = layer;
+        Shard = shard;
+        Request = request;
+        Flow = flow;
+        TimerOptions = timers;
+        Timers = new TransactionTimers(layer, this);
+        Route = ForResponse(request, flow);
+        var via = request.TopVia!;
+        if (via.HasRfc3261Branch)
+        {
+            Key = ServerTransactionKey.Of(via, request.Method);
+        }
+        else
+        {
+            LegacyKey = LegacyServerTransactionKey.Of(request, request.Method);
+        }
+    }
+
+    public abstract SipTransactionKind Kind { get; }
+
+    public override SipRequest Request { get; }
+
+    public override SipFlow Flow { get; }
+
+    public override bool HasFinalResponse => Volatile.Read(ref _finalGiven) != NoFinal;
+
+    public SipShard Shard { get; }
+
+    public bool IsTerminated { get; private set; }
+
+    public SendRoute Route { get; set; }
+
+    public ServerTransactionKey? Key { get; }
+
+    public LegacyServerTransactionKey? LegacyKey { get; }
+
+    /// <summary>The To tag of the last response sent: the RFC 2543 ACK must carry it (§17.2.3), and the 200 for a
+    /// CANCEL should repeat it (§9.2).</summary>
+    public string? ResponseToTag { get; protected set; }
+
+    /// <summary>Set once the TU has been given the transaction: only then is it told of failures (a CANCEL's
+    /// transaction, or an INVITE whose 100 could not be sent, is the layer's own business).</summary>
+    public bool IsDelivered { get; set; }
+
+    protected SipTransactionLayer Layer { get; }
+
+    protected TransactionTimers Timers { get; }
+
+    protected SipTimerOptions TimerOptions { get; }
+
+    protected bool IsReliable => Route.IsReliable;
+
+    /// <summary>
+    /// Any thread. The builder is serialized and parsed here, on the caller's thread, so a TU bug surfaces at its
+    /// call rather than on the shard. A final response after a final response is refused here too, except that an
+    /// INVITE's 2xx may be repeated: RFC 6026 §8.5 leaves 2xx retransmission to the TU, through the transaction.
+    /// </summary>
+    public override void Respond(SipMessageBuilder response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var built = response.BuildResponse();
+        if (built.StatusCode >= 200)
+        {
+            var kind = built.IsSuccess ? SuccessGiven : FailureGiven;
+            var previous = Interlocked.CompareExchange(ref _finalGiven, kind, NoFinal);
+            if (previous != NoFinal && !(IsInvite && previous == SuccessGiven && kind == SuccessGiven))
+            {
+                Layer.SecondFinalResponse(this, built);
+                return;
+            }
+        }
+
+        if (!Shard.TryPost(ShardWork.Respond(this, built)))
+        {
+            Layer.ResponseNotQueued(this, built);
+        }
+    }
+
+    /// <summary>Shard: the TU's response reaches the state machine.</summary>
+    public abstract void OnResponse(SipResponse response);
+
+    /// <summary>Shard: a retransmission of the request arrived (§17.2.1, §17.2.2).</summary>
+    public abstract void OnRetransmission();
+
+    public void OnTimer(TransactionTimer timer)
+    {
+        if (IsTerminated || !Timers.TryClaim(timer))
+        {
+            Layer.TransactionCounters.StaleTimer();
+            return;
+        }
+
+        OnTimer(timer.Name);
+    }
+
+    public virtual void OnTransportError(SipSendResult result) => Fail(SipTransactionFailure.TransportError);
+
+    /// <summary>Shard, on start of the layer's shutdown: nothing owes the TU anything any more.</summary>
+    public void Stop() => Terminate();
+
+    protected abstract void OnTimer(SipTimerName name);
+
+    protected void Send(SipResponse response, bool retransmission)
+    {
+        if (response.To?.Tag is { } tag)
+        {
+            ResponseToTag = tag;
+        }
+
+        Layer.SendResponse(this, response, retransmission);
+    }
+
+    protected void Terminate()
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        IsTerminated = true;
+        Timers.DisarmAll();
+        Layer.Forget(this);
+    }
+
+    protected void Fail(SipTransactionFailure failure)
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        Terminate();
+        Layer.ServerTransactionFailed(this, failure);
+    }
+
+    /// <summary>§18.2.2: a response goes back on the request's flow; over TCP/TLS, if that connection is gone, to the
+    /// source address with the port of the Via sent-by (or the transport's default). UDP answers the packet's source
+    /// (RFC 3581 symmetric response, which is also what a phone behind NAT needs), so it has no fallback.</summary>
+    private static SendRoute ForResponse(SipRequest request, SipFlow flow)
+    {
+        if (!flow.IsStream)
+        {
+            return new SendRoute(flow, SipTransport.Udp, null, null);
+        }
+
+        var via = request.TopVia!;
+        var port = via.Port ?? (flow.Transport == SipTransport.Tls ? 5061 : 5060);
+        var host = via.Host.Trim('[', ']');
+        var tlsHost = System.Net.IPAddress.TryParse(host, out _) ? null : host;
+        return new SendRoute(flow, flow.Transport, new System.Net.IPEndPoint(flow.Remote.Address, port), tlsHost);
+    }
+}

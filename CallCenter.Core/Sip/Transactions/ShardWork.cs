@@ -1,0 +1,63 @@
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+internal enum ShardWorkKind : byte
+{
+    /// <summary>Bytes from the transport.</summary>
+    Inbound,
+
+    /// <summary>A transaction timer fired; <see cref="ShardWork.Payload"/> is its <see cref="TransactionTimer"/>.</summary>
+    Timer,
+
+    /// <summary>The TU answered; <see cref="ShardWork.Payload"/> is the <see cref="SipResponse"/>.</summary>
+    Respond,
+
+    /// <summary>A client transaction built on another thread is ready to run.</summary>
+    StartClient,
+
+    /// <summary>The owner of a client INVITE asked to cancel it (§9.1).</summary>
+    CancelInvite,
+
+    /// <summary>A send that did not complete at once has completed; <see cref="ShardWork.Payload"/> is the
+    /// <see cref="SendOutcome"/>.</summary>
+    SendCompleted,
+}
+
+/// <summary>One item of a shard's mailbox. A struct so that the common case (a datagram) costs no allocation of its
+/// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/>.</summary>
+internal readonly struct ShardWork
+{
+    private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload)
+    {
+        Kind = kind;
+        Bytes = bytes;
+        Flow = flow;
+        Transaction = transaction;
+        Payload = payload;
+    }
+
+    public ShardWorkKind Kind { get; }
+
+    public ReadOnlyMemory<byte> Bytes { get; }
+
+    public SipFlow Flow { get; }
+
+    public ISipTransaction? Transaction { get; }
+
+    public object? Payload { get; }
+
+    public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow) => new(ShardWorkKind.Inbound, bytes, flow, null, null);
+
+    public static ShardWork Timer(TransactionTimer timer) => new(ShardWorkKind.Timer, default, default, timer.Owner, timer);
+
+    public static ShardWork Respond(ISipTransaction transaction, SipResponse response) => new(ShardWorkKind.Respond, default, default, transaction, response);
+
+    public static ShardWork StartClient(ISipTransaction transaction) => new(ShardWorkKind.StartClient, default, default, transaction, null);
+
+    public static ShardWork CancelInvite(ISipTransaction transaction) => new(ShardWorkKind.CancelInvite, default, default, transaction, null);
+
+    public static ShardWork SendCompleted(ISipTransaction transaction, SendOutcome outcome) =>
+        new(ShardWorkKind.SendCompleted, default, default, transaction, outcome);
+}

@@ -1,0 +1,38 @@
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>The timers of RFC 3261 §17 (Table 4) and RFC 6026, plus the two guards this layer adds.</summary>
+internal enum SipTimerName
+{
+    A,
+    B,
+    D,
+    E,
+    F,
+    G,
+    H,
+    I,
+    J,
+    K,
+    L,
+    M,
+
+    /// <summary>A non-INVITE server transaction the TU has not answered when its client's Timer F has surely fired
+    /// (64·T1): nobody waits for the answer any more, so the transaction is dropped (RFC 4320 §4.1 forbids a 408).</summary>
+    Unanswered,
+
+    /// <summary>§9.1: a CANCEL was sent and no final response to the INVITE came within 64·T1.</summary>
+    CancelGuard,
+}
+
+/// <summary>A transaction runs at most three timers at once, each in its own role, so each role has one slot.</summary>
+internal enum TimerSlot
+{
+    /// <summary>A, E, G: retransmission.</summary>
+    Retransmit,
+
+    /// <summary>B, F, H, L, M and the guards: the transaction's deadline in its current state.</summary>
+    Deadline,
+
+    /// <summary>D, I, J, K: how long the transaction lingers to absorb retransmissions.</summary>
+    Linger,
+}

@@ -1,0 +1,281 @@
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>
+/// The transaction layer of RFC 3261 §17 (with RFC 6026's corrections) between the transport and the transaction
+/// user: it absorbs and answers retransmissions, runs the timers, matches CANCEL and ACK, and sends the requests
+/// the server originates. It is also the guard at the door for everything that arrives: banned sources are ignored,
+/// malformed messages answered by the parser's 400-class response, stray responses counted and dropped.
+/// <para>Threading (STYLE §4, §12): N shards, each a bounded mailbox with one consumer. A transport loop only scans
+/// the bytes for the Call-ID, picks the shard by its hash and posts; the parse and everything after happen on the
+/// shard. All transactions of one Call-ID, their timers (which fire as messages into the mailbox) and the TU calls
+/// for them therefore run in order on one shard, and different calls run in parallel on the others. Nothing on a
+/// shard waits on I/O: sends that do not complete at once report back through the mailbox.</para>
+/// <para>Split by aspect: .Inbound.cs (the door), .Server.cs, .Client.cs, .Matching.cs, .Send.cs, .Log.cs.</para>
+/// </summary>
+public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClient, ISipInviteClient, IAsyncDisposable
+{
+    /// <summary>How long a timer whose message found the mailbox full waits before posting again.</summary>
+    internal static readonly TimeSpan TimerRetryDelay = TimeSpan.FromMilliseconds(20);
+
+    private readonly ILiveConfiguration _configuration;
+    private readonly AuthFailureTracker _bans;
+    private readonly ISipRequestHandler _handler;
+    private readonly ILogger _logger;
+    private readonly ILogger _trace;
+    private readonly SipTransactionSettings _settings;
+    private readonly SipShard[] _shards;
+    private readonly SipTransactionLogGate _logGate = new();
+    private readonly SipLocalAddresses _localAddresses;
+    private Task[] _consumers = [];
+    private ISipSender? _sender;
+    private int _stopping;
+    private int _disposed;
+
+    public SipTransactionLayer(
+        ILiveConfiguration configuration,
+        AuthFailureTracker bans,
+        ISipRequestHandler handler,
+        TimeProvider time,
+        ILoggerFactory loggers,
+        SipTransactionSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(loggers);
+        _configuration = configuration;
+        _bans = bans;
+        _handler = handler;
+        Time = time;
+        _settings = settings ?? new SipTransactionSettings();
+        ArgumentOutOfRangeException.ThrowIfLessThan(_settings.ShardCount, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(_settings.QueueCapacity, 4);
+        _logger = loggers.CreateLogger<SipTransactionLayer>();
+        _trace = loggers.CreateLogger(SipTrace.Category);
+        _localAddresses = new SipLocalAddresses(time);
+        _shards = new SipShard[_settings.ShardCount];
+        for (var i = 0; i < _shards.Length; i++)
+        {
+            _shards[i] = new SipShard(i, _settings.QueueCapacity, _settings.Driver, Process);
+        }
+    }
+
+    /// <summary>Requests by method, responses by class, malformed, dropped and banned input.</summary>
+    public SipCounters Counters { get; } = new();
+
+    public SipTransactionStatistics Statistics => TransactionCounters.Snapshot(_shards);
+
+    public int ShardCount => _shards.Length;
+
+    internal TimeProvider Time { get; }
+
+    internal SipTransactionCounters TransactionCounters { get; } = new();
+
+    private bool IsStopping => Volatile.Read(ref _stopping) != 0;
+
+    /// <summary>
+    /// Starts the shards. <paramref name="sender"/> is the transport (created with this layer as its handler, so
+    /// this comes second); messages that arrived in between wait in the mailboxes.
+    /// </summary>
+    public void Start(ISipSender sender)
+    {
+        ArgumentNullException.ThrowIfNull(sender);
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (Interlocked.CompareExchange(ref _sender, sender, null) is not null)
+        {
+            throw new InvalidOperationException("The SIP transaction layer is already started.");
+        }
+
+        if (_settings.Driver == SipShardDriver.Threads)
+        {
+            _consumers = _shards.Select(shard => Task.Run(shard.RunAsync)).ToArray();
+        }
+        else
+        {
+            PumpAll();
+        }
+
+        SipTransactionLog.Started(_logger, _shards.Length, _settings.QueueCapacity);
+    }
+
+    /// <summary>
+    /// Runs on a transport receive loop (ISipTransportHandler's contract): scan for the Call-ID, post to its shard,
+    /// return. A full shard drops the message and counts it; UDP senders retransmit, and a TCP sender's
+    /// transaction times out like any lost request.
+    /// </summary>
+    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow)
+    {
+        var shard = _shards[SipCallIdScanner.ShardOf(SipCallIdScanner.Find(message.Span), _shards.Length)];
+        if (!shard.TryPostInbound(ShardWork.Inbound(message, flow)))
+        {
+            Counters.Dropped();
+            if (_logGate.ShouldLog(SipTransactionLogGate.Kind.ShardFull, out var count))
+            {
+                SipTransactionLog.ShardFull(_logger, shard.Index, count);
+            }
+        }
+    }
+
+    public void OnTransportError(SipTransportError error) => SipTransactionLog.TransportError(_logger, error.ToString());
+
+    /// <summary>
+    /// Stops the shards: the mailboxes are closed and drained (input still queued is dropped), then every
+    /// transaction ends. A pending client transaction completes with <see cref="SipClientFailure.Stopped"/>, an
+    /// INVITE's owner hears the same through OnFailure. Idempotent: the host and the container both call it.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        Volatile.Write(ref _stopping, 1);
+        foreach (var shard in _shards)
+        {
+            shard.Complete();
+        }
+
+#pragma warning disable VSTHRD003 // The consumers are this object's own, started in Start(); awaiting them joins them.
+        await Task.WhenAll(_consumers).ConfigureAwait(false);
+#pragma warning restore VSTHRD003
+        var abandoned = 0;
+        foreach (var shard in _shards)
+        {
+            // Consumers have ended (or never ran): this thread is now the only one touching the shard's tables.
+            shard.Pump();
+            abandoned += StopTransactions(shard);
+        }
+
+        SipTransactionLog.Stopped(_logger, abandoned);
+    }
+
+    /// <summary>Manual driver: runs everything queued on every shard, on the caller's thread.</summary>
+    internal void PumpAll()
+    {
+        foreach (var shard in _shards)
+        {
+            shard.Pump();
+        }
+    }
+
+    internal SipShard ShardFor(string callId) => _shards[SipCallIdScanner.ShardOf(callId, _shards.Length)];
+
+    internal IReadOnlyList<SipShard> Shards => _shards;
+
+    /// <summary>Timer thread: false when the mailbox refused the timer and the timer should try again.</summary>
+    internal bool PostTimer(TransactionTimer timer)
+    {
+        if (IsStopping)
+        {
+            return true;
+        }
+
+        if (timer.Owner.Shard.TryPost(ShardWork.Timer(timer)))
+        {
+            return true;
+        }
+
+        if (_logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
+        {
+            SipTransactionLog.WorkNotQueued(_logger, "timer " + timer.Name, timer.Owner.Shard.Index, count);
+        }
+
+        return false;
+    }
+
+    /// <summary>Shard: the one dispatch of mailbox items. An exception is a bug; it costs the item that raised it,
+    /// never the shard (STYLE §8).</summary>
+    private void Process(SipShard shard, ShardWork work)
+    {
+        try
+        {
+            switch (work.Kind)
+            {
+                case ShardWorkKind.Inbound when !IsStopping:
+                    ProcessInbound(shard, work.Bytes, work.Flow);
+                    break;
+
+                case ShardWorkKind.Timer when !work.Transaction!.IsTerminated:
+                    work.Transaction.OnTimer((TransactionTimer)work.Payload!);
+                    break;
+
+                case ShardWorkKind.Timer:
+                    TransactionCounters.StaleTimer();
+                    break;
+
+                case ShardWorkKind.Respond:
+                    var server = (ServerTransaction)work.Transaction!;
+                    if (server.IsTerminated)
+                    {
+                        ResponseIgnored(server, (SipResponse)work.Payload!);
+                    }
+                    else
+                    {
+                        server.OnResponse((SipResponse)work.Payload!);
+                    }
+
+                    break;
+
+                case ShardWorkKind.StartClient:
+                    StartClient(shard, (ClientTransaction)work.Transaction!);
+                    break;
+
+                case ShardWorkKind.CancelInvite when !IsStopping:
+                    ((ClientInviteTransaction)work.Transaction!).OnCancelRequested();
+                    break;
+
+                case ShardWorkKind.SendCompleted:
+                    var outcome = (SendOutcome)work.Payload!;
+                    OnSendCompleted(work.Transaction, outcome.Bytes, outcome.Route, outcome.ViaFlow, outcome.Result);
+                    break;
+
+                default:
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            SipTransactionLog.HandlerFailed(_logger, work.Kind == ShardWorkKind.Inbound ? work.Flow.ToString() : work.Kind.ToString(), ex);
+        }
+    }
+
+    /// <summary>Shard: ends every transaction of a stopping shard.</summary>
+    private int StopTransactions(SipShard shard)
+    {
+        var abandoned = 0;
+        foreach (var client in shard.Clients.Values.ToArray())
+        {
+            abandoned++;
+            client.Abandon(SipClientFailure.Stopped);
+        }
+
+        foreach (var server in shard.Servers.Values.Concat(shard.LegacyServers.Values).ToArray())
+        {
+            server.Stop();
+        }
+
+        return abandoned;
+    }
+
+    /// <summary>Shard: a TU or owner callback. It runs here, in order; a throw is the callee's bug and is logged.</summary>
+    internal bool Notify(ISipTransaction transaction, Action callback) =>
+        Notify(transaction.Kind + " owner", callback, transaction.Request.CallId);
+
+    private bool Notify(string callback, Action call, string? callId = null)
+    {
+        try
+        {
+            call();
+            return true;
+        }
+        catch (Exception ex)
+        {
+            SipTransactionLog.CallbackFailed(_logger, callback, callId ?? "-", ex);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+namespace CallCenter.Core.Sip.Transactions;
+
+/// <summary>
+/// A snapshot of the transaction layer for the console and /healthz. Alive counts are transactions not yet
+/// terminated; the others count since start. Request and response counts by method and class are in
+/// <see cref="SipCounters"/>.
+/// </summary>
+public sealed record SipTransactionStatistics
+{
+    public int ServerInviteAlive { get; init; }
+    public int ServerNonInviteAlive { get; init; }
+    public int ClientInviteAlive { get; init; }
+    public int ClientNonInviteAlive { get; init; }
+
+    /// <summary>Requests and responses sent again: timer-driven (A, E, G), in answer to a retransmitted request,
+    /// ACKs repeated for a retransmitted final response, and 2xx the TU retransmits through an Accepted INVITE.</summary>
+    public long RetransmissionsSent { get; init; }
+
+    /// <summary>Retransmitted requests and responses a transaction took without bothering the TU.</summary>
+    public long RetransmissionsAbsorbed { get; init; }
+
+    /// <summary>Timers B, F and H, and the CANCEL guard.</summary>
+    public long Timeouts { get; init; }
+
+    public long TransportErrors { get; init; }
+
+    /// <summary>Responses matching no client transaction (§17.1.3, RFC 6026 §7.3): dropped.</summary>
+    public long StrayResponses { get; init; }
+
+    /// <summary>Timer messages that arrived after their timer was re-armed or their transaction ended.</summary>
+    public long StaleTimers { get; init; }
+
+    /// <summary>Non-INVITE requests the TU never answered (Timer <see cref="SipTimerName.Unanswered"/>).</summary>
+    public long Unanswered { get; init; }
+
+    /// <summary>Items waiting in each shard's mailbox now.</summary>
+    public IReadOnlyList<int> QueueDepths { get; init; } = [];
+
+    /// <summary>Items refused by full shard mailboxes since start (datagrams, mostly: their senders retransmit).</summary>
+    public long QueueDrops { get; init; }
+}

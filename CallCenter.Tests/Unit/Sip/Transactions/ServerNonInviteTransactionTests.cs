@@ -1,0 +1,114 @@
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Tests.Support;
+using Microsoft.Extensions.Logging;
+using static CallCenter.Tests.Unit.Sip.Transactions.Wire;
+
+namespace CallCenter.Tests.Unit.Sip.Transactions;
+
+/// <summary>RFC 3261 §17.2.2, and the layer's guard against a TU that never answers.</summary>
+public sealed class ServerNonInviteTransactionTests
+{
+    private TransactionHarness _h = null!;
+
+    [SetUp]
+    public void SetUp() => _h = new TransactionHarness();
+
+    [TearDown]
+    public async Task TearDown() => await _h.DisposeAsync();
+
+    [Test]
+    public void InTryingARetransmissionIsAbsorbedSilentlyAndTheTuSeesTheRequestOnce()
+    {
+        _h.Receive(Request("OPTIONS"));
+        _h.Receive(Request("OPTIONS"));
+
+        Assert.That(_h.Sender.Sent, Is.Empty, "no 100 for non-INVITE, and nothing to resend yet");
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1));
+        Assert.That(_h.Statistics.RetransmissionsAbsorbed, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void InProceedingARetransmissionGetsTheLastProvisional()
+    {
+        _h.Receive(Request("REGISTER"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(100));
+        _h.Receive(Request("REGISTER"));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "100", "100" }));
+        Assert.That(_h.Sender.Sent[1].Bytes, Is.EqualTo(_h.Sender.Sent[0].Bytes));
+    }
+
+    [Test]
+    public void InCompletedEveryRetransmissionGetsTheSameFinalBytesUntilTimerJ()
+    {
+        _h.Receive(Request("OPTIONS"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.Advance(Seconds(10));
+        _h.Receive(Request("OPTIONS"));
+        _h.Advance(Seconds(21.9));
+        _h.Receive(Request("OPTIONS"));
+
+        var answers = _h.Sender.Of("200");
+        Assert.That(answers.Select(m => m.At.TotalSeconds), Is.EqualTo(new[] { 0, 10, 31.9 }));
+        Assert.That(answers.All(m => m.Bytes.AsSpan().SequenceEqual(answers[0].Bytes)), Is.True);
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1));
+
+        _h.Advance(Seconds(0.1));
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero, "Timer J = 64*T1 over UDP");
+        _h.Receive(Request("OPTIONS"));
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(2), "after Timer J the same request is a new one");
+    }
+
+    [Test]
+    public void OverTcpTimerJIsZeroSoTheTransactionEndsWithItsFinalResponse()
+    {
+        _h.Receive(Request("OPTIONS", transport: "TCP"), _h.TcpFlow);
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.EqualTo(1));
+
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "200" }));
+        Assert.That(_h.Sender.Last.Flow, Is.EqualTo(_h.TcpFlow));
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero);
+    }
+
+    [Test]
+    public async Task AResponseFromAnotherThreadReachesTheWire()
+    {
+        _h.Receive(Request("OPTIONS"));
+        var transaction = _h.User.Last;
+
+        await Task.Run(() => transaction.Respond(transaction.CreateResponse(200)));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "200" }));
+    }
+
+    [Test]
+    public async Task ARequestTheTuNeverAnswersIsDroppedAfter64T1WithOneWarning()
+    {
+        var logs = new ListLoggerFactory();
+        await using var h = new TransactionHarness(loggers: logs);
+        h.Receive(Request("OPTIONS"));
+        h.Advance(Seconds(31.9));
+        Assert.That(h.Statistics.ServerNonInviteAlive, Is.EqualTo(1));
+
+        h.Advance(Seconds(0.1));
+
+        Assert.That(h.Statistics.ServerNonInviteAlive, Is.Zero);
+        Assert.That(h.Statistics.Unanswered, Is.EqualTo(1));
+        Assert.That(h.Sender.Sent, Is.Empty, "RFC 4320 §4.1: never a 408 to a non-INVITE");
+        Assert.That(logs.Entries.Count(e => e.EventId == 2409 && e.Level == LogLevel.Warning), Is.EqualTo(1));
+        h.User.Last.Respond(h.User.Last.CreateResponse(200));
+        Assert.That(h.Sender.Sent, Is.Empty, "a response after the end is ignored");
+    }
+
+    [Test]
+    public void ASecondFinalResponseIsIgnored()
+    {
+        _h.Receive(Request("OPTIONS"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(500));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "200" }));
+    }
+}
