@@ -101,6 +101,26 @@ public sealed class PeerHarnessTests
         Assert.That(phone.Outcomes.Select(o => o.Status), Is.EqualTo(new[] { 401 }), "no second REGISTER");
     }
 
+    [Test]
+    public async Task SippStopsTheWholeRunOnAChallengeThatListsSha256First()
+    {
+        // SIPp 3.6.1 answers the topmost WWW-Authenticate only and knows MD5 and AKAv1-MD5: a fatal error, exit 255,
+        // for every call of the run. With MD5 first it answers MD5 correctly (verified by hand with md5sum).
+        var registrarPort = FreePorts.Next();
+        var registrar = RunScriptedRegistrar("digest_sha256_first_uas.xml", registrarPort);
+        var users = Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "Scenarios", "users-1000.csv");
+        var result = await ExternalProcess.RunAsync(
+            Peers.Require(Peers.Sipp),
+            [$"127.0.0.1:{registrarPort}", "-sf", Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "Scenarios", "register.xml"),
+             "-inf", users, "-i", "127.0.0.1", "-p", FreePorts.Next().ToString(CultureInfo.InvariantCulture), "-t", "u1",
+             "-m", "1", "-timeout", "20", "-timeout_error", "-nostdin"],
+            PeerLimit);
+        await registrar;
+
+        Assert.That(result.ExitCode, Is.EqualTo(255), result.Output);
+        Assert.That(result.Output + result.Error, Does.Contain("authentication must use MD5 or AKAv1-MD5"));
+    }
+
     private static BaresipLog Replay(string capture)
     {
         var log = new BaresipLog();
