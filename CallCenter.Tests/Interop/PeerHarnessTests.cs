@@ -108,7 +108,9 @@ public sealed class PeerHarnessTests
         // for every call of the run. With MD5 first it answers MD5 correctly (verified by hand with md5sum).
         var registrarPort = FreePorts.Next();
         var registrar = RunScriptedRegistrar("digest_sha256_first_uas.xml", registrarPort);
-        var users = Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "Scenarios", "users-1000.csv");
+        using var folder = new TempFolder("cc-sipp");
+        var users = folder.Combine("users.csv");
+        SippUsers.Write(users, [("1000", "secret")]);
         var result = await ExternalProcess.RunAsync(
             Peers.Require(Peers.Sipp),
             [$"127.0.0.1:{registrarPort}", "-sf", Path.Combine(TestContext.CurrentContext.TestDirectory, "Interop", "Scenarios", "register.xml"),
