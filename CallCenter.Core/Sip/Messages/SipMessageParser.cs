@@ -81,8 +81,7 @@ public static partial class SipMessageParser
 
             var startLine = span.Slice(_start, lineEnd);
             _isRequest = !startLine.StartsWith("SIP/"u8);
-            var rented = ArrayPool<SipHeaderEntry>.Shared.Rent(32);
-            _entries = rented;
+            _entries = ArrayPool<SipHeaderEntry>.Shared.Rent(32);
             try
             {
                 if (!ScanHeaders(_start + lineEnd + 2, headerEnd < 0 ? span.Length : headerEnd))
@@ -129,7 +128,9 @@ public static partial class SipMessageParser
             }
             finally
             {
-                ArrayPool<SipHeaderEntry>.Shared.Return(rented);
+                // The array in hand now: a message with more than 32 header lines swapped the first one for a bigger
+                // one (and returned the first then). Returning the first again would hand one array to two parsers.
+                ArrayPool<SipHeaderEntry>.Shared.Return(_entries);
                 _entries = [];
             }
         }

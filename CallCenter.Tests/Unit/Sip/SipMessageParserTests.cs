@@ -59,6 +59,42 @@ public sealed class SipMessageParserTests
     }
 
     [Test]
+    public void MessagesWithManyHeadersDoNotLeaveAPooledArrayToTwoParsers()
+    {
+        // Regression: a message with more than 32 header lines grows the pooled header index; the first array was
+        // then returned to the pool twice. The pool handed the same array to the next fresh threads, whose parses
+        // corrupted each other (seen as random MalformedVia/MalformedCSeq under load).
+        var contacts = string.Concat(Enumerable.Range(1, 40).Select(i => $"Contact: <sip:1000@192.0.2.{i}:5060>;expires=60\r\n"));
+        var big = Encoding.ASCII.GetBytes($"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCall-ID: big\r\nCSeq: 1 REGISTER\r\n{contacts}l: 0\r\n\r\n");
+        for (var i = 0; i < 16; i++)
+        {
+            Assert.That(SipMessageParser.TryParse(big, out var message, out _) && message.Contacts.Count == 40, Is.True);
+        }
+
+        var failures = 0;
+        using var start = new Barrier(4);
+        var threads = Enumerable.Range(0, 4).Select(worker => new Thread(() =>
+        {
+            start.SignalAndWait();
+            for (var i = 0; i < 5_000; i++)
+            {
+                var callId = $"w{worker}-{i}";
+                var text = $"OPTIONS sip:a@h SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK{i}\r\nFrom: <sip:b@h>;tag=1\r\nTo: <sip:a@h>\r\n" +
+                    $"Call-ID: {callId}\r\nCSeq: {i + 1} OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+                if (!SipMessageParser.TryParse(Encoding.ASCII.GetBytes(text), out var message, out _)
+                    || message.CallId != callId || message.CSeq!.Value.Number != (uint)(i + 1))
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            }
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        threads.ForEach(t => t.Join());
+
+        Assert.That(failures, Is.Zero);
+    }
+
+    [Test]
     public void HeadersWhoseGrammarHasBareCommasAreNotSplit()
     {
         // §7.3.1 names the digest headers as the exceptions to comma-joined lists; Date has a comma after the day.
