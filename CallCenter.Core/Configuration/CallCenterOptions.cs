@@ -89,6 +89,13 @@ public sealed record SipSecurityOptions
     public TimeSpan BanTime { get; init; } = TimeSpan.FromMinutes(10);
     public TimeSpan NonceLifetime { get; init; } = TimeSpan.FromMinutes(5);
     public ImmutableArray<System.Net.IPNetwork> TrustedNetworks { get; init; } = [];
+
+    /// <summary>
+    /// Digest algorithms offered in each challenge, in order of preference ("MD5", "SHA-256"; RFC 8760 §2.4). An
+    /// answer in an algorithm not offered is refused. MD5 alone by default: many phones (baresip 1.0, SIPp 3.6)
+    /// give up on a challenge that names SHA-256 at all, even next to MD5; offer SHA-256 once every phone takes it.
+    /// </summary>
+    public ImmutableArray<string> DigestAlgorithms { get; init; } = ["MD5"];
 }
 
 public sealed record SipOptions

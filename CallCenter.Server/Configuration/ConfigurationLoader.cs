@@ -160,6 +160,9 @@ public static class ConfigurationLoader
                 BanTime = r.Seconds(security, "banTime", defaults.Security.BanTime, 1, 31_536_000),
                 NonceLifetime = r.Seconds(security, "nonceLifetime", defaults.Security.NonceLifetime, 5, 86_400),
                 TrustedNetworks = ReadNetworks(r, security),
+                DigestAlgorithms = security.Attribute("digestAlgorithms") is { } algorithms
+                    ? [.. algorithms.Value.Split(' ', StringSplitOptions.RemoveEmptyEntries)]
+                    : defaults.Security.DigestAlgorithms,
             },
         };
     }

@@ -39,7 +39,7 @@ public class DigestBenchmarks
             Realm = Realm,
             Domain = Realm,
             Listeners = [],
-            Security = new SipSecurityOptions { NonceLifetime = TimeSpan.FromHours(1) },
+            Security = new SipSecurityOptions { NonceLifetime = TimeSpan.FromHours(1), DigestAlgorithms = ["SHA-256", "MD5"] },
         };
         var users = Enumerable.Range(1000, 200)
             .Select(n => new UserOptions

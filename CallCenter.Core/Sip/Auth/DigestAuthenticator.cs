@@ -12,8 +12,9 @@ namespace CallCenter.Core.Sip.Auth;
 /// (new users, new passwords) applies to the very next request. Thread-safe and synchronous: it never blocks.
 /// <para>Decisions worth knowing (see <see cref="DigestOutcome"/> for how each outcome is answered):</para>
 /// <list type="bullet">
-/// <item>Every challenge offers SHA-256 first and MD5 second with one shared nonce (RFC 8760 §2.4: the client takes
-/// the first algorithm it supports). We cannot tailor the offer to the user, who is unknown until credentials come.</item>
+/// <item>Every challenge offers the configured algorithms in order with one shared nonce (RFC 8760 §2.4: the client
+/// takes the first it supports; MD5 alone by default, as many phones refuse a challenge naming SHA-256). We cannot
+/// tailor the offer to the user, who is unknown until credentials come.</item>
 /// <item>A user configured with only an MD5 HA1 whose phone answers SHA-256 is an ordinary, counted failure. Not
 /// counting it, or answering it differently, would let a scanner learn which extensions exist and how they are
 /// configured. The log says why (event 2311) so the admin can give a password or both HA1s.</item>
@@ -53,7 +54,7 @@ public sealed partial class DigestAuthenticator
 
         if (request.Credentials is null)
         {
-            return new DigestOutcome.Challenge(CreateChallenges(sip.Realm, stale: false));
+            return new DigestOutcome.Challenge(CreateChallenges(sip, stale: false));
         }
 
         if (!DigestCredentials.TryParse(request.Credentials, out var credentials, out var parseError))
@@ -80,6 +81,13 @@ public sealed partial class DigestAuthenticator
         if (!credentials.HasQop && credentials.Algorithm != DigestAlgorithm.Md5)
         {
             return Fail(request, sip, DigestFailure.QopRequired);
+        }
+
+        // An algorithm the admin did not offer is refused even if we could check it: answering MD5 to a
+        // SHA-256-only challenge is a downgrade, whoever attempts it.
+        if (!IsOffered(sip, credentials.Algorithm))
+        {
+            return Fail(request, sip, DigestFailure.AlgorithmNotOffered);
         }
 
         var algorithm = credentials.Algorithm;
@@ -118,7 +126,7 @@ public sealed partial class DigestAuthenticator
             || !_nonces.TryUseCount(nonceId, credentials.HasQop ? credentials.NonceCount : null))
         {
             LogStale(credentials.Username, request.Source, validity);
-            return new DigestOutcome.Stale(CreateChallenges(sip.Realm, stale: true));
+            return new DigestOutcome.Stale(CreateChallenges(sip, stale: true));
         }
 
         _failures.RecordSuccess(request.Source);
@@ -127,19 +135,32 @@ public sealed partial class DigestAuthenticator
     }
 
     /// <summary>
-    /// One WWW-Authenticate / Proxy-Authenticate value per algorithm, SHA-256 first (RFC 7616 §3.3, RFC 8760 §2.4).
-    /// The two share one nonce: it is not tied to an algorithm, and one MAC per challenge is cheaper.
+    /// One WWW-Authenticate / Proxy-Authenticate value per configured algorithm, in the configured order of
+    /// preference (RFC 7616 §3.3, RFC 8760 §2.4). They share one nonce: it is not tied to an algorithm, and one MAC
+    /// per challenge is cheaper.
     /// </summary>
-    public ImmutableArray<string> CreateChallenges(string realm, bool stale)
+    public ImmutableArray<string> CreateChallenges(SipOptions sip, bool stale)
     {
-        var nonce = _nonces.CreateNonce(realm);
-        var quotedRealm = Quote(realm);
+        ArgumentNullException.ThrowIfNull(sip);
+        var nonce = _nonces.CreateNonce(sip.Realm);
+        var quotedRealm = Quote(sip.Realm);
         var suffix = stale ? ", qop=\"auth\", stale=true" : ", qop=\"auth\"";
-        return
-        [
-            $"Digest realm={quotedRealm}, nonce=\"{nonce}\", algorithm=SHA-256{suffix}",
-            $"Digest realm={quotedRealm}, nonce=\"{nonce}\", algorithm=MD5{suffix}",
-        ];
+        var algorithms = sip.Security.DigestAlgorithms.IsDefaultOrEmpty ? ["MD5"] : sip.Security.DigestAlgorithms;
+        var challenges = ImmutableArray.CreateBuilder<string>(algorithms.Length);
+        foreach (var algorithm in algorithms)
+        {
+            challenges.Add($"Digest realm={quotedRealm}, nonce=\"{nonce}\", algorithm={algorithm}{suffix}");
+        }
+
+        return challenges.MoveToImmutable();
+    }
+
+    private static bool IsOffered(SipOptions sip, DigestAlgorithm algorithm)
+    {
+        var name = DigestCalculator.Name(algorithm);
+        return sip.Security.DigestAlgorithms.IsDefaultOrEmpty
+            ? algorithm == DigestAlgorithm.Md5
+            : sip.Security.DigestAlgorithms.Contains(name, StringComparer.OrdinalIgnoreCase);
     }
 
     private bool ResolveHa1(UserOptions? user, string username, string realm, DigestAlgorithm algorithm, Span<byte> ha1)
@@ -160,7 +181,7 @@ public sealed partial class DigestAuthenticator
     private DigestOutcome Fail(in DigestRequest request, SipOptions sip, DigestFailure reason)
     {
         _failures.RecordFailure(request.Source, sip.Security, reason);
-        return new DigestOutcome.Rejected(CreateChallenges(sip.Realm, stale: false), reason);
+        return new DigestOutcome.Rejected(CreateChallenges(sip, stale: false), reason);
     }
 
     // RFC 7616 §3.5 / RFC 2617 §3.2.3: rspauth proves to the phone that we know its secret too;

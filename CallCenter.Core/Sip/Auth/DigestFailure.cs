@@ -17,5 +17,8 @@ public enum DigestFailure
 
     /// <summary>The user exists but has no HA1 for the algorithm the client chose (an MD5-only credential).</summary>
     AlgorithmNotConfigured,
+
+    /// <summary>The answer uses an algorithm the configuration does not offer (a downgrade or a confused phone).</summary>
+    AlgorithmNotOffered,
     WrongResponse,
 }

@@ -42,6 +42,41 @@ public sealed class SchemaValidationTests
         ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Main, xml, "transport=", "'sctp'", "one of udp, tcp, tls");
     }
 
+    [TestCase("SHA-256 MD5", new[] { "SHA-256", "MD5" })]
+    [TestCase("MD5", new[] { "MD5" })]
+    public void DigestAlgorithmsAreReadInOrderOfPreference(string value, string[] expected)
+    {
+        var xml = $"""
+            <callcenter node="t">
+              <sip realm="r" domain="d.test">
+                <listener transport="udp" />
+                <security digestAlgorithms="{value}" />
+              </sip>
+            </callcenter>
+            """;
+        using var config = ConfigSamples.Folder(main: xml);
+
+        var options = ConfigurationLoader.Load(config.Folder).Options!;
+
+        Assert.That(options.Sip.Security.DigestAlgorithms, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AnUnknownDigestAlgorithmListsTheAllowedOnes()
+    {
+        const string xml = """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test">
+                <listener transport="udp" />
+                <security digestAlgorithms="SHA-512" />
+              </sip>
+            </callcenter>
+            """;
+        using var config = ConfigSamples.Folder(main: xml);
+
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Main, xml, "digestAlgorithms=", "'SHA-512'", "SHA-256 MD5");
+    }
+
     [Test]
     public void APatternViolationUsesTheSchemaDocumentation()
     {

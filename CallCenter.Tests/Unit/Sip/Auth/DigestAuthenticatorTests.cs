@@ -40,6 +40,7 @@ public sealed partial class DigestAuthenticatorTests
                 FindWindow = TimeSpan.FromMinutes(1),
                 BanTime = TimeSpan.FromMinutes(10),
                 NonceLifetime = TimeSpan.FromMinutes(5),
+                DigestAlgorithms = ["SHA-256", "MD5"],
             },
         };
         _extensions = new ExtensionsOptions
@@ -319,9 +320,35 @@ public sealed partial class DigestAuthenticatorTests
     }
 
     [Test]
+    public void ByDefaultOnlyMd5IsOfferedAndASha256AnswerIsRefused()
+    {
+        var md5Only = _sip with { Security = _sip.Security with { DigestAlgorithms = new SipSecurityOptions().DigestAlgorithms } };
+        var challenges = ((DigestOutcome.Challenge)_authenticator.Authenticate(new DigestRequest("REGISTER", RegisterUri, null, Phone, "1001"), md5Only, _extensions)).Challenges;
+        Assert.That(challenges, Has.Length.EqualTo(1));
+        Assert.That(challenges[0], Does.Contain("algorithm=MD5"));
+
+        var answer = Answer(challenges[0], DigestAlgorithm.Sha256, "1001", "pass-1001", "REGISTER", RegisterUri, 1);
+        var outcome = _authenticator.Authenticate(new DigestRequest("REGISTER", RegisterUri, answer, Phone, "1001"), md5Only, _extensions);
+
+        Assert.That(outcome, Is.TypeOf<DigestOutcome.Rejected>());
+        Assert.That(((DigestOutcome.Rejected)outcome).Reason, Is.EqualTo(DigestFailure.AlgorithmNotOffered));
+    }
+
+    [Test]
+    public void ChallengesFollowTheConfiguredOrder()
+    {
+        var md5First = _sip with { Security = _sip.Security with { DigestAlgorithms = ["MD5", "SHA-256"] } };
+
+        var challenges = _authenticator.CreateChallenges(md5First, stale: false);
+
+        Assert.That(challenges.Select(c => c[(c.IndexOf("algorithm=", StringComparison.Ordinal) + 10)..c.IndexOf(',', c.IndexOf("algorithm=", StringComparison.Ordinal))]),
+            Is.EqualTo(new[] { "MD5", "SHA-256" }));
+    }
+
+    [Test]
     public void RealmWithQuotesIsEscapedInTheChallenge()
     {
-        var challenge = _authenticator.CreateChallenges("a \"quoted\\\" realm", stale: false)[0];
+        var challenge = _authenticator.CreateChallenges(_sip with { Realm = "a \"quoted\\\" realm" }, stale: false)[0];
 
         Assert.That(challenge, Does.StartWith("Digest realm=\"a \\\"quoted\\\\\\\" realm\", "));
     }

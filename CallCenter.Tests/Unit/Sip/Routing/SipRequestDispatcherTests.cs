@@ -91,8 +91,20 @@ public sealed partial class SipRequestDispatcherTests
     }
 
     [Test]
-    public void RegisterWithoutCredentialsIsChallengedWith401OfferingSha256ThenMd5()
+    public void RegisterWithoutCredentialsIsChallengedWith401OfferingMd5Alone()
     {
+        var response = Dispatch(Register("1000")).Final;
+
+        Assert.That(response.StatusCode, Is.EqualTo(401));
+        Assert.That(response.GetHeaderValues("WWW-Authenticate").Single(), Does.Contain("algorithm=MD5").And.Contain("qop=\"auth\""));
+    }
+
+    [Test]
+    public void WithSha256EnabledTheChallengeOffersItFirst()
+    {
+        var options = _configuration.Current;
+        _configuration.Set(options with { Sip = options.Sip with { Security = options.Sip.Security with { DigestAlgorithms = ["SHA-256", "MD5"] } } });
+
         var transaction = Dispatch(Register("1000"));
 
         var response = transaction.Final;
@@ -136,7 +148,7 @@ public sealed partial class SipRequestDispatcherTests
     public void AnAuthenticatedRegisterIsAppliedByTheRegistrarAndProvesTheServerKnowsThePassword()
     {
         var challenge = Dispatch(Register("1000")).Final;
-        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[1], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
+        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[0], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
 
         var response = Dispatch(Register("1000", $"Authorization: {authorization}\r\n")).Final;
 
@@ -150,7 +162,7 @@ public sealed partial class SipRequestDispatcherTests
     public void ARegisterWithAnotherUsersPasswordChangesNothing()
     {
         var challenge = Dispatch(Register("1001")).Final;
-        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[1], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
+        var authorization = Answer(challenge.GetHeaderValues("WWW-Authenticate")[0], "1000", "secret-1000", "REGISTER", "sip:127.0.0.1");
 
         var response = Dispatch(Register("1001", $"Authorization: {authorization}\r\n")).Final;
 
@@ -164,7 +176,7 @@ public sealed partial class SipRequestDispatcherTests
         var response = Dispatch(Invite(from: "1000", to: "1001")).Final;
 
         Assert.That(response.StatusCode, Is.EqualTo(407));
-        Assert.That(response.GetHeaderValues("Proxy-Authenticate"), Has.Count.EqualTo(2));
+        Assert.That(response.GetHeaderValues("Proxy-Authenticate"), Has.Count.EqualTo(1));
         Assert.That(response.HasHeader("WWW-Authenticate"), Is.False);
     }
 
@@ -173,7 +185,7 @@ public sealed partial class SipRequestDispatcherTests
     public void AnAuthenticatedInviteIsRoutedByItsRequestUri(string destination, int status)
     {
         var challenge = Dispatch(Invite(from: "1000", to: destination)).Final;
-        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[1], "1000", "secret-1000", "INVITE", $"sip:{destination}@127.0.0.1");
+        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[0], "1000", "secret-1000", "INVITE", $"sip:{destination}@127.0.0.1");
 
         var response = Dispatch(Invite(from: "1000", to: destination, extra: $"Proxy-Authorization: {authorization}\r\n")).Final;
 
@@ -185,7 +197,7 @@ public sealed partial class SipRequestDispatcherTests
     public void AWrongPasswordGetsAFreshChallengeAndCountsAsAFailure()
     {
         var challenge = Dispatch(Invite(from: "1000", to: "1001")).Final;
-        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[1], "1000", "wrong", "INVITE", "sip:1001@127.0.0.1");
+        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[0], "1000", "wrong", "INVITE", "sip:1001@127.0.0.1");
 
         for (var i = 0; i < 3; i++)
         {
@@ -200,7 +212,7 @@ public sealed partial class SipRequestDispatcherTests
     public void CredentialsForAnotherUserThanTheFromAreRejected()
     {
         var challenge = Dispatch(Invite(from: "1001", to: "1000")).Final;
-        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[1], "1000", "secret-1000", "INVITE", "sip:1000@127.0.0.1");
+        var authorization = Answer(challenge.GetHeaderValues("Proxy-Authenticate")[0], "1000", "secret-1000", "INVITE", "sip:1000@127.0.0.1");
 
         var response = Dispatch(Invite(from: "1001", to: "1000", extra: $"Proxy-Authorization: {authorization}\r\n")).Final;
 
