@@ -3,6 +3,8 @@ using System.Runtime.InteropServices;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
 using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Registrar;
+using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 using CallCenter.Core.Storage;
@@ -54,7 +56,10 @@ public static partial class ServerHost
 
         using (database)
         {
-            var app = Build(configFolder, options, levels, serilog, database);
+            // Registrations come back from the store before SIP listens, so a restart does not make every phone
+            // unreachable until it refreshes.
+            await using var registrations = await RegistrationStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
+            var app = Build(configFolder, options, levels, serilog, database, registrations);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -86,7 +91,12 @@ public static partial class ServerHost
     }
 
     internal static WebApplication Build(
-        string configFolder, CallCenterOptions options, LogLevelController levels, Serilog.ILogger serilog, Database database)
+        string configFolder,
+        CallCenterOptions options,
+        LogLevelController levels,
+        Serilog.ILogger serilog,
+        Database database,
+        RegistrationStore registrations)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -128,7 +138,18 @@ public static partial class ServerHost
         builder.Services.AddSingleton<ILiveConfiguration>(sp => sp.GetRequiredService<LiveConfiguration>());
         builder.Services.AddSingleton(sp => new AuthFailureTracker(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<AuthFailureTracker>>()));
-        builder.Services.AddSingleton<ISipRequestHandler, InterimRequestHandler>();
+        builder.Services.AddSingleton(sp => new DigestNonceManager(sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<DigestAuthenticator>();
+        builder.Services.AddSingleton(registrations);
+        builder.Services.AddSingleton<SipRegistrar>();
+        builder.Services.AddSingleton<SipRequestDispatcher>();
+        builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
+        builder.Services.AddSingleton(sp => new ContactQualifier(
+            sp.GetRequiredService<RegistrationStore>(),
+            sp.GetRequiredService<ISipClient>(),
+            sp.GetRequiredService<ILiveConfiguration>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ContactQualifier>>()));
         builder.Services.AddSingleton(sp => new SipTransactionLayer(
             sp.GetRequiredService<ILiveConfiguration>(),
             sp.GetRequiredService<AuthFailureTracker>(),

@@ -1,4 +1,6 @@
 using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Auth;
+using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 
@@ -6,17 +8,24 @@ namespace CallCenter.Server.Hosting;
 
 /// <summary>
 /// Opens the SIP listeners of callcenter.xml when the host starts (all or nothing: a listener that cannot bind
-/// stops the start-up with its name) and closes them when it stops. Listener changes in a live edit take effect
-/// at the next restart; everything read per message (limits, trace, users) applies at once.
+/// stops the start-up with its name), starts the transaction layer on them and the qualifying of registered
+/// contacts, and closes it all when the host stops. Listener changes in a live edit take effect at the next
+/// restart; everything read per message (limits, trace, users, expiry bounds) applies at once.
 /// Registered before <see cref="LifecycleService"/> so that it stops after it: calls being drained still need SIP.
 /// </summary>
 public sealed class SipService(
     ILiveConfiguration configuration,
     SipTransactionLayer transactions,
+    ContactQualifier qualifier,
+    AuthFailureTracker failures,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
 {
+    // The fail2ban table forgets ended bans and quiet sources this often; it is O(sources), so not per request.
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
     private SipTransportManager? _transport;
+    private ITimer? _sweep;
     private int _disposed;
 
     public IReadOnlyList<SipListener> Listeners => _transport?.Listeners ?? [];
@@ -33,6 +42,8 @@ public sealed class SipService(
         _transport = new SipTransportManager(options.Sip, transactions, time, loggers.CreateLogger<SipTransportManager>());
         await _transport.StartAsync(cancellationToken);
         transactions.Start(_transport);
+        qualifier.Start();
+        _sweep = time.CreateTimer(_ => failures.Sweep(configuration.Current.Sip.Security), null, SweepInterval, SweepInterval);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
@@ -44,6 +55,13 @@ public sealed class SipService(
             return;
         }
 
+        if (_sweep is not null)
+        {
+            await _sweep.DisposeAsync();
+        }
+
+        // Probes first (they are client transactions of the layer), then the layer, then the sockets under it.
+        await qualifier.DisposeAsync();
         await transactions.DisposeAsync();
         if (_transport is not null)
         {

@@ -5,9 +5,10 @@ using System.Text;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Auth;
 using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Registrar;
+using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
-using CallCenter.Server.Hosting;
 using CallCenter.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,6 +26,7 @@ public sealed class SipTransactionLayerTests
     private SipTransportManager _transport = null!;
     private SipTransactionLayer _layer = null!;
     private AuthFailureTracker _bans = null!;
+    private RegistrationStore _registrations = null!;
     private UdpClient _phone = null!;
     private IPEndPoint _udpServer = null!;
     private IPEndPoint _tcpServer = null!;
@@ -35,7 +37,14 @@ public sealed class SipTransactionLayerTests
         var options = TestOptions();
         var configuration = new FixedConfiguration(options);
         _bans = new AuthFailureTracker(TimeProvider.System, NullLogger<AuthFailureTracker>.Instance);
-        _layer = new SipTransactionLayer(configuration, _bans, new InterimRequestHandler(configuration), TimeProvider.System, NullLoggerFactory.Instance);
+        _registrations = new RegistrationStore(TimeProvider.System, NullLogger<RegistrationStore>.Instance);
+        var dispatcher = new SipRequestDispatcher(
+            configuration,
+            new DigestAuthenticator(new DigestNonceManager(TimeProvider.System), _bans, NullLogger<DigestAuthenticator>.Instance),
+            _bans,
+            new SipRegistrar(_registrations, configuration, NullLogger<SipRegistrar>.Instance),
+            NullLogger<SipRequestDispatcher>.Instance);
+        _layer = new SipTransactionLayer(configuration, _bans, dispatcher, TimeProvider.System, NullLoggerFactory.Instance);
         _transport = new SipTransportManager(options.Sip, _layer, TimeProvider.System, NullLogger<SipTransportManager>.Instance);
         await _transport.StartAsync();
         _layer.Start(_transport);
@@ -50,6 +59,7 @@ public sealed class SipTransactionLayerTests
         _phone.Dispose();
         await _layer.DisposeAsync();
         await _transport.DisposeAsync();
+        await _registrations.DisposeAsync();
     }
 
     [Test]
