@@ -145,6 +145,21 @@ public sealed class RegisterInteropTests
     }
 
     [Test]
+    public async Task SipsakRegistersWithDigest()
+    {
+        var result = await ExternalProcess.RunAsync(
+            Peers.Require(Peers.Sipsak),
+            ["-U", "-s", $"sip:3032@127.0.0.1:{SipPort}", "-u", "3032", "-a", "secret-3032", "--expires=60", "-vv"],
+            PeerLimit);
+
+        Assert.That(result.ExitCode, Is.Zero, result.Output + result.Error);
+        Assert.That(result.Output, Does.Contain("All usrloc tests completed successful"));
+        var bindings = await RegistrationsAsync("3032");
+        Assert.That(bindings, Has.Length.EqualTo(1));
+        Assert.That(bindings[0].UserAgent, Does.StartWith("sipsak"));
+    }
+
+    [Test]
     public async Task BaresipWithAWrongPasswordIsRefusedAndNotRegistered()
     {
         await using var phone = Baresip.Start(new Baresip.Account("3031", "not-the-password", _install.SipPort), TimeSpan.FromSeconds(20));
