@@ -12,7 +12,7 @@ public sealed class OptionsInteropTests
 {
     private static readonly TimeSpan PeerLimit = TimeSpan.FromSeconds(60);
     private ShippedConfigCopy _install = null!;
-    private ServerProcess _server = null!;
+    private RunningServer _server = null!;
 
     private string SipPort => _install.SipPort.ToString(CultureInfo.InvariantCulture);
 
@@ -20,16 +20,13 @@ public sealed class OptionsInteropTests
     public async Task StartServer()
     {
         _install = new ShippedConfigCopy();
-        _server = ServerProcess.Start("run", "--config", _install.ConfigFolder);
-        (await _server.WaitForHealthAsync(_install.WebPort, TimeSpan.FromSeconds(30))).Dispose();
+        _server = await RunningServer.StartAsync(_install);
     }
 
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _server.SendSignal(ServerProcess.SigTerm);
-        var code = await _server.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        await _server.DisposeAsync();
+        var code = await _server.StopAsync();
         _install.Dispose();
         Assert.That(code, Is.EqualTo(0), "the server must survive every probe and stop cleanly");
     }
@@ -73,7 +70,7 @@ public sealed class OptionsInteropTests
     [Test]
     public async Task ServerStillHealthyAfterTheProbes()
     {
-        using var health = await _server.WaitForHealthAsync(_install.WebPort, TimeSpan.FromSeconds(5));
+        using var health = await _server.Process.WaitForHealthAsync(_install.WebPort, TimeSpan.FromSeconds(5));
         Assert.That(health.IsSuccessStatusCode, Is.True);
     }
 }

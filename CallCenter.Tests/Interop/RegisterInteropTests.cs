@@ -16,8 +16,7 @@ public sealed class RegisterInteropTests
 {
     private static readonly TimeSpan PeerLimit = TimeSpan.FromSeconds(60);
     private ShippedConfigCopy _install = null!;
-    private ServerProcess _server = null!;
-    private HttpClient _web = null!;
+    private RunningServer _server = null!;
     private TempFolder _work = null!;
 
     private string SipPort => _install.SipPort.ToString(CultureInfo.InvariantCulture);
@@ -42,18 +41,13 @@ public sealed class RegisterInteropTests
             sip.Element("security")!.SetAttributeValue("maxFailures", 1000);
         });
         _work = new TempFolder();
-        _server = ServerProcess.Start("run", "--config", _install.ConfigFolder);
-        (await _server.WaitForHealthAsync(_install.WebPort, TimeSpan.FromSeconds(30))).Dispose();
-        _web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_install.WebPort}") };
+        _server = await RunningServer.StartAsync(_install);
     }
 
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _web.Dispose();
-        _server.SendSignal(ServerProcess.SigTerm);
-        var code = await _server.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        await _server.DisposeAsync();
+        var code = await _server.StopAsync();
         _install.Dispose();
         _work.Dispose();
         Assert.That(code, Is.EqualTo(0), "the server must survive every peer and stop cleanly");
@@ -193,7 +187,7 @@ public sealed class RegisterInteropTests
     }
 
     private async Task<Registration[]> RegistrationsAsync(string extension) =>
-        (await _web.GetFromJsonAsync<Registration[]>($"/api/sip/registrations?extension={extension}"))!;
+        (await _server.Web.GetFromJsonAsync<Registration[]>($"/api/sip/registrations?extension={extension}"))!;
 
     private sealed record Registration(
         string Extension, string Contact, string Target, long ExpiresInSeconds, string Reachability, string? UserAgent,

@@ -20,8 +20,7 @@ public sealed partial class ScannerInteropTests
     private const string Password = "secret-3000";
     private static readonly TimeSpan PeerLimit = TimeSpan.FromSeconds(60);
     private ShippedConfigCopy _install = null!;
-    private ServerProcess _server = null!;
-    private HttpClient _web = null!;
+    private RunningServer _server = null!;
     private TempFolder _work = null!;
 
     private string SipPort => _install.SipPort.ToString(CultureInfo.InvariantCulture);
@@ -33,18 +32,13 @@ public sealed partial class ScannerInteropTests
         _install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
             doc.Root!.Add(new XElement("user", new XAttribute("extension", Extension), new XAttribute("name", "Target"), new XAttribute("password", Password))));
         _work = new TempFolder();
-        _server = ServerProcess.Start("run", "--config", _install.ConfigFolder);
-        (await _server.WaitForHealthAsync(_install.WebPort, TimeSpan.FromSeconds(30))).Dispose();
-        _web = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_install.WebPort}") };
+        _server = await RunningServer.StartAsync(_install);
     }
 
     [OneTimeTearDown]
     public async Task StopServer()
     {
-        _web.Dispose();
-        _server.SendSignal(ServerProcess.SigTerm);
-        var code = await _server.WaitForExitAsync(TimeSpan.FromSeconds(20));
-        await _server.DisposeAsync();
+        var code = await _server.StopAsync();
         _install.Dispose();
         _work.Dispose();
         Assert.That(code, Is.EqualTo(0), "the server must survive the scanners and stop cleanly");
@@ -129,9 +123,9 @@ public sealed partial class ScannerInteropTests
     {
         Assume.That(await BansAsync(), Is.Not.Empty, "runs after the ban test");
 
-        using var lifted = await _web.DeleteAsync("/api/sip/bans/127.0.0.1");
-        using var again = await _web.DeleteAsync("/api/sip/bans/127.0.0.1");
-        using var garbage = await _web.DeleteAsync("/api/sip/bans/not-an-address");
+        using var lifted = await _server.Web.DeleteAsync("/api/sip/bans/127.0.0.1");
+        using var again = await _server.Web.DeleteAsync("/api/sip/bans/127.0.0.1");
+        using var garbage = await _server.Web.DeleteAsync("/api/sip/bans/not-an-address");
 
         Assert.That((int)lifted.StatusCode, Is.EqualTo(204));
         Assert.That((int)again.StatusCode, Is.EqualTo(404));
@@ -163,7 +157,7 @@ public sealed partial class ScannerInteropTests
         return result.Output + result.Error;
     }
 
-    private async Task<Ban[]> BansAsync() => (await _web.GetFromJsonAsync<Ban[]>("/api/sip/bans"))!;
+    private async Task<Ban[]> BansAsync() => (await _server.Web.GetFromJsonAsync<Ban[]>("/api/sip/bans"))!;
 
     private sealed record Ban(string Source, DateTimeOffset BannedAt, DateTimeOffset Until, int Failures);
 
