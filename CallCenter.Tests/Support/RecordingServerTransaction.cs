@@ -27,13 +27,17 @@ public sealed class RecordingServerTransaction : SipServerTransaction, IDisposab
 
     public override SipFlow Flow { get; }
 
-    public override bool HasFinalResponse => Responses.Any(r => r.StatusCode >= 200);
+    public override bool HasFinalResponse => Discarded || Responses.Any(r => r.StatusCode >= 200);
+
+    public bool Discarded { get; private set; }
 
     public List<SipResponse> Responses { get; } = [];
 
     public SipResponse Final => Responses.Single(r => r.StatusCode >= 200);
 
     public override void Respond(SipMessageBuilder response) => Responses.Add(response.BuildResponse());
+
+    public override void Discard() => Discarded = !HasFinalResponse || Discarded;
 
     public void Dispose() => _socket.Dispose();
 }

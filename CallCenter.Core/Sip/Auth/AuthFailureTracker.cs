@@ -29,6 +29,9 @@ public sealed partial class AuthFailureTracker
 {
     public const int DefaultCapacity = 10_000;
 
+    /// <summary>A suspect source gets one failure answer per this interval (see <see cref="ShouldThrottle"/>).</summary>
+    public static readonly TimeSpan ThrottleInterval = TimeSpan.FromSeconds(1);
+
     private readonly TimeProvider _time;
     private readonly ILogger<AuthFailureTracker> _logger;
     private readonly int _capacity;
@@ -166,6 +169,45 @@ public sealed partial class AuthFailureTracker
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// The throttle before the ban: a source with at least half of <c>MaxFailures</c> failures inside the window is a
+    /// suspect and gets at most one failure answer per second; the caller leaves the others unanswered (a real phone
+    /// retransmits, a scanner loses its pace and learns nothing). True means: do not answer this one. Failures are
+    /// still counted by <see cref="RecordFailure"/>, so the ban comes as configured.
+    /// </summary>
+    public bool ShouldThrottle(IPAddress address, SipSecurityOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (IsTrusted(address, options))
+        {
+            return false;
+        }
+
+        var (key, _) = Normalize(address);
+        var suspectAt = Math.Max(2, (Math.Max(1, options.MaxFailures) + 1) / 2);
+        lock (_gate)
+        {
+            if (!_entries.TryGetValue(key, out var entry) || entry.Banned)
+            {
+                return false;
+            }
+
+            var now = _time.GetTimestamp();
+            if (RecentFailures(entry, now, options.FindWindow) < suspectAt)
+            {
+                return false;
+            }
+
+            if (entry.LastAnswer is { } last && _time.GetElapsedTime(last, now) < ThrottleInterval)
+            {
+                return true;
+            }
+
+            entry.LastAnswer = now;
+            return false;
+        }
     }
 
     /// <summary>A source that authenticated is a real phone: forget its failures (a ban, if any, stays).</summary>
@@ -340,6 +382,23 @@ public sealed partial class AuthFailureTracker
         }
     }
 
+    private int RecentFailures(Entry entry, long now, TimeSpan window)
+    {
+        var count = 0;
+        for (var i = 1; i <= entry.Filled; i++)
+        {
+            var at = entry.Times[(entry.Next - i + entry.Times.Length) % entry.Times.Length];
+            if (_time.GetElapsedTime(at, now) > window)
+            {
+                break;
+            }
+
+            count++;
+        }
+
+        return count;
+    }
+
     private sealed class Entry(UInt128 key, IPNetwork source, int maxFailures)
     {
         public UInt128 Key { get; } = key;
@@ -353,6 +412,9 @@ public sealed partial class AuthFailureTracker
         public long BannedAt { get; set; }
         public TimeSpan BanTime { get; set; }
         public DateTimeOffset BannedAtUtc { get; set; }
+
+        /// <summary>When a failure answer last went to this source while it was a suspect.</summary>
+        public long? LastAnswer { get; set; }
 
         public long LastFailure => Times[(Next + Times.Length - 1) % Times.Length];
     }

@@ -38,6 +38,10 @@ public sealed partial class SipRequestDispatcher
                 if (expectedUser is not null && options.Extensions.FindUser(expectedUser) is null)
                 {
                     _failures.RecordFailure(source, options.Sip.Security, DigestFailure.UnknownUser);
+                    if (Throttled(transaction, options))
+                    {
+                        return null;
+                    }
                 }
 
                 SendChallenge(transaction, options, challenger, challenge.Challenges);
@@ -49,7 +53,11 @@ public sealed partial class SipRequestDispatcher
 
             case DigestOutcome.Rejected rejected:
                 LogRejected(_logger, request.Method, expectedUser ?? "-", source.ToString(), rejected.Reason.ToString());
-                SendChallenge(transaction, options, challenger, rejected.Challenges);
+                if (!Throttled(transaction, options))
+                {
+                    SendChallenge(transaction, options, challenger, rejected.Challenges);
+                }
+
                 return null;
 
             default:
@@ -59,6 +67,19 @@ public sealed partial class SipRequestDispatcher
                 Answer(transaction, options, 403);
                 return null;
         }
+    }
+
+    // The fail2ban's throttle (a suspect source gets one failure answer a second): the rest go unanswered.
+    private bool Throttled(SipServerTransaction transaction, CallCenterOptions options)
+    {
+        if (!_failures.ShouldThrottle(transaction.Flow.Remote.Address, options.Sip.Security))
+        {
+            return false;
+        }
+
+        LogThrottled(_logger, transaction.Request.Method, transaction.Flow.Remote.Address.ToString());
+        transaction.Discard();
+        return true;
     }
 
     private static void SendChallenge(
@@ -82,6 +103,9 @@ public sealed partial class SipRequestDispatcher
 
         public static AuthChallenger Proxy { get; } = new(407, "Proxy-Authorization", "Proxy-Authenticate", "Proxy-Authentication-Info");
     }
+
+    [LoggerMessage(EventId = 2703, Level = LogLevel.Debug, Message = "{Method} from suspect source {Source} left unanswered (throttled)")]
+    private static partial void LogThrottled(ILogger logger, string method, string source);
 
     [LoggerMessage(EventId = 2701, Level = LogLevel.Information, Message = "{Method} for {User} from {Source} failed authentication: {Reason}")]
     private static partial void LogRejected(ILogger logger, string method, string user, string source, string reason);

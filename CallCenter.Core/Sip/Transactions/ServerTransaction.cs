@@ -13,6 +13,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     private const int NoFinal = 0;
     private const int SuccessGiven = 2;
     private const int FailureGiven = 3;
+    private const int DiscardGiven = 4;
 
     private int _finalGiven;
 
@@ -47,6 +48,9 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     public SipShard Shard { get; }
 
     public bool IsTerminated { get; private set; }
+
+    /// <summary>Shard: the TU discarded the transaction; it answers nothing, not even retransmissions.</summary>
+    public bool IsSilenced { get; private set; }
 
     public SendRoute Route { get; set; }
 
@@ -96,6 +100,36 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
     }
 
+    /// <summary>Any thread. Wins only if no final response was given; the shard then silences the transaction.</summary>
+    public override void Discard()
+    {
+        if (Interlocked.CompareExchange(ref _finalGiven, DiscardGiven, NoFinal) != NoFinal)
+        {
+            return;
+        }
+
+        if (!Shard.TryPost(ShardWork.Discard(this)))
+        {
+            Layer.DiscardNotQueued(this);
+        }
+    }
+
+    /// <summary>Shard: from now on nothing is sent; the transaction lingers 64·T1 over UDP (the client's Timer B/F)
+    /// so that retransmissions find it and are absorbed, and ends at once over a reliable transport.</summary>
+    public void OnDiscard()
+    {
+        IsSilenced = true;
+        Timers.DisarmAll();
+        if (IsReliable)
+        {
+            Terminate();
+        }
+        else
+        {
+            Timers.Arm(TimerSlot.Deadline, SipTimerName.Discarded, 64 * TimerOptions.T1);
+        }
+    }
+
     /// <summary>Shard: the TU's response reaches the state machine.</summary>
     public abstract void OnResponse(SipResponse response);
 
@@ -107,6 +141,12 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         if (IsTerminated || !Timers.TryClaim(timer))
         {
             Layer.TransactionCounters.StaleTimer();
+            return;
+        }
+
+        if (timer.Name == SipTimerName.Discarded)
+        {
+            Terminate();
             return;
         }
 

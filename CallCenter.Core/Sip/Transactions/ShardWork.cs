@@ -20,6 +20,9 @@ internal enum ShardWorkKind : byte
     /// <summary>The owner of a client INVITE asked to cancel it (§9.1).</summary>
     CancelInvite,
 
+    /// <summary>The TU discarded a server transaction: no answer, retransmissions absorbed in silence.</summary>
+    Discard,
+
     /// <summary>A send that did not complete at once has completed; <see cref="ShardWork.Payload"/> is the
     /// <see cref="SendOutcome"/>.</summary>
     SendCompleted,
@@ -53,6 +56,8 @@ internal readonly struct ShardWork
     public static ShardWork Timer(TransactionTimer timer) => new(ShardWorkKind.Timer, default, default, timer.Owner, timer);
 
     public static ShardWork Respond(ISipTransaction transaction, SipResponse response) => new(ShardWorkKind.Respond, default, default, transaction, response);
+
+    public static ShardWork Discard(ISipTransaction transaction) => new(ShardWorkKind.Discard, default, default, transaction, null);
 
     public static ShardWork StartClient(ISipTransaction transaction) => new(ShardWorkKind.StartClient, default, default, transaction, null);
 

@@ -16,7 +16,8 @@ public abstract class SipServerTransaction
 
     public bool IsInvite => Request.IsMethod(SipMethods.Invite);
 
-    /// <summary>True once a final response has been handed to <see cref="Respond"/>.</summary>
+    /// <summary>True once a final response has been handed to <see cref="Respond"/>, or the transaction was
+    /// <see cref="Discard"/>ed: either way its end is decided.</summary>
     public abstract bool HasFinalResponse { get; }
 
     /// <summary>
@@ -24,6 +25,13 @@ public abstract class SipServerTransaction
     /// logged). Thread-safe: it may be called from any context, such as a call's own loop.
     /// </summary>
     public abstract void Respond(SipMessageBuilder response);
+
+    /// <summary>
+    /// Ends the transaction with no answer at all, for a source the server has decided to stop answering (the
+    /// fail2ban's throttle). Retransmissions of the request are absorbed in silence until the client has given up
+    /// (64·T1), so the silence costs the peer a full timeout. Ignored after a final response. Thread-safe.
+    /// </summary>
+    public abstract void Discard();
 
     /// <summary>
     /// Starts a response to this request (§8.2.6): Via, From, To, Call-ID and CSeq copied, the top Via stamped with

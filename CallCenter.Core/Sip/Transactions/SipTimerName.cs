@@ -22,6 +22,9 @@ internal enum SipTimerName
 
     /// <summary>§9.1: a CANCEL was sent and no final response to the INVITE came within 64·T1.</summary>
     CancelGuard,
+
+    /// <summary>A discarded server transaction has absorbed retransmissions for 64·T1, as long as its client tries.</summary>
+    Discarded,
 }
 
 /// <summary>A transaction runs at most three timers at once, each in its own role, so each role has one slot.</summary>

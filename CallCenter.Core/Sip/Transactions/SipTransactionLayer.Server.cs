@@ -20,7 +20,15 @@ public sealed partial class SipTransactionLayer
         if (FindServer(shard, request, request.Method) is { } existing)
         {
             SipTransactionLog.Absorbed(_logger, request.Method, request.CallId!);
-            existing.OnRetransmission();
+            if (existing.IsSilenced)
+            {
+                TransactionCounters.RetransmissionAbsorbed();
+            }
+            else
+            {
+                existing.OnRetransmission();
+            }
+
             return;
         }
 
@@ -69,7 +77,10 @@ public sealed partial class SipTransactionLayer
     {
         if (FindServer(shard, ack, SipMethods.Invite) is ServerInviteTransaction invite)
         {
-            invite.OnAck(ack, flow);
+            if (!invite.IsSilenced)
+            {
+                invite.OnAck(ack, flow);
+            }
         }
         else
         {
@@ -149,6 +160,16 @@ public sealed partial class SipTransactionLayer
         if (!IsStopping && _logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
         {
             SipTransactionLog.WorkNotQueued(_logger, $"response {response.StatusCode}", transaction.Shard.Index, count);
+        }
+    }
+
+    /// <summary>Any thread: as <see cref="ResponseNotQueued"/>, for a discard. The transaction's guard (a
+    /// non-INVITE's Unanswered) or its client's timeout ends it.</summary>
+    internal void DiscardNotQueued(ServerTransaction transaction)
+    {
+        if (!IsStopping && _logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
+        {
+            SipTransactionLog.WorkNotQueued(_logger, "discard", transaction.Shard.Index, count);
         }
     }
 

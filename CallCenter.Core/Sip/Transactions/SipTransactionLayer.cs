@@ -220,6 +220,15 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
 
                     break;
 
+                case ShardWorkKind.Discard:
+                    var discarded = (ServerTransaction)work.Transaction!;
+                    if (!discarded.IsTerminated)
+                    {
+                        discarded.OnDiscard();
+                    }
+
+                    break;
+
                 case ShardWorkKind.StartClient:
                     StartClient(shard, (ClientTransaction)work.Transaction!);
                     break;

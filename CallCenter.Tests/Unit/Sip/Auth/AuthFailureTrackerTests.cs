@@ -31,6 +31,53 @@ public sealed class AuthFailureTrackerTests
     }
 
     [Test]
+    public void ASuspectSourceGetsOneFailureAnswerPerSecondUntilTheBan()
+    {
+        var options = _options with { MaxFailures = 10 };
+        for (var i = 0; i < 4; i++)
+        {
+            _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+            Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.False, "below half the threshold every failure is answered");
+        }
+
+        _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+        Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.False, "the fifth failure makes a suspect; its answer goes");
+        _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+        Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.True, "within the second: unanswered");
+        Assert.That(_tracker.ShouldThrottle(IPAddress.Parse("203.0.113.8"), options), Is.False, "other sources are not affected");
+
+        _time.Advance(AuthFailureTracker.ThrottleInterval);
+        _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+        Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.False, "a second later one answer goes again");
+        Assert.That(_tracker.IsBanned(Attacker), Is.False);
+    }
+
+    [Test]
+    public void FailuresOutsideTheWindowDoNotMakeASuspect()
+    {
+        var options = _options with { MaxFailures = 10 };
+        for (var i = 0; i < 6; i++)
+        {
+            _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+            _tracker.ShouldThrottle(Attacker, options);
+            _time.Advance(TimeSpan.FromSeconds(30));
+        }
+
+        Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.False, "only two of them lie inside the 60 s window");
+    }
+
+    [Test]
+    public void ATrustedSourceIsNeverThrottled()
+    {
+        var options = _options with { MaxFailures = 4, TrustedNetworks = [IPNetwork.Parse("203.0.113.0/24")] };
+        for (var i = 0; i < 10; i++)
+        {
+            _tracker.RecordFailure(Attacker, options, DigestFailure.WrongResponse);
+            Assert.That(_tracker.ShouldThrottle(Attacker, options), Is.False);
+        }
+    }
+
+    [Test]
     public void BansAfterMaxFailuresWithinTheWindow()
     {
         Assert.That(Fail(Attacker), Is.False);

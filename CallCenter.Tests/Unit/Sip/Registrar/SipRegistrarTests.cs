@@ -444,5 +444,7 @@ public sealed class SipRegistrarTests
         public override bool HasFinalResponse => false;
 
         public override void Respond(SipMessageBuilder response) => throw new InvalidOperationException("The registrar must not send.");
+
+        public override void Discard() => throw new InvalidOperationException("The registrar must not end transactions.");
     }
 }

@@ -209,6 +209,27 @@ public sealed partial class SipRequestDispatcherTests
     }
 
     [Test]
+    public void ASuspectSourceIsThrottledBeforeItIsBanned()
+    {
+        var options = _configuration.Current;
+        _configuration.Set(options with { Sip = options.Sip with { Security = options.Sip.Security with { MaxFailures = 6 } } });
+        var challenge = Dispatch(Invite(from: "1000", to: "1001")).Final;
+        var wrong = $"Proxy-Authorization: {Answer(challenge.GetHeaderValues("Proxy-Authenticate")[0], "1000", "wrong", "INVITE", "sip:1001@127.0.0.1")}\r\n";
+
+        var answered = Enumerable.Range(0, 4).Select(_ => DispatchMaybe(Invite(from: "1000", to: "1001", extra: wrong))).ToList();
+
+        Assert.That(answered.Take(3).Select(t => t.Final.StatusCode), Is.All.EqualTo(407), "failures 1-3: the third makes a suspect and is still answered");
+        Assert.That(answered[3].Discarded, Is.True, "failure 4 within the same second goes unanswered");
+        Assert.That(answered[3].Responses, Is.Empty);
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(DispatchMaybe(Invite(from: "1000", to: "1001", extra: wrong)).Final.StatusCode, Is.EqualTo(407), "one answer a second");
+        Assert.That(_failures.IsBanned(Phone.Address), Is.False);
+        Assert.That(DispatchMaybe(Invite(from: "1000", to: "1001", extra: wrong)).Final.StatusCode, Is.EqualTo(407), "the sixth failure bans; its answer goes");
+        Assert.That(_failures.IsBanned(Phone.Address), Is.True, "throttled failures still count toward the ban");
+    }
+
+    [Test]
     public void CredentialsForAnotherUserThanTheFromAreRejected()
     {
         var challenge = Dispatch(Invite(from: "1001", to: "1000")).Final;
@@ -236,6 +257,16 @@ public sealed partial class SipRequestDispatcherTests
         _transactions.Add(transaction);
         _dispatcher.OnRequest(transaction);
         Assert.That(transaction.Responses.Count(r => r.StatusCode >= 200), Is.EqualTo(1), "every request ends with exactly one final response");
+        return transaction;
+    }
+
+    // Like Dispatch, for requests that may legitimately get no answer (a throttled source).
+    private RecordingServerTransaction DispatchMaybe(string request)
+    {
+        var transaction = new RecordingServerTransaction(request, Phone);
+        _transactions.Add(transaction);
+        _dispatcher.OnRequest(transaction);
+        Assert.That(transaction.Discarded || transaction.Responses.Count(r => r.StatusCode >= 200) == 1, Is.True);
         return transaction;
     }
 

@@ -16,6 +16,19 @@ public sealed class ServerInviteTransactionTests
     public async Task TearDown() => await _h.DisposeAsync();
 
     [Test]
+    public void ADiscardedInviteSendsNothingAfterItsTryingAndIgnoresRetransmissionsAndAcks()
+    {
+        _h.Receive(Request("INVITE"));
+        _h.User.Last.Discard();
+        _h.Receive(Request("INVITE"));
+        _h.Receive(Request("ACK", cseqMethod: "INVITE"));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "100" }), "the 100 went before the TU decided");
+        _h.Advance(Seconds(32));
+        Assert.That(_h.Statistics.ServerInviteAlive, Is.Zero);
+    }
+
+    [Test]
     public void AnInviteIsAnswered100TryingAtOnceThenHandedToTheTu()
     {
         _h.Receive(Request("INVITE"));

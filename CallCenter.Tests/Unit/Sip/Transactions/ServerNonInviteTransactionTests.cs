@@ -60,6 +60,45 @@ public sealed class ServerNonInviteTransactionTests
     }
 
     [Test]
+    public void ADiscardedTransactionAnswersNothingAndAbsorbsRetransmissionsFor64T1()
+    {
+        _h.Receive(Request("REGISTER"));
+        _h.User.Last.Discard();
+        _h.Advance(Seconds(10));
+        _h.Receive(Request("REGISTER"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(401));
+
+        Assert.That(_h.Sender.Sent, Is.Empty, "no answer, not to retransmissions, and no late response either");
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1));
+        Assert.That(_h.User.Last.HasFinalResponse, Is.True);
+
+        _h.Advance(Seconds(22));
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero, "gone when the client's Timer F has fired");
+        Assert.That(_h.Statistics.Unanswered, Is.Zero, "a discard is not a TU that forgot to answer");
+    }
+
+    [Test]
+    public void ADiscardOverTcpEndsTheTransactionAtOnce()
+    {
+        _h.Receive(Request("REGISTER", transport: "TCP"), _h.TcpFlow);
+        _h.User.Last.Discard();
+
+        Assert.That(_h.Sender.Sent, Is.Empty);
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero);
+    }
+
+    [Test]
+    public void ADiscardAfterTheFinalResponseChangesNothing()
+    {
+        _h.Receive(Request("OPTIONS"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.User.Last.Discard();
+        _h.Receive(Request("OPTIONS"));
+
+        Assert.That(_h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "200", "200" }));
+    }
+
+    [Test]
     public void OverTcpTimerJIsZeroSoTheTransactionEndsWithItsFinalResponse()
     {
         _h.Receive(Request("OPTIONS", transport: "TCP"), _h.TcpFlow);
