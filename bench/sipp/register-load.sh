@@ -14,6 +14,7 @@ usage() {
   echo "usage: $0 [--rate R] [--count M] [options]"
   echo "  --rate R                       registrations started per second (default 500)"
   echo "  --count M                      registrations in all (default 20 s worth: 20 R)"
+  echo "  --repeat K                     run the load K times on one target, to see the warm steady state"
   usage_common
 }
 parse_common "$@"
@@ -22,6 +23,7 @@ while (($#)); do
   case "$1" in
     --rate) rate=$2; shift 2 ;;
     --count) count=$2; shift 2 ;;
+    --repeat) repeat=$2; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
@@ -31,6 +33,10 @@ count=${count:-$((rate * 20))}
 write_users "$work/users.csv" "$users"
 start_target
 ticks_per_second=$(getconf CLK_TCK)
+# --repeat K runs the same load K times on one started target: the first run pays for JIT and warm-up, the later
+# ones show the steady state (bindings refreshed from the same contact, so the binding count stays at N).
+for ((round = 1; round <= ${repeat:-1}; round++)); do
+((round > 1)) && echo "--- round $round"
 cpu_before=$(cpu_ticks)
 drops_before=$(udp_receive_buffer_errors)
 run_sipp "$work/users.csv" "$rate" "$count"
@@ -55,3 +61,4 @@ if [[ $FailedCall != 0 ]]; then
   echo "failure causes: UDP retransmissions exhausted=$FailedMaxUDPRetrans unexpected=$FailedUnexpectedMessage" \
        "recv timeout=$FailedTimeoutOnRecv binding missing=$FailedRegexpDoesntMatch"
 fi
+done
