@@ -37,7 +37,14 @@ public sealed class RecordingServerTransaction : SipServerTransaction, IDisposab
 
     public override void Respond(SipMessageBuilder response) => Responses.Add(response.BuildResponse());
 
-    public override void Discard() => Discarded = !HasFinalResponse || Discarded;
+    public override void Discard()
+    {
+        // Like the real transaction: a discard after a final response changes nothing.
+        if (!HasFinalResponse)
+        {
+            Discarded = true;
+        }
+    }
 
     public void Dispose() => _socket.Dispose();
 }

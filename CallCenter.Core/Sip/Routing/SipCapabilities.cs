@@ -9,16 +9,13 @@ namespace CallCenter.Core.Sip.Routing;
 /// </summary>
 public static class SipCapabilities
 {
+    /// <summary>The Allow header value (§20.5): the methods we take.</summary>
     public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
 
     public const string Accept = "application/sdp";
 
     /// <summary>Option tags (§19.2) we implement; empty until an extension such as replaces lands with the calls.</summary>
     public static FrozenSet<string> SupportedOptionTags { get; } = FrozenSet<string>.Empty;
-
-    /// <summary>Methods in the Allow list (§8.2.1: a known method we do not allow gets 405 with this list).</summary>
-    public static FrozenSet<string> AllowedMethods { get; } =
-        new[] { "INVITE", "ACK", "CANCEL", "BYE", "OPTIONS", "REGISTER" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Methods some RFC defines, so a peer sending one gets 405 with our Allow list rather than 501 (§8.2.1, §21.5.2).
