@@ -54,16 +54,30 @@ internal sealed class ServerNonInviteTransaction : ServerTransaction
 
         _state = State.Completed;
         Timers.Disarm(TimerSlot.Deadline);
-        if (!IsReliable)
-        {
-            Timers.Arm(TimerSlot.Linger, SipTimerName.J, 64 * TimerOptions.T1);
-        }
-
-        Send(response, retransmission: false);
         if (IsReliable)
         {
             // Timer J is zero on a reliable transport: no retransmission will come to absorb.
+            Send(response, retransmission: false);
             Terminate();
+            return;
+        }
+
+        if (Key is null)
+        {
+            // RFC 2543 peers are rare: their transactions keep the object and its Timer J.
+            Timers.Arm(TimerSlot.Linger, SipTimerName.J, 64 * TimerOptions.T1);
+            Send(response, retransmission: false);
+            return;
+        }
+
+        Send(response, retransmission: false);
+        if (!IsTerminated)
+        {
+            // What Timer J still needs (key, final bytes, flow) moves to the shard's compact store; this object,
+            // with its parsed request and response, is free from here on.
+            _last = null;
+            Retire();
+            Layer.KeepCompleted(this, response.Bytes.Span, 64 * TimerOptions.T1, silenced: false);
         }
     }
 

@@ -124,6 +124,11 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         {
             Terminate();
         }
+        else if (!IsInvite && Key is not null)
+        {
+            Retire();
+            Layer.KeepCompleted(this, [], 64 * TimerOptions.T1, silenced: true);
+        }
         else
         {
             Timers.Arm(TimerSlot.Deadline, SipTimerName.Discarded, 64 * TimerOptions.T1);
@@ -180,6 +185,14 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         IsTerminated = true;
         Timers.DisarmAll();
         Layer.Forget(this);
+    }
+
+    /// <summary>Ends the state machine without leaving the table: the layer moves what is left of it elsewhere
+    /// (<see cref="SipTransactionLayer.KeepCompleted"/>), and counts its end there.</summary>
+    protected void Retire()
+    {
+        IsTerminated = true;
+        Timers.DisarmAll();
     }
 
     protected void Fail(SipTransactionFailure failure)

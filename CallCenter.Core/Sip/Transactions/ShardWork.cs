@@ -26,10 +26,13 @@ internal enum ShardWorkKind : byte
     /// <summary>A send that did not complete at once has completed; <see cref="ShardWork.Payload"/> is the
     /// <see cref="SendOutcome"/>.</summary>
     SendCompleted,
+
+    /// <summary>The shard's expiry timer for <see cref="CompletedTransactions"/> fired.</summary>
+    Sweep,
 }
 
 /// <summary>One item of a shard's mailbox. A struct so that the common case (a datagram) costs no allocation of its
-/// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/>.</summary>
+/// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/> and <see cref="ShardWorkKind.Sweep"/>.</summary>
 internal readonly struct ShardWork
 {
     private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload)
@@ -62,6 +65,8 @@ internal readonly struct ShardWork
     public static ShardWork StartClient(ISipTransaction transaction) => new(ShardWorkKind.StartClient, default, default, transaction, null);
 
     public static ShardWork CancelInvite(ISipTransaction transaction) => new(ShardWorkKind.CancelInvite, default, default, transaction, null);
+
+    public static ShardWork Sweep() => new(ShardWorkKind.Sweep, default, default, null, null);
 
     public static ShardWork SendCompleted(ISipTransaction transaction, SendOutcome outcome) =>
         new(ShardWorkKind.SendCompleted, default, default, transaction, outcome);

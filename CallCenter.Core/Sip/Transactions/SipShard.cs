@@ -23,9 +23,10 @@ internal sealed class SipShard
     private long _dropped;
     private int _pumping;
 
-    public SipShard(int index, int capacity, SipShardDriver driver, Action<SipShard, ShardWork> process)
+    public SipShard(int index, int capacity, int completedBytes, SipShardDriver driver, Action<SipShard, ShardWork> process)
     {
         Index = index;
+        Completed = new CompletedTransactions(completedBytes);
         _driver = driver;
         _process = process;
 
@@ -53,6 +54,14 @@ internal sealed class SipShard
 
     /// <summary>RFC 2543 server transactions (no magic cookie in the branch) by §17.2.3's fallback fields.</summary>
     public Dictionary<LegacyServerTransactionKey, ServerTransaction> LegacyServers { get; } = [];
+
+    /// <summary>Completed non-INVITE server transactions over UDP, in Timer J.</summary>
+    public CompletedTransactions Completed { get; }
+
+    /// <summary>The one timer that expires <see cref="Completed"/>, created on first use, and whether it is armed.</summary>
+    public ITimer? SweepTimer { get; set; }
+
+    public bool SweepArmed { get; set; }
 
     /// <summary>Client transactions by §17.1.3's branch and CSeq method.</summary>
     public Dictionary<ClientTransactionKey, ClientTransaction> Clients { get; } = [];
@@ -88,6 +97,16 @@ internal sealed class SipShard
 
         AfterWrite();
         return true;
+    }
+
+    /// <summary>Timer thread: the sweep timer fired. A full mailbox must not stall expiry, so a refused post is
+    /// tried again a little later, as transaction timers are.</summary>
+    public void PostSweep()
+    {
+        if (!TryPost(ShardWork.Sweep()))
+        {
+            SweepTimer?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>The consumer (Threads driver). Processing is synchronous and never waits on I/O: a send that does

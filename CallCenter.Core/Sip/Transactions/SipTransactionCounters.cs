@@ -46,6 +46,8 @@ internal sealed class SipTransactionCounters
         StrayResponses = Interlocked.Read(ref _strayResponses),
         StaleTimers = Interlocked.Read(ref _staleTimers),
         Unanswered = Interlocked.Read(ref _unanswered),
+        CompletedEvicted = shards.Sum(s => s.Completed.Evicted),
+        CompletedBytes = shards.Sum(s => s.Completed.BytesHeld),
         QueueDepths = shards.Select(s => s.Depth).ToArray(),
         QueueDrops = shards.Sum(s => s.Dropped),
     };

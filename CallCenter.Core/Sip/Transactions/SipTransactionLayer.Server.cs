@@ -32,6 +32,11 @@ public sealed partial class SipTransactionLayer
             return;
         }
 
+        if (TryAbsorbCompleted(shard, request))
+        {
+            return;
+        }
+
         var timers = _configuration.Current.Sip.Timers;
         if (request.IsMethod(SipMethods.Cancel))
         {

@@ -59,7 +59,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         _shards = new SipShard[_settings.ShardCount];
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new SipShard(i, _settings.QueueCapacity, _settings.Driver, Process);
+            _shards[i] = new SipShard(i, _settings.QueueCapacity, _settings.CompletedBytesPerShard, _settings.Driver, Process);
         }
     }
 
@@ -237,6 +237,10 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
                     ((ClientInviteTransaction)work.Transaction!).OnCancelRequested();
                     break;
 
+                case ShardWorkKind.Sweep when !IsStopping:
+                    Sweep(shard);
+                    break;
+
                 case ShardWorkKind.SendCompleted:
                     var outcome = (SendOutcome)work.Payload!;
                     OnSendCompleted(work.Transaction, outcome.Bytes, outcome.Route, outcome.ViaFlow, outcome.Result);
@@ -265,6 +269,13 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         foreach (var server in shard.Servers.Values.Concat(shard.LegacyServers.Values).ToArray())
         {
             server.Stop();
+        }
+
+        shard.SweepTimer?.Dispose();
+        var completed = shard.Completed.Clear();
+        for (var i = 0; i < completed; i++)
+        {
+            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
         }
 
         return abandoned;

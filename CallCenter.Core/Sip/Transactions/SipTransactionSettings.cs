@@ -10,6 +10,11 @@ public sealed record SipTransactionSettings
     /// for the work owed to transactions already running (timers, responses of the TU).</summary>
     public int QueueCapacity { get; init; } = 4_096;
 
+    /// <summary>Bytes of final responses each shard keeps for its completed non-INVITE transactions over UDP
+    /// (Timer J). At 64 MB a shard holds the full 32 s for about 4,500 answered requests a second; beyond that the
+    /// oldest leave early (counted in <see cref="SipTransactionStatistics.CompletedEvicted"/>).</summary>
+    public int CompletedBytesPerShard { get; init; } = 64 << 20;
+
     /// <summary>Tests only: who runs the shards (see <see cref="SipShardDriver"/>).</summary>
     internal SipShardDriver Driver { get; init; } = SipShardDriver.Threads;
 }

@@ -33,6 +33,13 @@ public sealed record SipTransactionStatistics
     /// <summary>Non-INVITE requests the TU never answered (Timer <see cref="SipTimerName.Unanswered"/>).</summary>
     public long Unanswered { get; init; }
 
+    /// <summary>Completed non-INVITE transactions over UDP that left before Timer J because their shard's response
+    /// store was full: a retransmission of theirs would be taken as a new request.</summary>
+    public long CompletedEvicted { get; init; }
+
+    /// <summary>Bytes of final responses held for completed non-INVITE transactions over UDP, all shards.</summary>
+    public long CompletedBytes { get; init; }
+
     /// <summary>Items waiting in each shard's mailbox now.</summary>
     public IReadOnlyList<int> QueueDepths { get; init; } = [];
 

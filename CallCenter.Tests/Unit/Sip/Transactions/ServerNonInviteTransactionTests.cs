@@ -60,6 +60,40 @@ public sealed class ServerNonInviteTransactionTests
     }
 
     [Test]
+    public void ACompletedTransactionKeepsOnlyItsFinalBytesUntilTimerJ()
+    {
+        _h.Receive(Request("REGISTER"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+
+        var sent = _h.Sender.Of("200")[0].Bytes;
+        Assert.That(_h.Statistics.CompletedBytes, Is.EqualTo(sent.Length), "the compact store holds the response bytes");
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.EqualTo(1), "still alive for Timer J");
+
+        _h.Advance(64 * TransactionHarness.T1);
+
+        Assert.That(_h.Statistics.CompletedBytes, Is.Zero);
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero);
+    }
+
+    [Test]
+    public void TransactionsCompletedAtDifferentTimesEachLingerAtLeast64T1AndLeaveInOneBatchWindow()
+    {
+        _h.Receive(Request("OPTIONS", branch: "z9hG4bKfirst"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.Advance(Seconds(0.01));
+        _h.Receive(Request("OPTIONS", branch: "z9hG4bKsecond", callId: "call-2@test"));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+
+        _h.Advance(Seconds(31.99));
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.EqualTo(1), "the first left at 32 s, the second is 10 ms younger");
+        _h.Receive(Request("OPTIONS", branch: "z9hG4bKsecond", callId: "call-2@test"));
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(2), "the second's retransmission is still absorbed");
+
+        _h.Advance(Seconds(0.05));
+        Assert.That(_h.Statistics.ServerNonInviteAlive, Is.Zero, "sweeps are batched by at most 50 ms");
+    }
+
+    [Test]
     public void ADiscardedTransactionAnswersNothingAndAbsorbsRetransmissionsFor64T1()
     {
         _h.Receive(Request("REGISTER"));

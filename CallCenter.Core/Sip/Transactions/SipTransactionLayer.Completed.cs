@@ -1,0 +1,90 @@
+using CallCenter.Core.Sip.Messages;
+
+namespace CallCenter.Core.Sip.Transactions;
+
+public sealed partial class SipTransactionLayer
+{
+    /// <summary>Once a sweep has run, the next waits at least this long: entries arrive continuously under load, and
+    /// expiring them in batches costs one timer message per batch rather than one per entry. Timer J is a lower
+    /// bound (§17.2.2: the transaction stays at least 64·T1), so a little late is within the RFC.</summary>
+    private static readonly TimeSpan SweepBatch = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>
+    /// Shard: a non-INVITE server transaction over UDP, filed under an RFC 3261 key, has sent its final response
+    /// (or was discarded, <paramref name="silenced"/>). It leaves the transaction table and the rest of its Timer J is
+    /// kept in the shard's <see cref="CompletedTransactions"/>; it still counts as alive until then.
+    /// </summary>
+    internal void KeepCompleted(ServerTransaction transaction, ReadOnlySpan<byte> finalResponse, TimeSpan linger, bool silenced)
+    {
+        var shard = transaction.Shard;
+        var key = transaction.Key!.Value;
+        if (shard.Servers.Remove(key, out var filed) && !ReferenceEquals(filed, transaction))
+        {
+            shard.Servers[key] = filed;
+        }
+
+        var now = Time.GetTimestamp();
+        var due = now + (long)(linger.TotalSeconds * Time.TimestampFrequency);
+        var ended = shard.Completed.Add(CompletedTransactions.KeyOf(key.Branch, key.SentBy, key.Method), finalResponse, transaction.Flow, due, silenced);
+        for (var i = 0; i < ended; i++)
+        {
+            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
+        }
+
+        ArmSweep(shard, now, TimeSpan.Zero);
+    }
+
+    /// <summary>Shard: a request that matches a completed transaction is a retransmission (§17.2.2): it gets the
+    /// final response again, or nothing if the transaction was discarded. False when nothing matches.</summary>
+    private bool TryAbsorbCompleted(SipShard shard, SipRequest request)
+    {
+        var via = request.TopVia!;
+        if (shard.Completed.Count == 0 || !via.HasRfc3261Branch || request.IsMethod(SipMethods.Invite))
+        {
+            return false;
+        }
+
+        var key = CompletedTransactions.KeyOf(via.Branch!, via.SentBy, request.Method);
+        if (!shard.Completed.TryFind(key, via.Branch!, out var response, out var flow, out var silenced))
+        {
+            return false;
+        }
+
+        SipTransactionLog.Absorbed(_logger, request.Method, request.CallId!);
+        TransactionCounters.RetransmissionAbsorbed();
+        if (!silenced)
+        {
+            TransactionCounters.RetransmissionSent();
+            Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
+        }
+
+        return true;
+    }
+
+    /// <summary>Shard: the sweep timer fired; expired entries end.</summary>
+    private void Sweep(SipShard shard)
+    {
+        shard.SweepArmed = false;
+        var now = Time.GetTimestamp();
+        var removed = shard.Completed.RemoveDue(now);
+        for (var i = 0; i < removed; i++)
+        {
+            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
+        }
+
+        ArmSweep(shard, now, SweepBatch);
+    }
+
+    private void ArmSweep(SipShard shard, long now, TimeSpan minimum)
+    {
+        if (shard.SweepArmed || IsStopping || !shard.Completed.TryGetNextDue(out var due))
+        {
+            return;
+        }
+
+        var delay = due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero;
+        shard.SweepArmed = true;
+        shard.SweepTimer ??= Time.CreateTimer(static state => ((SipShard)state!).PostSweep(), shard, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        shard.SweepTimer.Change(delay < minimum ? minimum : delay, Timeout.InfiniteTimeSpan);
+    }
+}

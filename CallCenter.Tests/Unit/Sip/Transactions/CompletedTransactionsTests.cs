@@ -1,0 +1,153 @@
+using System.Net;
+using System.Text;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
+
+namespace CallCenter.Tests.Unit.Sip.Transactions;
+
+/// <summary>The compact Timer J store: FIFO expiry, the arena's growth and eviction, and the branch check that
+/// keeps a hash collision from answering with another transaction's response.</summary>
+public sealed class CompletedTransactionsTests
+{
+    private const int Arena = 64 * 1024;
+
+    // The store only hands the flow back; it never reads the listener.
+    private static readonly SipFlow Flow = new(null!, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5060), 0);
+
+    [Test]
+    public void AnEntryIsFoundByItsKeyAndBranchAndCopiedOut()
+    {
+        var store = new CompletedTransactions(Arena);
+        var key = CompletedTransactions.KeyOf("z9hG4bKa1", "192.0.2.10:5060", "REGISTER");
+        store.Add(key, Response("z9hG4bKa1", 200), Flow, due: 100, silenced: false);
+
+        Assert.That(store.TryFind(key, "z9hG4bKa1", out var bytes, out var flow, out var silenced), Is.True);
+        Assert.That(Encoding.ASCII.GetString(bytes), Is.EqualTo(Encoding.ASCII.GetString(Response("z9hG4bKa1", 200))));
+        Assert.That(flow, Is.EqualTo(Flow));
+        Assert.That(silenced, Is.False);
+        Assert.That(store.BytesHeld, Is.EqualTo(bytes.Length));
+    }
+
+    [Test]
+    public void TheKeyIgnoresTheCaseOfSentByButNotOfTheBranchOrMethod()
+    {
+        var key = CompletedTransactions.KeyOf("z9hG4bKa1", "Phone.Example:5060", "REGISTER");
+
+        Assert.That(CompletedTransactions.KeyOf("z9hG4bKa1", "phone.example:5060", "REGISTER"), Is.EqualTo(key));
+        Assert.That(CompletedTransactions.KeyOf("z9hG4bKA1", "phone.example:5060", "REGISTER"), Is.Not.EqualTo(key));
+        Assert.That(CompletedTransactions.KeyOf("z9hG4bKa1", "phone.example:5060", "OPTIONS"), Is.Not.EqualTo(key));
+        Assert.That(CompletedTransactions.KeyOf("z9hG4bKa1", "phone.example:5061", "REGISTER"), Is.Not.EqualTo(key));
+    }
+
+    [Test]
+    public void AKeyWhoseStoredResponseCarriesAnotherBranchIsNotAMatch()
+    {
+        // What a hash collision would look like: the index points at an entry for a different branch.
+        var store = new CompletedTransactions(Arena);
+        var key = CompletedTransactions.KeyOf("z9hG4bKa1", "192.0.2.10:5060", "REGISTER");
+        store.Add(key, Response("z9hG4bKa1", 200), Flow, due: 100, silenced: false);
+
+        Assert.That(store.TryFind(key, "z9hG4bKother", out _, out _, out _), Is.False);
+    }
+
+    [Test]
+    public void ADiscardedEntryIsFoundAsSilencedWithNoBytes()
+    {
+        var store = new CompletedTransactions(Arena);
+        var key = CompletedTransactions.KeyOf("z9hG4bKd", "192.0.2.10:5060", "REGISTER");
+        store.Add(key, [], Flow, due: 100, silenced: true);
+
+        Assert.That(store.TryFind(key, "z9hG4bKd", out var bytes, out _, out var silenced), Is.True);
+        Assert.That(silenced, Is.True);
+        Assert.That(bytes, Is.Empty);
+    }
+
+    [Test]
+    public void EntriesLeaveInOrderWhenDueAndTheArenaEmpties()
+    {
+        var store = new CompletedTransactions(Arena);
+        for (var i = 0; i < 10; i++)
+        {
+            store.Add(Key(i), Response(Branch(i), 200), Flow, due: 100 + i, silenced: false);
+        }
+
+        Assert.That(store.TryGetNextDue(out var first), Is.True);
+        Assert.That(first, Is.EqualTo(100));
+        Assert.That(store.RemoveDue(104), Is.EqualTo(5));
+        Assert.That(store.Count, Is.EqualTo(5));
+        Assert.That(store.TryFind(Key(4), Branch(4), out _, out _, out _), Is.False, "expired");
+        Assert.That(store.TryFind(Key(5), Branch(5), out _, out _, out _), Is.True, "not yet due");
+
+        Assert.That(store.RemoveDue(1_000), Is.EqualTo(5));
+        Assert.That(store.TryGetNextDue(out _), Is.False);
+        Assert.That(store.BytesHeld, Is.Zero);
+        Assert.That(store.Evicted, Is.Zero);
+    }
+
+    [Test]
+    public void TheArenaGrowsUpToItsBoundAndEveryEntryKeepsItsBytes()
+    {
+        // 64 KB to start, 256 KB at most: 2,000 responses of ~120 bytes need about 240 KB, so it doubles twice.
+        var store = new CompletedTransactions(4 * Arena);
+        for (var i = 0; i < 2_000; i++)
+        {
+            Assert.That(store.Add(Key(i), Response(Branch(i), 200), Flow, due: i, silenced: false), Is.Zero);
+        }
+
+        Assert.That(store.Count, Is.EqualTo(2_000));
+        for (var i = 0; i < 2_000; i += 97)
+        {
+            Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i}");
+            Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
+        }
+    }
+
+    [Test]
+    public void AFullArenaEvictsTheOldestAndCountsThem()
+    {
+        var store = new CompletedTransactions(Arena);
+        var evicted = 0;
+        for (var i = 0; i < 2_000; i++)
+        {
+            evicted += store.Add(Key(i), Response(Branch(i), 200), Flow, due: i, silenced: false);
+        }
+
+        Assert.That(evicted, Is.GreaterThan(0));
+        Assert.That(store.Evicted, Is.EqualTo(evicted));
+        Assert.That(store.Count + evicted, Is.EqualTo(2_000));
+        Assert.That(store.BytesHeld, Is.LessThanOrEqualTo(Arena));
+        Assert.That(store.TryFind(Key(0), Branch(0), out _, out _, out _), Is.False, "the oldest left first");
+        Assert.That(store.TryFind(Key(1_999), Branch(1_999), out var last, out _, out _), Is.True);
+        Assert.That(last, Is.EqualTo(Response(Branch(1_999), 200)));
+    }
+
+    [Test]
+    public void AResponseLargerThanAQuarterOfTheArenaIsNotKept()
+    {
+        var store = new CompletedTransactions(Arena);
+        var huge = new byte[(Arena / 4) + 1];
+
+        Assert.That(store.Add(Key(1), huge, Flow, due: 1, silenced: false), Is.EqualTo(1));
+        Assert.That(store.Count, Is.Zero);
+        Assert.That(store.Evicted, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void ClearEmptiesTheStore()
+    {
+        var store = new CompletedTransactions(Arena);
+        store.Add(Key(1), Response(Branch(1), 200), Flow, due: 1, silenced: false);
+        store.Add(Key(2), [], Flow, due: 2, silenced: true);
+
+        Assert.That(store.Clear(), Is.EqualTo(2));
+        Assert.That(store.Count, Is.Zero);
+        Assert.That(store.BytesHeld, Is.Zero);
+    }
+
+    private static string Branch(int i) => "z9hG4bK" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static ulong Key(int i) => CompletedTransactions.KeyOf(Branch(i), "192.0.2.10:5060", "REGISTER");
+
+    private static byte[] Response(string branch, int status) => Encoding.ASCII.GetBytes(
+        $"SIP/2.0 {status} OK\r\nVia: SIP/2.0/UDP 192.0.2.10:5060;branch={branch}\r\nCSeq: 1 REGISTER\r\nContent-Length: 0\r\n\r\n");
+}
