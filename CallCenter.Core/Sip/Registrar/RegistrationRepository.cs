@@ -3,14 +3,18 @@ using System.Net;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Storage;
 using Dapper;
+using Microsoft.Data.Sqlite;
 
 namespace CallCenter.Core.Sip.Registrar;
 
 /// <summary>
 /// The SQL of the registrations table (migration 0002). Synchronous: Microsoft.Data.Sqlite has no real async I/O,
 /// and its callers (the writer task, the start-up load) are already off the SIP path.
+/// <para>Writes go through one connection kept open with its two statements prepared once: opening a connection
+/// (with its pragmas) and re-parsing the upsert for every row was most of what a registration cost SQLite under
+/// load. Writer task only; a failure closes them, and the next batch opens them again.</para>
 /// </summary>
-internal sealed class RegistrationRepository(Database database)
+internal sealed class RegistrationRepository(Database database) : IDisposable
 {
     private const string Upsert =
         "INSERT INTO registrations (id, extension, contact_uri, q, call_id, cseq, expires_utc, registered_utc, updated_utc, user_agent, " +
@@ -22,24 +26,59 @@ internal sealed class RegistrationRepository(Database database)
         "received_address = excluded.received_address, received_port = excluded.received_port, listener = excluded.listener, " +
         "connection_id = excluded.connection_id;";
 
+    private static readonly string[] UpsertParameters =
+    [
+        "@Id", "@Extension", "@ContactUri", "@Q", "@CallId", "@CSeq", "@ExpiresUtc", "@RegisteredUtc", "@UpdatedUtc", "@UserAgent",
+        "@Transport", "@ReceivedAddress", "@ReceivedPort", "@Listener", "@ConnectionId",
+    ];
+
+    private SqliteConnection? _connection;
+    private SqliteCommand? _upsert;
+    private SqliteCommand? _delete;
+
     /// <summary>Applies a batch in one transaction: a null value deletes the binding with that id.</summary>
     public void Write(IReadOnlyDictionary<long, ContactBinding?> batch)
     {
-        using var connection = database.OpenConnection();
-        using var transaction = connection.BeginTransaction();
-        foreach (var (id, binding) in batch)
+        try
         {
-            if (binding is null)
+            var connection = _connection ??= database.OpenConnection();
+            _upsert ??= Prepare(connection, Upsert, UpsertParameters);
+            _delete ??= Prepare(connection, "DELETE FROM registrations WHERE id = @Id;", ["@Id"]);
+            using var transaction = connection.BeginTransaction();
+            _upsert.Transaction = transaction;
+            _delete.Transaction = transaction;
+            foreach (var (id, binding) in batch)
             {
-                connection.Execute("DELETE FROM registrations WHERE id = @Id;", new { Id = id }, transaction);
+                if (binding is null)
+                {
+                    _delete.Parameters[0].Value = id;
+                    _delete.ExecuteNonQuery();
+                }
+                else
+                {
+                    Bind(_upsert.Parameters, binding);
+                    _upsert.ExecuteNonQuery();
+                }
             }
-            else
-            {
-                connection.Execute(Upsert, ToRow(binding), transaction);
-            }
-        }
 
-        transaction.Commit();
+            transaction.Commit();
+        }
+        catch
+        {
+            // Whatever failed (a locked or vanished file), the next batch starts from a fresh connection.
+            Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _upsert?.Dispose();
+        _delete?.Dispose();
+        _connection?.Dispose();
+        _upsert = null;
+        _delete = null;
+        _connection = null;
     }
 
     /// <summary>Reads every row and deletes, in the same transaction, those that expired while the server was down
@@ -77,27 +116,48 @@ internal sealed class RegistrationRepository(Database database)
         return (alive, dead.Count);
     }
 
-    private static RegistrationRow ToRow(ContactBinding binding)
+    private static SqliteCommand Prepare(SqliteConnection connection, string sql, string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        command.Prepare();
+        return command;
+    }
+
+    /// <summary>In <see cref="UpsertParameters"/>' order.</summary>
+    private static void Bind(SqliteParameterCollection parameters, ContactBinding binding)
     {
         var flow = binding.Target.Flow;
         var received = flow?.Remote ?? binding.Target.EndPoint;
-        return new RegistrationRow(
-            binding.Id,
-            binding.Extension,
-            binding.ContactUri.ToString(),
-            binding.Q,
-            binding.CallId,
-            binding.CSeq,
-            Iso(binding.ExpiresAtUtc),
-            Iso(binding.RegisteredAtUtc),
-            Iso(binding.UpdatedAtUtc),
-            binding.UserAgent,
-            binding.Target.Transport.ToString().ToLowerInvariant(),
-            received.Address.ToString(),
-            received.Port,
-            flow?.Listener.ToString(),
-            flow?.ConnectionId ?? 0);
+        parameters[0].Value = binding.Id;
+        parameters[1].Value = binding.Extension;
+        parameters[2].Value = binding.ContactUri.ToString();
+        parameters[3].Value = binding.Q is { } q ? q : DBNull.Value;
+        parameters[4].Value = binding.CallId;
+        parameters[5].Value = (long)binding.CSeq;
+        parameters[6].Value = Iso(binding.ExpiresAtUtc);
+        parameters[7].Value = Iso(binding.RegisteredAtUtc);
+        parameters[8].Value = Iso(binding.UpdatedAtUtc);
+        parameters[9].Value = (object?)binding.UserAgent ?? DBNull.Value;
+        parameters[10].Value = TransportName(binding.Target.Transport);
+        parameters[11].Value = received.Address.ToString();
+        parameters[12].Value = received.Port;
+        parameters[13].Value = (object?)flow?.Listener.ToString() ?? DBNull.Value;
+        parameters[14].Value = flow?.ConnectionId ?? 0;
     }
+
+    private static string TransportName(SipTransport transport) => transport switch
+    {
+        SipTransport.Udp => "udp",
+        SipTransport.Tcp => "tcp",
+        SipTransport.Tls => "tls",
+        _ => transport.ToString().ToLowerInvariant(),
+    };
 
     private static string Iso(DateTimeOffset value) => value.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
 }

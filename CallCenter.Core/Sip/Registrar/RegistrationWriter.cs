@@ -109,6 +109,7 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
             flush.TrySetResult();
         }
 
+        _repository.Dispose();
         _stopping.Dispose();
     }
 
