@@ -1,26 +1,44 @@
-using System.Threading.Channels;
+using System.Collections.Concurrent;
 
 namespace CallCenter.Core.Sip.Transactions;
 
 /// <summary>
-/// One serial context of the transaction layer (STYLE §4): a bounded mailbox with one consumer, and the tables of
-/// the transactions whose Call-ID hashes here. Everything that touches those tables or the transactions in them
-/// runs on this shard's consumer, one item at a time, so the state machines take no locks; other threads only post.
+/// One serial context of the transaction layer (STYLE §4): a bounded mailbox drained by one thread at a time, and the
+/// tables of the transactions whose Call-ID hashes here. Everything that touches those tables or the transactions in
+/// them runs inside a drain, one item at a time, so the state machines take no locks; other threads only post.
+/// <para>Who drains: whoever posts into an idle shard schedules it. A transport receive loop runs the drain itself
+/// (up to <see cref="InlineBudget"/> items, then hands the rest to the thread pool) so that a datagram is parsed and
+/// answered on the thread that read it, with no thread woken in between; a timer, a TU answering from its own
+/// context or a completed send queue the drain on the thread pool instead, never running SIP work inside a
+/// caller that may hold its own locks. At most one drain runs at a time (<see cref="_scheduled"/>), which is what
+/// keeps a shard serial.</para>
 /// <para>Work a shard posts to itself while it runs (the TU answering inside OnRequest, an owner cancelling its
 /// INVITE from its own callback) goes to a local queue that is drained right after the current item: it keeps its
 /// order and cannot be refused by a full mailbox. That queue holds only what one item's callbacks post.</para>
 /// </summary>
-internal sealed class SipShard
+internal sealed class SipShard : IThreadPoolWorkItem
 {
+    /// <summary>Items a receive loop runs before it hands the shard to the thread pool and reads on: under a flood
+    /// the socket keeps being read (and its kernel buffer drained) while the backlog is worked off elsewhere.</summary>
+    private const int InlineBudget = 64;
+
+    /// <summary>Items a thread-pool drain runs before it queues itself again, so other pool work gets a turn.</summary>
+    private const int PoolBudget = 1_024;
+
     [ThreadStatic]
     private static SipShard? t_running;
 
-    private readonly Channel<ShardWork> _mailbox;
+    private readonly ConcurrentQueue<ShardWork> _mailbox = new();
     private readonly Queue<ShardWork> _local = new();
     private readonly Action<SipShard, ShardWork> _process;
     private readonly SipShardDriver _driver;
+    private readonly int _capacity;
     private readonly int _admissionLimit;
     private long _dropped;
+    private int _count;
+    private int _scheduled;
+    private int _active;
+    private int _closed;
     private int _pumping;
 
     public SipShard(int index, int capacity, int completedBytes, SipShardDriver driver, Action<SipShard, ShardWork> process)
@@ -29,23 +47,16 @@ internal sealed class SipShard
         Completed = new CompletedTransactions(completedBytes);
         _driver = driver;
         _process = process;
+        _capacity = capacity;
 
         // Network input stops at three quarters so that a flood cannot starve the timers and answers of the
         // transactions already admitted: those are what end transactions and free their memory.
         _admissionLimit = Math.Max(1, capacity * 3 / 4);
-        // Full means the write is dropped, but not with FullMode.DropWrite: that mode reports a dropped item as
-        // written (TryWrite returns true), so nobody could count the drop or retry a timer. With Wait and only ever
-        // TryWrite, a full mailbox refuses the write and the writer decides: count it, or try again later.
-        _mailbox = Channel.CreateBounded<ShardWork>(new BoundedChannelOptions(capacity)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public int Index { get; }
 
-    public int Depth => _mailbox.Reader.Count;
+    public int Depth => Volatile.Read(ref _count);
 
     public long Dropped => Interlocked.Read(ref _dropped);
 
@@ -66,20 +77,21 @@ internal sealed class SipShard
     /// <summary>Client transactions by §17.1.3's branch and CSeq method.</summary>
     public Dictionary<ClientTransactionKey, ClientTransaction> Clients { get; } = [];
 
-    /// <summary>Input from the network: refused (and counted) once the mailbox is three quarters full.</summary>
+    /// <summary>Input from the network, on a transport receive loop: refused (and counted) once the mailbox is
+    /// three quarters full. If the shard is idle, the calling loop runs it (see the class comment).</summary>
     public bool TryPostInbound(in ShardWork work)
     {
-        if (_mailbox.Reader.Count >= _admissionLimit || !_mailbox.Writer.TryWrite(work))
+        if (Volatile.Read(ref _count) >= _admissionLimit || !TryEnqueue(work))
         {
             Interlocked.Increment(ref _dropped);
             return false;
         }
 
-        AfterWrite();
+        Schedule(runHere: true);
         return true;
     }
 
-    /// <summary>Work owed to a transaction. From this shard's own consumer it is queued locally; from any other
+    /// <summary>Work owed to a transaction. From inside this shard's drain it is queued locally; from any other
     /// thread it takes the mailbox, and fails only when the mailbox is completely full or closed.</summary>
     public bool TryPost(in ShardWork work)
     {
@@ -89,37 +101,35 @@ internal sealed class SipShard
             return true;
         }
 
-        if (!_mailbox.Writer.TryWrite(work))
+        if (!TryEnqueue(work))
         {
             Interlocked.Increment(ref _dropped);
             return false;
         }
 
-        AfterWrite();
+        Schedule(runHere: false);
         return true;
     }
 
-    /// <summary>Timer thread: the sweep timer fired. A full mailbox must not stall expiry, so a refused post is
-    /// tried again a little later, as transaction timers are.</summary>
-    public void PostSweep()
+    /// <summary>Threads driver: from now on posts schedule drains; what was posted before runs now.</summary>
+    public void Activate()
     {
-        if (!TryPost(ShardWork.Sweep()))
+        Interlocked.Exchange(ref _active, 1);
+        if (!_mailbox.IsEmpty)
         {
-            SweepTimer?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
+            Schedule(runHere: false);
         }
     }
 
-    /// <summary>The consumer (Threads driver). Processing is synchronous and never waits on I/O: a send that does
-    /// not complete at once reports back through the mailbox.</summary>
-    public async Task RunAsync()
+    /// <summary>No more posts. <see cref="WhenIdleAsync"/> then tells when the last drain has ended.</summary>
+    public void Complete() => Interlocked.Exchange(ref _closed, 1);
+
+    /// <summary>Completes when no drain runs or is queued (after <see cref="Complete"/>, that stays so).</summary>
+    public async Task WhenIdleAsync()
     {
-        var reader = _mailbox.Reader;
-        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        while (Volatile.Read(ref _scheduled) != 0)
         {
-            while (reader.TryRead(out var work))
-            {
-                Run(work);
-            }
+            await Task.Delay(1).ConfigureAwait(false);
         }
     }
 
@@ -133,7 +143,7 @@ internal sealed class SipShard
 
         try
         {
-            while (_mailbox.Reader.TryRead(out var work))
+            while (TryTake(out var work))
             {
                 Run(work);
             }
@@ -144,14 +154,100 @@ internal sealed class SipShard
         }
     }
 
-    /// <summary>No more posts; the consumer ends once the mailbox is empty.</summary>
-    public void Complete() => _mailbox.Writer.TryComplete();
-
-    private void AfterWrite()
+    /// <summary>Timer thread: the sweep timer fired. A full mailbox must not stall expiry, so a refused post is
+    /// tried again a little later, as transaction timers are.</summary>
+    public void PostSweep()
     {
-        if (_driver == SipShardDriver.Inline)
+        if (!TryPost(ShardWork.Sweep()))
         {
-            Pump();
+            SweepTimer?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => Drain(PoolBudget);
+
+    private bool TryEnqueue(in ShardWork work)
+    {
+        if (Volatile.Read(ref _closed) != 0)
+        {
+            return false;
+        }
+
+        if (Interlocked.Increment(ref _count) > _capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        _mailbox.Enqueue(work);
+        return true;
+    }
+
+    private bool TryTake(out ShardWork work)
+    {
+        if (!_mailbox.TryDequeue(out work))
+        {
+            return false;
+        }
+
+        Interlocked.Decrement(ref _count);
+        return true;
+    }
+
+    private void Schedule(bool runHere)
+    {
+        switch (_driver)
+        {
+            case SipShardDriver.Manual:
+                return;
+
+            case SipShardDriver.Inline:
+                Pump();
+                return;
+        }
+
+        if (Volatile.Read(ref _active) == 0 || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+        {
+            return;
+        }
+
+        // Never nest one shard's drain inside another's: a loop already running a shard hands this one to the pool.
+        if (runHere && t_running is null)
+        {
+            Drain(InlineBudget);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>Owns the shard (<see cref="_scheduled"/> is 1) until the mailbox is empty or the budget is spent;
+    /// in the latter case the rest goes to the thread pool, still owned.</summary>
+    private void Drain(int budget)
+    {
+        while (true)
+        {
+            var done = 0;
+            while (done < budget && TryTake(out var work))
+            {
+                Run(work);
+                done++;
+            }
+
+            if (done == budget && !_mailbox.IsEmpty)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+                return;
+            }
+
+            Volatile.Write(ref _scheduled, 0);
+
+            // A post that found the flag set just before it was cleared left its item for this drain: look again.
+            if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+            {
+                return;
+            }
         }
     }
 

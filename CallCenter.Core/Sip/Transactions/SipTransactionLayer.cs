@@ -11,9 +11,9 @@ namespace CallCenter.Core.Sip.Transactions;
 /// user: it absorbs and answers retransmissions, runs the timers, matches CANCEL and ACK, and sends the requests
 /// the server originates. It is also the guard at the door for everything that arrives: banned sources are ignored,
 /// malformed messages answered by the parser's 400-class response, stray responses counted and dropped.
-/// <para>Threading (STYLE §4, §12): N shards, each a bounded mailbox with one consumer. A transport loop only scans
-/// the bytes for the Call-ID, picks the shard by its hash and posts; the parse and everything after happen on the
-/// shard. All transactions of one Call-ID, their timers (which fire as messages into the mailbox) and the TU calls
+/// <para>Threading (STYLE §4, §12): N shards, each a bounded mailbox drained by one thread at a time (SipShard). A
+/// transport loop scans the bytes for the Call-ID, picks the shard by its hash and posts; if the shard is idle the
+/// loop drains it itself, so the parse and everything after run on the thread that read the datagram. All transactions of one Call-ID, their timers (which fire as messages into the mailbox) and the TU calls
 /// for them therefore run in order on one shard, and different calls run in parallel on the others. Nothing on a
 /// shard waits on I/O: sends that do not complete at once report back through the mailbox.</para>
 /// <para>Split by aspect: .Inbound.cs (the door), .Server.cs, .Client.cs, .Matching.cs, .Send.cs, .Log.cs.</para>
@@ -32,7 +32,6 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     private readonly SipShard[] _shards;
     private readonly SipTransactionLogGate _logGate = new();
     private readonly SipLocalAddresses _localAddresses;
-    private Task[] _consumers = [];
     private ISipSender? _sender;
     private int _stopping;
     private int _disposed;
@@ -91,7 +90,10 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
 
         if (_settings.Driver == SipShardDriver.Threads)
         {
-            _consumers = _shards.Select(shard => Task.Run(shard.RunAsync)).ToArray();
+            foreach (var shard in _shards)
+            {
+                shard.Activate();
+            }
         }
         else
         {
@@ -103,7 +105,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
 
     /// <summary>
     /// Runs on a transport receive loop (ISipTransportHandler's contract): scan for the Call-ID, post to its shard,
-    /// return. A full shard drops the message and counts it; UDP senders retransmit, and a TCP sender's
+    /// and run the shard here if it was idle (a bounded drain, see SipShard). A full shard drops the message and counts it; UDP senders retransmit, and a TCP sender's
     /// transaction times out like any lost request.
     /// </summary>
     public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow)
@@ -139,13 +141,11 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
             shard.Complete();
         }
 
-#pragma warning disable VSTHRD003 // The consumers are this object's own, started in Start(); awaiting them joins them.
-        await Task.WhenAll(_consumers).ConfigureAwait(false);
-#pragma warning restore VSTHRD003
+        await Task.WhenAll(_shards.Select(shard => shard.WhenIdleAsync())).ConfigureAwait(false);
         var abandoned = 0;
         foreach (var shard in _shards)
         {
-            // Consumers have ended (or never ran): this thread is now the only one touching the shard's tables.
+            // No drain runs any more and none can start: this thread is now the only one touching the shard's tables.
             shard.Pump();
             abandoned += StopTransactions(shard);
         }

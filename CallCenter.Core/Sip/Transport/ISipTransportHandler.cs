@@ -3,8 +3,10 @@ namespace CallCenter.Core.Sip.Transport;
 /// <summary>
 /// The layer above the transport (the transaction layer). Both methods are called on a transport receive loop:
 /// one loop per UDP socket and one per TCP/TLS connection, so calls for one flow arrive in order but calls for
-/// different flows arrive concurrently. An implementation must only hand the message on (enqueue into a bounded
-/// mailbox, drop and count when full) and return: while it runs, that socket or connection reads nothing.
+/// different flows arrive concurrently. While the handler runs, that socket or connection reads nothing: it may do
+/// a bounded amount of work on the caller's thread (the transaction layer parses and answers a message on the loop
+/// that read it, saving a thread wake-up per message) but must never wait on I/O or on another thread, and it drops
+/// and counts what it cannot take.
 /// An exception thrown here is counted and logged, and the loop goes on with the next message.
 /// </summary>
 public interface ISipTransportHandler
