@@ -2,8 +2,8 @@ namespace CallCenter.Core.Sip.Transport;
 
 /// <summary>
 /// The layer above the transport (the transaction layer). Both methods are called on a transport receive loop:
-/// one loop per UDP socket and one per TCP/TLS connection, so calls for one flow arrive in order but calls for
-/// different flows arrive concurrently. While the handler runs, that socket or connection reads nothing: it may do
+/// a few threads per UDP socket (datagrams have no order to keep) and one loop per TCP/TLS connection, so calls for
+/// one connection arrive in order while everything else may arrive concurrently. While the handler runs, that socket or connection reads nothing: it may do
 /// a bounded amount of work on the caller's thread (the transaction layer parses and answers a message on the loop
 /// that read it, saving a thread wake-up per message) but must never wait on I/O or on another thread, and it drops
 /// and counts what it cannot take.

@@ -18,7 +18,7 @@ public sealed partial class SipTransportManager
     {
         if (!flow.IsStream)
         {
-            return SendDatagramAsync(flow.Listener, flow.Remote, message, cancellationToken);
+            return SendDatagramAsync(flow.Listener, flow.Remote, message);
         }
 
         return _connections.TryGetValue(flow.ConnectionId, out var connection) && !connection.IsClosed
@@ -48,7 +48,7 @@ public sealed partial class SipTransportManager
 
         if (transport == SipTransport.Udp)
         {
-            return await SendDatagramAsync(listener, remote, message, cancellationToken).ConfigureAwait(false);
+            return await SendDatagramAsync(listener, remote, message).ConfigureAwait(false);
         }
 
         var key = new StreamKey(transport, remote);

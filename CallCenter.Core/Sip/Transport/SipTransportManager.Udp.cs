@@ -21,11 +21,49 @@ public sealed partial class SipTransportManager
         }
     }
 
+    /// <summary>How long a blocked receive waits before it looks at the stop token: closing a socket does not
+    /// reliably wake a thread blocked in recvfrom on every platform.</summary>
+    private static readonly TimeSpan DatagramStopCheck = TimeSpan.FromSeconds(1);
+
     /// <summary>
-    /// One loop per UDP socket: the handler sees the datagrams of that socket in arrival order. The buffer holds
-    /// MaxMessageBytes + 1, so a datagram that fills it is known to be oversize without trusting any header.
+    /// UDP sockets are read by dedicated threads blocked in recvfrom, not by async receives: an async receive costs
+    /// the epoll thread's wake-up plus a thread-pool thread's for every datagram, which under a REGISTER storm was a
+    /// large part of the CPU. Because the handler does its (bounded) work on the reading thread, a datagram is read,
+    /// parsed and answered with no other thread woken. The socket must then stay in blocking mode: one async call on
+    /// it would turn every later synchronous call into an emulated wait through the epoll thread, so UDP sends are
+    /// synchronous too (a datagram send does not wait unless the kernel's send buffer is full).
     /// </summary>
-    private async Task ReceiveDatagramsAsync(SipListener listener)
+    private IEnumerable<Task> StartDatagramThreads(SipListener listener)
+    {
+        listener.Socket.ReceiveTimeout = (int)DatagramStopCheck.TotalMilliseconds;
+        for (var i = 0; i < Math.Max(1, _settings.UdpReceiveThreads); i++)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    ReceiveDatagrams(listener);
+                }
+                finally
+                {
+                    done.TrySetResult();
+                }
+            })
+            {
+                IsBackground = true,
+                Name = $"SIP {listener.Transport.ToString().ToUpperInvariant()} {listener.LocalEndPoint} #{i}",
+            };
+            thread.Start();
+            yield return done.Task;
+        }
+    }
+
+    /// <summary>
+    /// One receive thread. The buffer holds MaxMessageBytes + 1, so a datagram that fills it is known to be
+    /// oversize without trusting any header.
+    /// </summary>
+    private void ReceiveDatagrams(SipListener listener)
     {
         var socket = listener.Socket;
         var max = Limits.MaxMessageBytes;
@@ -41,8 +79,11 @@ public sealed partial class SipTransportManager
                 int received;
                 try
                 {
-                    received = await socket.ReceiveFromAsync(buffer.AsMemory(0, max + 1), SocketFlags.None, address, token)
-                        .ConfigureAwait(false);
+                    received = socket.ReceiveFrom(buffer.AsSpan(0, max + 1), SocketFlags.None, address);
+                }
+                catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
+                {
+                    continue;
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
                                                     or SocketError.HostUnreachable or SocketError.NetworkUnreachable
@@ -58,11 +99,7 @@ public sealed partial class SipTransportManager
 
                     continue;
                 }
-                catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-                {
-                    return;
-                }
-                catch (SocketException) when (token.IsCancellationRequested)
+                catch (Exception e) when (e is ObjectDisposedException || (e is SocketException && token.IsCancellationRequested))
                 {
                     return;
                 }
@@ -103,7 +140,7 @@ public sealed partial class SipTransportManager
         }
         catch (Exception e)
         {
-            // Only a bug gets here; the listener is then dead, so say so loudly.
+            // Only a bug gets here; this receive thread is then dead, so say so loudly.
             SipTransportLog.LoopFault(_logger, e, listener);
         }
         finally
@@ -114,25 +151,25 @@ public sealed partial class SipTransportManager
 
     private static bool IsKeepAlive(ReadOnlySpan<byte> datagram) => datagram.IndexOfAnyExcept("\r\n"u8) < 0;
 
-    private async ValueTask<SipSendResult> SendDatagramAsync(
-        SipListener listener, IPEndPoint remote, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    /// <summary>Synchronous on purpose (see <see cref="StartDatagramThreads"/>); completes before it returns.</summary>
+    private ValueTask<SipSendResult> SendDatagramAsync(SipListener listener, IPEndPoint remote, ReadOnlyMemory<byte> message)
     {
         if (message.Length > MaxDatagramPayload)
         {
-            return SipSendResult.TooLarge;
+            return ValueTask.FromResult(SipSendResult.TooLarge);
         }
 
         try
         {
-            await listener.Socket.SendToAsync(message, SocketFlags.None, remote, cancellationToken).ConfigureAwait(false);
+            listener.Socket.SendTo(message.Span, SocketFlags.None, remote);
             Interlocked.Increment(ref _counters.DatagramsOut);
             Interlocked.Add(ref _counters.BytesOut, message.Length);
-            return SipSendResult.Sent;
+            return ValueTask.FromResult(SipSendResult.Sent);
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
         {
             Interlocked.Increment(ref _counters.SendFailures);
-            return SipSendResult.SendFailed;
+            return ValueTask.FromResult(SipSendResult.SendFailed);
         }
     }
 }

@@ -96,9 +96,14 @@ public sealed partial class SipTransportManager : ISipSender, IAsyncDisposable
         foreach (var listener in bound)
         {
             SipTransportLog.Listening(_logger, listener);
-            _loops.Add(listener.Transport == SipTransport.Udp
-                ? Task.Run(() => ReceiveDatagramsAsync(listener), CancellationToken.None)
-                : Task.Run(() => AcceptAsync(listener), CancellationToken.None));
+            if (listener.Transport == SipTransport.Udp)
+            {
+                _loops.AddRange(StartDatagramThreads(listener));
+            }
+            else
+            {
+                _loops.Add(Task.Run(() => AcceptAsync(listener), CancellationToken.None));
+            }
         }
 
         _heartbeat = _time.CreateTimer(

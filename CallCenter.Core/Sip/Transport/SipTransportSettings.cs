@@ -1,6 +1,6 @@
 namespace CallCenter.Core.Sip.Transport;
 
-/// <summary>Transport settings that are not in callcenter.xml: outbound connections and the heartbeat period.</summary>
+/// <summary>Transport settings that are not in callcenter.xml: outbound connections, UDP receive threads and the heartbeat period.</summary>
 public sealed record SipTransportSettings
 {
     /// <summary>Time allowed for TCP connect plus TLS handshake on an outbound connection.</summary>
@@ -8,6 +8,10 @@ public sealed record SipTransportSettings
 
     /// <summary>Skip server certificate validation on outbound TLS. Tests only: it defeats TLS.</summary>
     public bool AcceptAnyServerCertificate { get; init; }
+
+    /// <summary>Threads blocked in recvfrom on each UDP socket. The kernel hands each datagram to one of them, and the
+    /// handler above does its work on that thread, so this is how many cores one UDP listener can keep busy.</summary>
+    public int UdpReceiveThreads { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
     /// <summary>How often the heartbeat checks connection deadlines.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
