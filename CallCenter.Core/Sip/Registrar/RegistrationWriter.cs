@@ -16,6 +16,12 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
 {
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
+    /// <summary>After a batch, changes gather this long before the next one. Under a registration storm every
+    /// commit rewrites the same table and index pages into the WAL and takes the file locks again, so a hundred
+    /// rows in one commit cost little more than one; a change reaches the disk at most this much later, and a
+    /// <see cref="FlushAsync"/> cuts the wait short.</summary>
+    private static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
+
     private readonly object _gate = new();
     private readonly RegistrationRepository _repository;
     private readonly TimeProvider _time;
@@ -28,8 +34,10 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Dictionary<long, ContactBinding?> _pending = [];
     private List<TaskCompletionSource> _flushes = [];
+    private TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _loop;
     private long _written;
+    private long _batches;
     private long _failures;
     private bool _failing;
     private int _disposed;
@@ -54,6 +62,9 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
 
     public long Written => Interlocked.Read(ref _written);
 
+    /// <summary>Transactions committed (each carries every change gathered since the previous one).</summary>
+    public long Batches => Interlocked.Read(ref _batches);
+
     public long Failures => Interlocked.Read(ref _failures);
 
     public void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
@@ -74,6 +85,7 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
             }
 
             _flushes.Add(done);
+            _flushRequested.TrySetResult();
         }
 
         _doorbell.Writer.TryWrite(true);
@@ -90,7 +102,7 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
         _doorbell.Writer.TryComplete();
         if (_loop is not null)
         {
-            // The loop drains what is pending before it ends; cancelling only cuts short a retry wait.
+            // The loop drains what is pending before it ends; cancelling only cuts short a retry wait or a batch window.
             await _stopping.CancelAsync();
 #pragma warning disable VSTHRD003 // The loop is this object's own task, started in Start().
             await _loop;
@@ -130,7 +142,15 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
             while (await _doorbell.Reader.WaitToReadAsync(CancellationToken.None))
             {
                 _doorbell.Reader.TryRead(out _);
-                if (!WriteBatch() && !stopping.IsCancellationRequested)
+                var written = Written;
+                if (WriteBatch())
+                {
+                    if (Written != written && !stopping.IsCancellationRequested)
+                    {
+                        await GatherAsync(stopping);
+                    }
+                }
+                else if (!stopping.IsCancellationRequested)
                 {
                     try
                     {
@@ -152,6 +172,31 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>Writer task: waits out <see cref="BatchWindow"/>, or less if a flush is asked for or the writer stops.</summary>
+    private async Task GatherAsync(CancellationToken stopping)
+    {
+        Task flushRequested;
+        lock (_gate)
+        {
+            if (_flushes.Count > 0)
+            {
+                return;
+            }
+
+            if (_flushRequested.Task.IsCompleted)
+            {
+                _flushRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            flushRequested = _flushRequested.Task;
+        }
+
+        using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        var delay = Task.Delay(BatchWindow, _time, window.Token);
+        await Task.WhenAny(delay, flushRequested).ConfigureAwait(false);
+        await window.CancelAsync().ConfigureAwait(false);
+    }
+
     // Runs on the writer task. Returns false when the batch failed and was put back.
     private bool WriteBatch()
     {
@@ -171,6 +216,7 @@ internal sealed partial class RegistrationWriter : IAsyncDisposable
             {
                 _repository.Write(batch);
                 Interlocked.Add(ref _written, batch.Count);
+                Interlocked.Increment(ref _batches);
                 if (_failing)
                 {
                     _failing = false;

@@ -173,6 +173,55 @@ public sealed class RegistrationPersistenceTests
     }
 
     [Test]
+    public async Task ChangesArrivingWithinTheBatchWindowAreCommittedTogether()
+    {
+        using var database = await OpenDatabaseAsync();
+        await using var writer = new RegistrationWriter(new RegistrationRepository(database), _time, NullLogger.Instance);
+        writer.Start();
+        writer.EnqueueUpsert(Binding(1, 1));
+        Assert.That(await PollAsync(() => writer.Batches == 1), Is.True, "the first change is written at once");
+
+        for (var id = 2; id <= 51; id++)
+        {
+            writer.EnqueueUpsert(Binding(id, 1));
+        }
+
+        // Real time passes, fake time does not: the writer is still inside its 100 ms window.
+        await Task.Delay(200);
+        Assert.That(writer.Batches, Is.EqualTo(1));
+        Assert.That(writer.PendingWrites, Is.EqualTo(50));
+
+        _time.Advance(TimeSpan.FromMilliseconds(100));
+
+        Assert.That(await PollAsync(() => writer.Batches == 2 && writer.Written == 51), Is.True, "fifty changes, one commit");
+    }
+
+    [Test]
+    public async Task AFlushDoesNotWaitForTheBatchWindow()
+    {
+        using var database = await OpenDatabaseAsync();
+        await using var writer = new RegistrationWriter(new RegistrationRepository(database), _time, NullLogger.Instance);
+        writer.Start();
+        writer.EnqueueUpsert(Binding(1, 1));
+        Assert.That(await PollAsync(() => writer.Batches == 1), Is.True);
+        writer.EnqueueUpsert(Binding(2, 1));
+
+        await writer.FlushAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.That(writer.Written, Is.EqualTo(2));
+    }
+
+    private static async Task<bool> PollAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        return condition();
+    }
+
+    [Test]
     public async Task ARowThatCannotBeReadBackIsDroppedAtStart()
     {
         using (var database = await OpenDatabaseAsync())
