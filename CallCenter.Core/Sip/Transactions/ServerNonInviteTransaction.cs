@@ -34,7 +34,7 @@ internal sealed class ServerNonInviteTransaction : ServerTransaction
 
     public override SipTransactionKind Kind => SipTransactionKind.ServerNonInvite;
 
-    public void Begin() => Timers.Arm(TimerSlot.Deadline, SipTimerName.Unanswered, 64 * TimerOptions.T1);
+    public void Begin() => SetGuard();
 
     public override void OnResponse(SipResponse response)
     {
@@ -53,7 +53,7 @@ internal sealed class ServerNonInviteTransaction : ServerTransaction
         }
 
         _state = State.Completed;
-        Timers.Disarm(TimerSlot.Deadline);
+        ClearGuard();
         if (IsReliable)
         {
             // Timer J is zero on a reliable transport: no retransmission will come to absorb.
@@ -90,16 +90,20 @@ internal sealed class ServerNonInviteTransaction : ServerTransaction
         }
     }
 
+    public override void OnGuardExpired()
+    {
+        if (!IsTerminated && _state != State.Completed)
+        {
+            Layer.Unanswered(this);
+            Terminate();
+        }
+    }
+
     protected override void OnTimer(SipTimerName name)
     {
         switch (name)
         {
             case SipTimerName.J:
-                Terminate();
-                break;
-
-            case SipTimerName.Unanswered when _state != State.Completed:
-                Layer.Unanswered(this);
                 Terminate();
                 break;
 

@@ -16,6 +16,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     private const int DiscardGiven = 4;
 
     private int _finalGiven;
+    private long _guard = -1;
 
     protected ServerTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
     {
@@ -120,6 +121,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     {
         IsSilenced = true;
         Timers.DisarmAll();
+        ClearGuard();
         if (IsReliable)
         {
             Terminate();
@@ -165,6 +167,27 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
     protected abstract void OnTimer(SipTimerName name);
 
+    /// <summary>Shard: the guard set by <see cref="SetGuard"/> ran out with nothing having cleared it.</summary>
+    public virtual void OnGuardExpired()
+    {
+    }
+
+    /// <summary>Arms the layer's shared 64·T1 guard for this transaction (see <see cref="GuardDeadlines"/>).</summary>
+    protected void SetGuard()
+    {
+        ClearGuard();
+        _guard = Layer.SetGuard(this, 64 * TimerOptions.T1);
+    }
+
+    protected void ClearGuard()
+    {
+        if (_guard >= 0)
+        {
+            Shard.Guards.Clear(_guard);
+            _guard = -1;
+        }
+    }
+
     protected void Send(SipResponse response, bool retransmission)
     {
         if (response.To?.Tag is { } tag)
@@ -184,6 +207,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
         IsTerminated = true;
         Timers.DisarmAll();
+        ClearGuard();
         Layer.Forget(this);
     }
 
@@ -193,6 +217,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     {
         IsTerminated = true;
         Timers.DisarmAll();
+        ClearGuard();
     }
 
     protected void Fail(SipTransactionFailure failure)

@@ -69,7 +69,10 @@ internal sealed class SipShard : IThreadPoolWorkItem
     /// <summary>Completed non-INVITE server transactions over UDP, in Timer J.</summary>
     public CompletedTransactions Completed { get; }
 
-    /// <summary>The one timer that expires <see cref="Completed"/>, created on first use, and whether it is armed.</summary>
+    /// <summary>Unanswered guards of the non-INVITE server transactions waiting for their TU.</summary>
+    public GuardDeadlines Guards { get; } = new();
+
+    /// <summary>The one timer that expires <see cref="Completed"/> and <see cref="Guards"/>, created on first use, and whether it is armed.</summary>
     public ITimer? SweepTimer { get; set; }
 
     public bool SweepArmed { get; set; }

@@ -16,10 +16,6 @@ internal enum SipTimerName
     L,
     M,
 
-    /// <summary>A non-INVITE server transaction the TU has not answered when its client's Timer F has surely fired
-    /// (64·T1): nobody waits for the answer any more, so the transaction is dropped (RFC 4320 §4.1 forbids a 408).</summary>
-    Unanswered,
-
     /// <summary>§9.1: a CANCEL was sent and no final response to the INVITE came within 64·T1.</summary>
     CancelGuard,
 

@@ -61,7 +61,17 @@ public sealed partial class SipTransactionLayer
         return true;
     }
 
-    /// <summary>Shard: the sweep timer fired; expired entries end.</summary>
+    /// <summary>Shard: sets the Unanswered guard of a non-INVITE server transaction (64·T1, like Timer F of its
+    /// client); the returned ticket clears it.</summary>
+    internal long SetGuard(ServerTransaction transaction, TimeSpan after)
+    {
+        var now = Time.GetTimestamp();
+        var ticket = transaction.Shard.Guards.Add(transaction, now + (long)(after.TotalSeconds * Time.TimestampFrequency));
+        ArmSweep(transaction.Shard, now, TimeSpan.Zero);
+        return ticket;
+    }
+
+    /// <summary>Shard: the sweep timer fired; expired entries end, and guards that ran out fire.</summary>
     private void Sweep(SipShard shard)
     {
         shard.SweepArmed = false;
@@ -72,15 +82,26 @@ public sealed partial class SipTransactionLayer
             TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
         }
 
+        var expired = new List<ServerTransaction>();
+        shard.Guards.RemoveDue(now, expired);
+        foreach (var transaction in expired)
+        {
+            transaction.OnGuardExpired();
+        }
+
         ArmSweep(shard, now, SweepBatch);
     }
 
     private void ArmSweep(SipShard shard, long now, TimeSpan minimum)
     {
-        if (shard.SweepArmed || IsStopping || !shard.Completed.TryGetNextDue(out var due))
+        var hasCompleted = shard.Completed.TryGetNextDue(out var completedDue);
+        var hasGuard = shard.Guards.TryGetNextDue(out var guardDue);
+        if (shard.SweepArmed || IsStopping || !(hasCompleted || hasGuard))
         {
             return;
         }
+
+        var due = hasCompleted && hasGuard ? Math.Min(completedDue, guardDue) : hasCompleted ? completedDue : guardDue;
 
         var delay = due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero;
         shard.SweepArmed = true;

@@ -30,7 +30,9 @@ public sealed record SipTransactionStatistics
     /// <summary>Timer messages that arrived after their timer was re-armed or their transaction ended.</summary>
     public long StaleTimers { get; init; }
 
-    /// <summary>Non-INVITE requests the TU never answered (Timer <see cref="SipTimerName.Unanswered"/>).</summary>
+    /// <summary>Non-INVITE requests the TU had not answered when their client's Timer F had surely fired (64·T1):
+    /// nobody waits for the answer any more, so they were dropped (RFC 4320 §4.1 forbids a 408). See
+    /// <see cref="GuardDeadlines"/>.</summary>
     public long Unanswered { get; init; }
 
     /// <summary>Completed non-INVITE transactions over UDP that left before Timer J because their shard's response
