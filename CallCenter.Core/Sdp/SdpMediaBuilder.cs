@@ -275,7 +275,7 @@ public sealed class SdpMediaBuilder
     private static void CheckProtocol(string protocol)
     {
         ArgumentNullException.ThrowIfNull(protocol);
-        if (protocol.Length == 0 || protocol[0] == '/' || protocol[^1] == '/' || protocol.Any(c => c != '/' && !SdpSyntax.IsTokenChar(c)))
+        if (protocol.Length == 0 || protocol[0] == '/' || protocol[^1] == '/' || protocol.Contains("//", StringComparison.Ordinal) || protocol.Any(c => c != '/' && !SdpSyntax.IsTokenChar(c)))
         {
             throw new ArgumentException("The protocol must be tokens separated by '/'.", nameof(protocol));
         }

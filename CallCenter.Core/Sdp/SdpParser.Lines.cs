@@ -459,7 +459,7 @@ public static partial class SdpParser
                 }
             }
 
-            if (protocol.IsEmpty || protocol[0] == '/' || protocol[^1] == '/')
+            if (protocol.IsEmpty || protocol[0] == '/' || protocol[^1] == '/' || protocol.Contains("//", StringComparison.Ordinal))
             {
                 return Fail(SdpParseErrorCode.MalformedMedia, "m= protocol is not tokens separated by '/'");
             }
