@@ -5,9 +5,10 @@ namespace CallCenter.Core.Sdp;
 public static partial class SdpOfferAnswer
 {
     // Checks the answer to one of our offers (RFC 3264 §6, §7) and reads what the other side chose: the same m=
-    // lines as offered, our live audio stream not rejected, its first codec one we offered (compared as a codec,
-    // so a renumbered dynamic type is fine, RFC 4317 §2.3). An answer that also lists formats we never offered
-    // after its chosen one (comfort noise added by some gateways) is taken: those formats are simply unused.
+    // lines as offered, our live audio stream not rejected, and a codec we offered among the answered ones
+    // (compared as a codec, so a renumbered dynamic type is fine, RFC 4317 §2.3). The chosen codec is the first
+    // answered one that we offered: formats we never offered (comfort noise added by some gateways, or a whole
+    // codec list repeated) are passed over rather than failing the call, and named in Detail.
     public static SdpRemoteAnswerResult ReadAnswer(SdpSessionDescription offer, SdpSessionDescription answer)
     {
         ArgumentNullException.ThrowIfNull(offer);
@@ -25,37 +26,46 @@ public static partial class SdpOfferAnswer
             }
         }
 
+        // Our live audio stream: the first one the answer did not reject (we offer one; RFC 4317 §2.6 shows
+        // an offerer with two, of which the answerer took the second).
         var index = -1;
+        var offeredAudio = false;
         for (var i = 0; i < offer.Media.Count; i++)
         {
             if (offer.Media[i].IsAudio && !offer.Media[i].IsRejected && offer.Media[i].IsRtp)
             {
-                index = i;
-                break;
+                offeredAudio = true;
+                if (!answer.Media[i].IsRejected)
+                {
+                    index = i;
+                    break;
+                }
             }
         }
 
-        if (index < 0)
+        if (!offeredAudio)
         {
             return new SdpRemoteAnswerResult(SdpNegotiationStatus.Accepted, null, string.Empty);
         }
 
-        var offered = offer.Media[index];
-        var answered = answer.Media[index];
-        if (answered.IsRejected)
+        if (index < 0)
         {
-            return Refused(SdpNegotiationStatus.AudioRejected, $"the audio stream (m= line {index + 1}) was answered with port 0");
+            return Refused(SdpNegotiationStatus.AudioRejected, "every offered audio stream was answered with port 0");
         }
 
+        var offered = offer.Media[index];
+        var answered = answer.Media[index];
         SdpRtpMap? codec = null;
         int? receivePayloadType = null;
         SdpRtpMap? telephoneEvent = null;
+        var notOffered = new List<string>();
         foreach (var pt in answered.PayloadTypes)
         {
             // An answer without an rtpmap for a number it took from the offer means the offer's mapping.
             var map = answered.GetRtpMap(pt) ?? offered.GetRtpMap(pt);
             if (map is null)
             {
+                notOffered.Add("PT " + pt.ToString(CultureInfo.InvariantCulture));
                 continue;
             }
 
@@ -65,20 +75,24 @@ public static partial class SdpOfferAnswer
                 continue;
             }
 
+            if (FindOffered(offered, map) is not { } ours)
+            {
+                notOffered.Add(Describe(answered, pt));
+                continue;
+            }
+
             if (codec is null)
             {
                 codec = map;
-                receivePayloadType = FindOffered(offered, map);
-                if (receivePayloadType is null)
-                {
-                    return Refused(SdpNegotiationStatus.CodecNotOffered, $"answered {Describe(answered, pt)} (PT {pt}), which was not offered");
-                }
+                receivePayloadType = ours;
             }
         }
 
         if (codec is null)
         {
-            return Refused(SdpNegotiationStatus.NoCommonCodec, "the audio stream was answered with no codec: " + string.Join(" ", answered.Formats));
+            return notOffered.Count > 0
+                ? Refused(SdpNegotiationStatus.CodecNotOffered, "answered only formats that were not offered: " + string.Join(", ", notOffered))
+                : Refused(SdpNegotiationStatus.NoCommonCodec, "the audio stream was answered with no codec: " + string.Join(" ", answered.Formats));
         }
 
         int? receiveTelephoneEvent = null;
@@ -109,7 +123,10 @@ public static partial class SdpOfferAnswer
             PacketTime = answer.GetPacketTime(answered) ?? SdpMediaCapabilities.DefaultPacketTime,
             Hold = SdpHold.Detect(answer, answered),
         };
-        return new SdpRemoteAnswerResult(SdpNegotiationStatus.Accepted, selection, string.Empty);
+        // §6.1 wants only offered formats in the answer; phones that answer with their whole list (RFC 4317 §3.2's
+        // second answer does) still name one we offered, which is taken; the others are said in the detail.
+        var note = notOffered.Count == 0 ? string.Empty : "ignored formats that were not offered: " + string.Join(", ", notOffered);
+        return new SdpRemoteAnswerResult(SdpNegotiationStatus.Accepted, selection, note);
     }
 
     // The payload type our offer used for this codec: the same number if it maps to the same codec there, else

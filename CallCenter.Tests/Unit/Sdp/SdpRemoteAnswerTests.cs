@@ -69,16 +69,24 @@ public sealed class SdpRemoteAnswerTests
 
         Assert.That(result.Status, Is.EqualTo(SdpNegotiationStatus.CodecNotOffered));
         Assert.That(result.Detail, Does.Contain("PCMA/8000"));
+        Assert.That(result.Audio, Is.Null);
         Assert.That(renamed.Status, Is.EqualTo(SdpNegotiationStatus.CodecNotOffered), "PT 0 mapped to another codec is not what we offered");
     }
 
     [Test]
-    public void FormatsAfterTheChosenOneThatWeNeverOfferedAreIgnored()
+    public void FormatsWeNeverOfferedArePassedOverAndNamed()
     {
-        var result = SdpOfferAnswer.ReadAnswer(OurOffer(), Remote("m=audio 7000 RTP/AVP 0 13\r\n"));
+        var comfortNoise = SdpOfferAnswer.ReadAnswer(OurOffer(), Remote("m=audio 7000 RTP/AVP 0 13\r\n"));
+        var wholeList = SdpOfferAnswer.ReadAnswer(
+            OurOffer(SdpMediaCapabilities.Default.Restrict(["PCMA"])),
+            Remote("m=audio 7000 RTP/AVP 0 8 18 101\r\na=rtpmap:101 telephone-event/8000\r\n"));
 
-        Assert.That(result.IsAccepted, Is.True, result.Detail);
-        Assert.That(result.Audio!.Codec, Is.EqualTo(SdpCodec.Pcmu));
+        Assert.That(comfortNoise.IsAccepted, Is.True, comfortNoise.Detail);
+        Assert.That(comfortNoise.Audio!.Codec, Is.EqualTo(SdpCodec.Pcmu));
+        Assert.That(comfortNoise.Detail, Does.Contain("CN/8000"));
+        Assert.That(wholeList.IsAccepted, Is.True, wholeList.Detail);
+        Assert.That(wholeList.Audio!.Codec, Is.EqualTo(SdpCodec.Pcma), "the first answered codec that we offered");
+        Assert.That(wholeList.Detail, Does.Contain("PCMU/8000").And.Contain("G729/8000"));
     }
 
     [Test]
