@@ -148,9 +148,9 @@ public sealed class SdpMediaBuilder
         return ReplaceFormatAttribute("rtpmap", format, rtpMap.ToAttributeValue());
     }
 
-    // a=fmtp:<format> <parameters>; null removes it.
+    // a=fmtp:<format> <parameters>; null or empty removes it (RFC 8866 §6.15 has no empty form).
     public SdpMediaBuilder SetFormatParameters(string format, string? parameters) =>
-        parameters is null
+        string.IsNullOrEmpty(parameters)
             ? RemoveFormatAttribute("fmtp", format)
             : ReplaceFormatAttribute("fmtp", format, format + " " + parameters);
 

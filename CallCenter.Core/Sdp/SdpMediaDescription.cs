@@ -157,7 +157,9 @@ public sealed class SdpMediaDescription
                 var head = space < 0 ? value.AsSpan() : value.AsSpan(0, space);
                 if (head.SequenceEqual(format))
                 {
-                    return space < 0 ? string.Empty : value[(space + 1)..].Trim();
+                    // "a=fmtp:101" with nothing after it says nothing: read as absent.
+                    var parameters = space < 0 ? string.Empty : value[(space + 1)..].Trim();
+                    return parameters.Length == 0 ? null : parameters;
                 }
             }
         }

@@ -8,11 +8,20 @@ namespace CallCenter.Core.Sdp;
 // alone is only tolerated on input).
 public sealed partial class SdpSessionDescription
 {
+    // Computed once: the leg's SdpSessionVersion compares it and the transaction sends it. Two threads racing
+    // here build the same string, so the unsynchronized cache is harmless.
+    private string? _text;
+
     public override string ToString()
     {
-        var text = new StringBuilder(512);
-        Append(text);
-        return text.ToString();
+        if (_text is null)
+        {
+            var text = new StringBuilder(512);
+            Append(text);
+            _text = text.ToString();
+        }
+
+        return _text;
     }
 
     public byte[] ToBytes() => Encoding.UTF8.GetBytes(ToString());

@@ -12,6 +12,7 @@ namespace CallCenter.Core.Sdp;
 public sealed class SdpSessionVersion
 {
     private SdpSessionDescription? _last;
+    private string _lastText = string.Empty;
 
     public SdpSessionVersion(string address, string sessionId, ulong initialVersion, string userName = "-")
     {
@@ -52,21 +53,27 @@ public sealed class SdpSessionVersion
     public SdpSessionDescription Stamp(SdpSessionDescription description, bool forceNewVersion = false)
     {
         ArgumentNullException.ThrowIfNull(description);
+        var same = WithOrigin(description, Origin);
         if (_last is null)
         {
-            _last = WithOrigin(description, Origin);
-            return _last;
+            return Remember(same);
         }
 
-        var same = WithOrigin(description, Origin);
-        if (!forceNewVersion && same.ToString() == _last.ToString())
+        var text = same.ToString();
+        if (!forceNewVersion && text == _lastText)
         {
             return _last;
         }
 
         Origin = Origin with { SessionVersion = unchecked(Origin.SessionVersion + 1) };
-        _last = WithOrigin(description, Origin);
-        return _last;
+        return Remember(WithOrigin(description, Origin));
+    }
+
+    private SdpSessionDescription Remember(SdpSessionDescription description)
+    {
+        _last = description;
+        _lastText = description.ToString();
+        return description;
     }
 
     private static SdpSessionDescription WithOrigin(SdpSessionDescription description, SdpOrigin origin) =>

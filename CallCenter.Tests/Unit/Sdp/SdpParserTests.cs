@@ -131,6 +131,18 @@ public sealed class SdpParserTests
     }
 
     [Test]
+    public void AnFmtpWithoutParametersReadsAsAbsentAndIsNotRelayed()
+    {
+        var offer = SdpVectors.ParseText(Minimal.Replace("RTP/AVP 0", "RTP/AVP 0 101", StringComparison.Ordinal) + "a=rtpmap:101 telephone-event/8000\r\na=fmtp:101\r\n");
+
+        var relayed = SdpOfferAnswer.CreateRelayedOffer(offer, SdpMediaCapabilities.Default, new SdpEndpoint("10.0.0.1", 4000), new SdpSessionVersion("10.0.0.1", "1", 1)).Offer!;
+
+        Assert.That(offer.Media[0].GetFormatParameters(101), Is.Null);
+        Assert.That(offer.Media[0].HasAttribute("fmtp"), Is.True, "kept as received");
+        Assert.That(relayed.Media[0].HasAttribute("fmtp"), Is.False);
+    }
+
+    [Test]
     public void PacketTimesMayBeFractional()
     {
         var media = SdpVectors.ParseText(Minimal + "a=ptime:22.5\r\na=maxptime:150\r\n").Media[0];
