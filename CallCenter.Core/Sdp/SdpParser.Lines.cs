@@ -114,11 +114,9 @@ public static partial class SdpParser
                 return Fail(SdpParseErrorCode.MissingOrigin, "no o= line", out error, 0);
             }
 
-            _line = 0;
-            if (_current is not null && !CloseMedia())
+            if (_current is not null)
             {
-                error = _error!;
-                return false;
+                CloseMedia();
             }
 
             for (var i = 0; i < _media.Count; i++)
@@ -236,7 +234,8 @@ public static partial class SdpParser
                 case 'a':
                     return ParseAttribute(value, media.Attributes);
                 case 'm':
-                    return CloseMedia() && OpenMedia(value);
+                    CloseMedia();
+                    return OpenMedia(value);
                 case 'v' or 'o' or 's' or 'u' or 'e' or 'p' or 't' or 'r' or 'z':
                     return Fail(SdpParseErrorCode.MisplacedLine, $"session-level line '{type}=' inside an m= section");
                 default:
@@ -483,7 +482,7 @@ public static partial class SdpParser
             return true;
         }
 
-        private bool CloseMedia()
+        private void CloseMedia()
         {
             var draft = _current!;
             _media.Add(new SdpMediaDescription(
@@ -498,7 +497,6 @@ public static partial class SdpParser
                 draft.EncryptionKey,
                 [.. draft.Attributes]));
             _current = null;
-            return true;
         }
 
         // Splits on runs of spaces (RFC 8866 wants one; some stacks write two). Returns the number of fields
