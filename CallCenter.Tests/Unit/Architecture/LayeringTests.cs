@@ -15,7 +15,7 @@ public sealed partial class LayeringTests
     [
         ["Configuration", "Hosting"],
         ["Storage"],
-        ["Sip.Messages", "Sip.Auth"],
+        ["Sip.Messages", "Sip.Auth", "Sdp"],
         ["Sip.Transport"],
         ["Sip.Transactions"],
         ["Sip.Dialogs", "Sip.Registrar"],
@@ -78,6 +78,7 @@ public sealed partial class LayeringTests
         Assert.That(LevelOf("Sip.Transport.Anything"), Is.LessThan(LevelOf("Sip.Transactions")));
         Assert.That(LevelOf("Storage"), Is.LessThan(LevelOf("Sip.Messages")));
         Assert.That(LevelOf("Calls"), Is.LessThan(LevelOf("Acd")));
+        Assert.That(LevelOf("Sdp"), Is.LessThan(LevelOf("Sip.Transactions")), "SDP is a wire format the call layer uses, below transactions and dialogs");
         Assert.That(() => LevelOf("Unplanned"), Throws.InstanceOf<AssertionException>());
     }
 
