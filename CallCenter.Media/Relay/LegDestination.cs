@@ -69,10 +69,24 @@ internal sealed class LegDestination
     public LegDestination LatchRtcp(SocketAddress source, IPEndPoint sourceEndPoint) =>
         new(Settings, Generation, SdpRtpAddress, RtpAddress, RtpEndPoint, RtpLatched, Copy(source), sourceEndPoint, true);
 
-    private static IPEndPoint Fit(IPEndPoint endPoint, AddressFamily family) =>
-        family == AddressFamily.InterNetworkV6 && endPoint.AddressFamily == AddressFamily.InterNetwork
-            ? new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port)
-            : endPoint;
+    /// <summary>The remote in the form the leg's socket speaks: IPv4 as mapped IPv6 on a dual-mode socket, mapped
+    /// IPv6 as plain IPv4 on an IPv4 socket. A real IPv6 remote cannot be reached from an IPv4 socket.</summary>
+    private static IPEndPoint Fit(IPEndPoint endPoint, AddressFamily family)
+    {
+        if (family == AddressFamily.InterNetworkV6 && endPoint.AddressFamily == AddressFamily.InterNetwork)
+        {
+            return new IPEndPoint(endPoint.Address.MapToIPv6(), endPoint.Port);
+        }
+
+        if (family == AddressFamily.InterNetwork && endPoint.AddressFamily == AddressFamily.InterNetworkV6)
+        {
+            return endPoint.Address.IsIPv4MappedToIPv6
+                ? new IPEndPoint(endPoint.Address.MapToIPv4(), endPoint.Port)
+                : throw new ArgumentException($"{endPoint} is IPv6 but the media bind address is IPv4.", nameof(endPoint));
+        }
+
+        return endPoint;
+    }
 
     private static SocketAddress Copy(SocketAddress source)
     {

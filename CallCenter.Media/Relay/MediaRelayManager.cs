@@ -28,6 +28,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private long _exhaustions;
     private long _timeouts;
     private int _disposed;
+    private int _heartbeatRunning;
 
     public MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger)
     {
@@ -196,6 +197,12 @@ public sealed class MediaRelayManager : IAsyncDisposable
             return;
         }
 
+        // A system timer may start the next callback while this one still runs; the checks assume one at a time.
+        if (Interlocked.Exchange(ref _heartbeatRunning, 1) != 0)
+        {
+            return;
+        }
+
         try
         {
             var now = _time.GetTimestamp();
@@ -207,6 +214,10 @@ public sealed class MediaRelayManager : IAsyncDisposable
         catch (Exception e)
         {
             MediaLog.HeartbeatFault(_logger, e);
+        }
+        finally
+        {
+            Volatile.Write(ref _heartbeatRunning, 0);
         }
     }
 

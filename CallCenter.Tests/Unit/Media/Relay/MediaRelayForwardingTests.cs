@@ -72,6 +72,18 @@ public sealed class MediaRelayForwardingTests
     }
 
     [Test]
+    public void SettingsThatCannotWorkAreRefusedAtConfigure()
+    {
+        Assert.That(() => _relay.Configure(MediaLegSide.A, Leg(new IPEndPoint(IPAddress.Parse("2001:db8::1"), 4000))), Throws.ArgumentException, "IPv6 phone, IPv4 relay");
+        Assert.That(() => _relay.Configure(MediaLegSide.A, Leg(SdpA) with { PayloadType = 72 }), Throws.InstanceOf<ArgumentOutOfRangeException>(), "RTCP's range");
+        Assert.That(() => _relay.Configure(MediaLegSide.A, Leg(SdpA, events: 0)), Throws.ArgumentException, "audio and events on one number");
+        Assert.That(() => _relay.Configure(MediaLegSide.A, Leg(new IPEndPoint(SdpA.Address, 0))), Throws.ArgumentException, "port 0 is a rejected stream");
+
+        _relay.Configure(MediaLegSide.A, Leg(new IPEndPoint(IPAddress.Parse("::ffff:192.0.2.10"), 4000)));
+        Assert.That(Stats(MediaLegSide.A).Remote, Is.EqualTo(SdpA), "a mapped address is the IPv4 one");
+    }
+
+    [Test]
     public void AudioLeavesWithTheRelaysOwnStreamHeader()
     {
         ConfigureBoth();
