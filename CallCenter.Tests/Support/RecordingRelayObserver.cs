@@ -11,7 +11,6 @@ public sealed record RelayTimeout(MediaLegSide Leg, TimeSpan Silence);
 /// <summary>Queues what a relay reports, as a real call would (post and return).</summary>
 public sealed class RecordingRelayObserver : IMediaRelayObserver
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(5);
     private readonly Channel<RelayDigit> _digits = Channel.CreateUnbounded<RelayDigit>();
     private readonly Channel<RelayTimeout> _timeouts = Channel.CreateUnbounded<RelayTimeout>();
 
@@ -32,8 +31,6 @@ public sealed class RecordingRelayObserver : IMediaRelayObserver
     public IReadOnlyList<RelayDigit> DrainDigits() => Drain(_digits.Reader);
 
     public IReadOnlyList<RelayTimeout> DrainTimeouts() => Drain(_timeouts.Reader);
-
-    public async Task<RelayDigit> NextDigitAsync() => await _digits.Reader.ReadAsync().AsTask().WaitAsync(Patience);
 
     private static List<T> Drain<T>(ChannelReader<T> reader)
     {

@@ -20,7 +20,7 @@ public sealed class MediaRelayLifecycleTests
     {
         foreach (var manager in _managers)
         {
-            await manager.DisposeAsync();
+            await manager.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
         }
 
         _managers.Clear();
@@ -76,7 +76,7 @@ public sealed class MediaRelayLifecycleTests
         var ports = new[] { one!.LocalRtpEndPoint(MediaLegSide.A).Port, one.LocalRtpEndPoint(MediaLegSide.B).Port };
         Assert.That(ports, Has.All.Matches<int>(p => p % 2 == 0 && p >= first && p < last));
         Assert.That(one.LocalRtcpEndPoint(MediaLegSide.A).Port, Is.EqualTo(ports[0] + 1));
-        await one.DisposeAsync();
+        await one.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
 
         Assert.That(ports.Concat(ports.Select(p => p + 1)).All(PortFree), Is.True, "the sockets are closed");
         Assert.That(manager.Statistics.PortPairsInUse, Is.EqualTo(2));
@@ -85,8 +85,8 @@ public sealed class MediaRelayLifecycleTests
 
         var stats = manager.Statistics;
         Assert.That((stats.ActiveRelays, stats.RelaysCreated, stats.PortExhaustions, stats.PortPairs), Is.EqualTo((2, 3L, 1L, 4)));
-        await two!.DisposeAsync();
-        await three.DisposeAsync();
+        await two!.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+        await three.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
         Assert.That(manager.Statistics.PortPairsInUse, Is.Zero);
     }
 
@@ -103,7 +103,7 @@ public sealed class MediaRelayLifecycleTests
         Assert.That(new[] { relay!.LocalRtpEndPoint(MediaLegSide.A).Port, relay.LocalRtpEndPoint(MediaLegSide.B).Port }, Is.EquivalentTo(new[] { first + 2, first + 4 }));
         Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out _, out error), Is.False);
         Assert.That(error, Is.EqualTo(MediaRelayError.PortsExhausted));
-        await relay.DisposeAsync();
+        await relay.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
     }
 
     [Test]
@@ -146,7 +146,7 @@ public sealed class MediaRelayLifecycleTests
         time.Advance(TimeSpan.FromMinutes(10));
 
         Assert.That(observer.DrainTimeouts(), Is.Empty);
-        await relay.DisposeAsync();
+        await relay.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
     }
 
     [Test]
@@ -189,7 +189,7 @@ public sealed class MediaRelayLifecycleTests
 
         Assert.That(types, Is.EqualTo(new byte[] { 200, 202 }), "SR then SDES with our CNAME");
         Assert.That(await WaitForAsync(() => relay.Statistics.A.RtcpOut == 1), Is.True);
-        await relay.DisposeAsync();
+        await relay.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
     }
 
     private static async Task<bool> WaitForAsync(Func<bool> condition)

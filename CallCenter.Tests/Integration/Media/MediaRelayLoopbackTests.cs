@@ -21,7 +21,6 @@ public sealed class MediaRelayLoopbackTests
     private MediaRelay _relay = null!;
     private TestPhone _phoneA = null!;
     private TestPhone _phoneB = null!;
-    private readonly List<IDisposable> _disposables = [];
 
     [SetUp]
     public void SetUp()
@@ -40,10 +39,9 @@ public sealed class MediaRelayLoopbackTests
     [TearDown]
     public async Task TearDown()
     {
-        await _manager.DisposeAsync();
+        await _manager.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
         _phoneA.Dispose();
         _phoneB.Dispose();
-        _disposables.ForEach(d => d.Dispose());
     }
 
     private IPEndPoint RelayA => _relay.LocalRtpEndPoint(MediaLegSide.A);
