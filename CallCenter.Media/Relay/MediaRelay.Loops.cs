@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+
+namespace CallCenter.Media.Relay;
+
+public sealed partial class MediaRelay
+{
+    /// <summary>Larger than any RTP packet a phone sends (G.711 at 60 ms is 492 bytes); a datagram that fills the
+    /// buffer is dropped as garbage without being looked at.</summary>
+    internal const int ReceiveBufferLength = 2048;
+
+    /// <summary>
+    /// One loop per RTP socket: datagrams of one leg are handled in arrival order, one at a time, which is what
+    /// makes the leg's per-source state lock-free. The buffer and the source address are the loop's own and
+    /// reused for every packet; the socket's awaitable receive and send arguments are cached by the runtime, so a
+    /// packet costs no allocation.
+    /// </summary>
+    private async Task ReceiveRtpAsync(MediaLeg leg)
+    {
+        var socket = leg.Sockets!.Rtp;
+        var to = Other(leg);
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferLength);
+        var source = new SocketAddress(socket.AddressFamily);
+        var token = _closing.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var received = await ReceiveAsync(leg, socket, buffer, source, token);
+                if (received == Closing)
+                {
+                    return;
+                }
+
+                if (received == Skip)
+                {
+                    continue;
+                }
+
+                ForwardDecision decision;
+                try
+                {
+                    decision = received >= ReceiveBufferLength ? CountOversize(leg) : ProcessRtp(leg, buffer.AsSpan(0, received), source);
+                }
+                catch (Exception e)
+                {
+                    // A bug in the packet logic costs this packet, not the call.
+                    MediaLog.LoopFault(_logger, e, Id, leg.Side);
+                    continue;
+                }
+
+                if (decision.Forward)
+                {
+                    if (await SendAsync(to, to.Sockets!.Rtp, buffer.AsMemory(0, decision.Length), decision.Destination!, token))
+                    {
+                        Interlocked.Increment(ref to.Counters.PacketsOut);
+                        Interlocked.Add(ref to.Counters.BytesOut, decision.Length);
+                        Interlocked.Add(ref to.Counters.PayloadOctetsOut, decision.PayloadLength);
+                    }
+                }
+
+                await SendReportIfDueAsync(leg, token);
+            }
+        }
+        catch (Exception e)
+        {
+            MediaLog.LoopFault(_logger, e, Id, leg.Side);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task ReceiveRtcpAsync(MediaLeg leg)
+    {
+        var socket = leg.Sockets!.Rtcp;
+        var buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferLength);
+        var source = new SocketAddress(socket.AddressFamily);
+        var token = _closing.Token;
+        try
+        {
+            while (!token.IsCancellationRequested)
+            {
+                var received = await ReceiveAsync(leg, socket, buffer, source, token);
+                if (received == Closing)
+                {
+                    return;
+                }
+
+                if (received == Skip)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    ProcessRtcp(leg, buffer.AsSpan(0, received), source);
+                }
+                catch (Exception e)
+                {
+                    MediaLog.LoopFault(_logger, e, Id, leg.Side);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            MediaLog.LoopFault(_logger, e, Id, leg.Side);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private const int Skip = -1;
+    private const int Closing = -2;
+
+    /// <summary>The next datagram's length; <see cref="Skip"/> after a transient error, <see cref="Closing"/> when
+    /// the relay is closing. It suspends for nearly every packet, so its state machine comes from a pool rather
+    /// than being boxed anew each time (measured: about 16 bytes per relayed packet without, none with).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> ReceiveAsync(MediaLeg leg, Socket socket, byte[] buffer, SocketAddress source, CancellationToken token)
+    {
+        try
+        {
+            return await socket.ReceiveFromAsync(buffer.AsMemory(0, ReceiveBufferLength), SocketFlags.None, source, token);
+        }
+        catch (SocketException e) when (!token.IsCancellationRequested
+                                        && e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
+                                            or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.MessageSize)
+        {
+            // ICMP errors for an earlier send surface here on some systems; they say nothing about the next one.
+            Interlocked.Increment(ref leg.Counters.ReceiveErrors);
+            if (_logGate.ShouldLog(MediaLogGate.Kind.ReceiveError, out var count))
+            {
+                MediaLog.ReceiveError(_logger, Id, leg.Side, e.SocketErrorCode, count);
+            }
+
+            return Skip;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
+                                      || (e is SocketException && token.IsCancellationRequested))
+        {
+            return Closing;
+        }
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<bool> SendAsync(MediaLeg to, Socket socket, ReadOnlyMemory<byte> datagram, SocketAddress destination, CancellationToken token)
+    {
+        try
+        {
+            await socket.SendToAsync(datagram, SocketFlags.None, destination, token);
+            return true;
+        }
+        catch (SocketException e)
+        {
+            Interlocked.Increment(ref to.Counters.SendFailures);
+            if (_logGate.ShouldLog(MediaLogGate.Kind.SendFailure, out var count))
+            {
+                MediaLog.SendFailed(_logger, Id, to.Side, EndPointOf(destination), e.SocketErrorCode, count);
+            }
+
+            return false;
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    private ForwardDecision CountOversize(MediaLeg leg)
+    {
+        Interlocked.Increment(ref leg.Counters.PacketsIn);
+        Interlocked.Increment(ref leg.Counters.Garbage);
+        return ForwardDecision.Drop;
+    }
+}

@@ -1,0 +1,238 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Net.Sockets;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Media.Relay;
+
+/// <summary>
+/// Owns the RTP port range, every open <see cref="MediaRelay"/>, and the one heartbeat that checks all relays for
+/// media timeouts (one timer for all streams, not one per stream). The B2BUA asks it for a relay per call with
+/// <see cref="TryCreateRelay"/>, which never throws on exhaustion: a full range is an answer (typically 503), not
+/// a fault. Thread-safe; creating and closing relays happens on call loops, never on the packet path.
+/// </summary>
+public sealed class MediaRelayManager : IAsyncDisposable
+{
+    private readonly MediaRelayOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RtpPortAllocator _allocator;
+    private readonly MediaLogGate _logGate = new();
+    private readonly ConcurrentDictionary<long, MediaRelay> _relays = new();
+    private readonly MediaLegCounters _retired = new();
+    private readonly byte[] _cname;
+    private readonly ITimer _heartbeat;
+    private long _nextId;
+    private long _created;
+    private long _exhaustions;
+    private long _timeouts;
+    private int _disposed;
+    private int _heartbeatRunning;
+
+    public MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _allocator = new RtpPortAllocator(options.PortMin, options.PortMax);
+        _cname = Encoding.ASCII.GetBytes(options.Cname);
+        _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
+        MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout);
+    }
+
+    public int ActiveRelays => _relays.Count;
+
+    public MediaRelayManagerStatistics Statistics
+    {
+        get
+        {
+            var totals = _retired.Snapshot();
+            foreach (var relay in _relays.Values)
+            {
+                var statistics = relay.Statistics;
+                totals = MediaLegStatistics.Sum(totals, MediaLegStatistics.Sum(statistics.A, statistics.B));
+            }
+
+            return new MediaRelayManagerStatistics
+            {
+                ActiveRelays = _relays.Count,
+                RelaysCreated = Interlocked.Read(ref _created),
+                PortPairsInUse = _allocator.PairsInUse,
+                PortPairs = _allocator.PairCount,
+                PortExhaustions = Interlocked.Read(ref _exhaustions),
+                MediaTimeouts = Interlocked.Read(ref _timeouts),
+                Totals = totals,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Opens a relay with two socket pairs and starts its loops. False with <see cref="MediaRelayError.PortsExhausted"/>
+    /// when no two free pairs are left. The relay belongs to the caller, who disposes it when the call ends.
+    /// </summary>
+    public bool TryCreateRelay(IMediaRelayObserver observer, [NotNullWhen(true)] out MediaRelay? relay, out MediaRelayError error)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        relay = null;
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            error = MediaRelayError.Stopped;
+            return false;
+        }
+
+        if (!TryOpenPair(out var a, out error))
+        {
+            return false;
+        }
+
+        if (!TryOpenPair(out var b, out error))
+        {
+            ClosePair(a);
+            return false;
+        }
+
+        var id = Interlocked.Increment(ref _nextId);
+        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed);
+        _relays[id] = relay;
+        Interlocked.Increment(ref _created);
+        relay.Start();
+        MediaLog.RelayOpened(_logger, id, a.RtpPort, b.RtpPort);
+        return true;
+    }
+
+    private bool TryOpenPair([NotNullWhen(true)] out RtpSocketPair? pair, out MediaRelayError error)
+    {
+        // Ports held by other programs are skipped; each pair is tried at most once per call.
+        for (var attempt = 0; attempt < _allocator.PairCount; attempt++)
+        {
+            if (!_allocator.TryReserve(out var port))
+            {
+                break;
+            }
+
+            if (RtpSocketPair.TryBind(_options.BindAddress, port, out pair, out var socketError))
+            {
+                error = MediaRelayError.None;
+                return true;
+            }
+
+            _allocator.Release(port);
+            if (socketError != SocketError.AddressAlreadyInUse)
+            {
+                MediaLog.BindFailed(_logger, _options.BindAddress, socketError);
+                error = MediaRelayError.BindFailed;
+                return false;
+            }
+
+            MediaLog.PortTaken(_logger, port);
+        }
+
+        var count = Interlocked.Increment(ref _exhaustions);
+        MediaLog.PortsExhausted(_logger, _allocator.FirstPort, _options.PortMax, count);
+        pair = null;
+        error = MediaRelayError.PortsExhausted;
+        return false;
+    }
+
+    private void ClosePair(RtpSocketPair pair)
+    {
+        pair.Dispose();
+        _allocator.Release(pair.RtpPort);
+    }
+
+    /// <summary>Runs at the end of the relay's DisposeAsync, after its sockets closed and its loops ended.</summary>
+    private void OnRelayClosed(MediaRelay relay)
+    {
+        if (!_relays.TryRemove(relay.Id, out _))
+        {
+            return;
+        }
+
+        foreach (var side in (ReadOnlySpan<MediaLegSide>)[MediaLegSide.A, MediaLegSide.B])
+        {
+            var leg = relay.Leg(side);
+            Retire(leg.Counters);
+            if (leg.Sockets is { } sockets)
+            {
+                _allocator.Release(sockets.RtpPort);
+            }
+        }
+    }
+
+    private void Retire(MediaLegCounters counters)
+    {
+        var s = counters.Snapshot();
+        Interlocked.Add(ref _retired.PacketsIn, s.PacketsIn);
+        Interlocked.Add(ref _retired.BytesIn, s.BytesIn);
+        Interlocked.Add(ref _retired.PacketsOut, s.PacketsOut);
+        Interlocked.Add(ref _retired.BytesOut, s.BytesOut);
+        Interlocked.Add(ref _retired.Garbage, s.Garbage);
+        Interlocked.Add(ref _retired.ForeignSource, s.ForeignSource);
+        Interlocked.Add(ref _retired.UnexpectedPayloadType, s.UnexpectedPayloadType);
+        Interlocked.Add(ref _retired.NotForwarded, s.NotForwarded);
+        Interlocked.Add(ref _retired.SendFailures, s.SendFailures);
+        Interlocked.Add(ref _retired.LatchChanges, s.LatchChanges);
+        Interlocked.Add(ref _retired.SourceChanges, s.SourceChanges);
+        Interlocked.Add(ref _retired.Digits, s.Digits);
+        Interlocked.Add(ref _retired.RtcpIn, s.RtcpIn);
+        Interlocked.Add(ref _retired.RtcpOut, s.RtcpOut);
+        Interlocked.Add(ref _retired.RtcpGarbage, s.RtcpGarbage);
+        Interlocked.Add(ref _retired.RtcpForeignSource, s.RtcpForeignSource);
+        Interlocked.Add(ref _retired.ObserverFaults, s.ObserverFaults);
+        Interlocked.Add(ref _retired.ReceiveErrors, s.ReceiveErrors);
+    }
+
+    /// <summary>
+    /// One timer for every relay (as the SIP transport does for its connections). Runs on a timer thread — inline
+    /// in the test clock's Advance — and only reads stamps and posts to observers, which must not block.
+    /// </summary>
+    private void Heartbeat()
+    {
+        var timeout = _options.MediaTimeout;
+        if (timeout <= TimeSpan.Zero)
+        {
+            return;
+        }
+
+        // A system timer may start the next callback while this one still runs; the checks assume one at a time.
+        if (Interlocked.Exchange(ref _heartbeatRunning, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            var now = _time.GetTimestamp();
+            foreach (var relay in _relays.Values)
+            {
+                Interlocked.Add(ref _timeouts, relay.CheckMediaTimeout(now, timeout));
+            }
+        }
+        catch (Exception e)
+        {
+            MediaLog.HeartbeatFault(_logger, e);
+        }
+        finally
+        {
+            Volatile.Write(ref _heartbeatRunning, 0);
+        }
+    }
+
+    /// <summary>Stops the heartbeat and closes every relay still open.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _heartbeat.DisposeAsync();
+        foreach (var relay in _relays.Values)
+        {
+            await relay.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+namespace CallCenter.Media.Relay;
+
+/// <summary>The manager's view for the console: relays and ports now, and the legs' counters summed over every
+/// relay since start (closed ones included).</summary>
+public sealed record MediaRelayManagerStatistics
+{
+    public int ActiveRelays { get; init; }
+    public long RelaysCreated { get; init; }
+    public int PortPairsInUse { get; init; }
+    public int PortPairs { get; init; }
+
+    /// <summary>Relays refused because no port pair was free.</summary>
+    public long PortExhaustions { get; init; }
+
+    public long MediaTimeouts { get; init; }
+    public required MediaLegStatistics Totals { get; init; }
+}

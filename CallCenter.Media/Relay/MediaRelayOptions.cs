@@ -1,0 +1,44 @@
+using System.Net;
+
+namespace CallCenter.Media.Relay;
+
+/// <summary>
+/// What the relay needs to know, copied by the host from its own configuration (Media cannot see Core's options).
+/// Immutable; <see cref="MediaRelayManager"/> checks it once and throws on nonsense, since that is a
+/// configuration error found at start-up, not wire input.
+/// </summary>
+public sealed record MediaRelayOptions
+{
+    /// <summary>First port of the range. RTP takes even ports and RTCP the odd one above (RFC 3550 §11); an odd
+    /// value is rounded up.</summary>
+    public int PortMin { get; init; } = 20_000;
+
+    /// <summary>Last port of the range (inclusive); a pair must fit below it.</summary>
+    public int PortMax { get; init; } = 30_000;
+
+    public IPAddress BindAddress { get; init; } = IPAddress.Any;
+
+    /// <summary>Report a leg that sent no RTP for this long; zero switches the check off.</summary>
+    public TimeSpan MediaTimeout { get; init; } = TimeSpan.Zero;
+
+    /// <summary>How often the one heartbeat checks every relay. A timeout is seen up to one interval late.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The RTCP CNAME (RFC 3550 §6.5.1) this server uses in its reports.</summary>
+    public string Cname { get; init; } = "callcenter";
+
+    internal void Validate()
+    {
+        if (PortMin is < 1024 or > 65534 || PortMax is < 1025 or > 65535 || (PortMin + (PortMin & 1)) + 1 > PortMax)
+        {
+            throw new ArgumentException($"The RTP port range {PortMin}-{PortMax} must lie within 1024-65535 and hold at least one even/odd pair.");
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(MediaTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
+        if (Cname.Length is 0 or > 255 || !System.Text.Ascii.IsValid(Cname))
+        {
+            throw new ArgumentException("The RTCP CNAME must be 1-255 ASCII characters.");
+        }
+    }
+}
