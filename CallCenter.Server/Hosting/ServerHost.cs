@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
 using CallCenter.Core.Sip.Auth;
@@ -12,6 +13,7 @@ using CallCenter.Server.Configuration;
 using CallCenter.Server.Logging;
 using CallCenter.Server.Service;
 using CallCenter.Server.Web;
+using CallCenter.Media.Relay;
 using Serilog.Extensions.Logging;
 
 namespace CallCenter.Server.Hosting;
@@ -142,6 +144,26 @@ public static partial class ServerHost
         builder.Services.AddSingleton<DigestAuthenticator>();
         builder.Services.AddSingleton(registrations);
         builder.Services.AddSingleton<SipRegistrar>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var rtp = sp.GetRequiredService<ILiveConfiguration>().Current.Rtp;
+            return new MediaRelayManager(
+                new MediaRelayOptions { PortMin = rtp.PortMin, PortMax = rtp.PortMax, BindAddress = rtp.BindAddress, MediaTimeout = rtp.MediaTimeout },
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILogger<MediaRelayManager>>());
+        });
+
+        // The calls send through the transaction layer, which hands them requests through the dispatcher: the layer
+        // is resolved lazily, on the first call, to break the construction cycle.
+        builder.Services.AddSingleton(sp => new CallManager(
+            sp.GetRequiredService<ILiveConfiguration>(),
+            sp.GetRequiredService<RegistrationStore>(),
+            sp.GetRequiredService<MediaRelayManager>(),
+            new Lazy<ISipInviteClient>(sp.GetRequiredService<ISipInviteClient>),
+            new Lazy<ISipClient>(sp.GetRequiredService<ISipClient>),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILoggerFactory>()));
+        builder.Services.AddSingleton<ISipCallHandler>(sp => sp.GetRequiredService<CallManager>());
         builder.Services.AddSingleton<SipRequestDispatcher>();
         builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
         builder.Services.AddSingleton(sp => new ContactQualifier(
@@ -168,6 +190,7 @@ public static partial class ServerHost
         _ = app.Services.GetRequiredService<ServerClock>();
         HealthEndpoint.Map(app);
         SipEndpoints.Map(app);
+        CallEndpoints.Map(app);
         return app;
     }
 

@@ -1,4 +1,6 @@
+using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
+using CallCenter.Media.Relay;
 using CallCenter.Core.Sip.Auth;
 using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Transactions;
@@ -17,6 +19,8 @@ public sealed class SipService(
     ILiveConfiguration configuration,
     SipTransactionLayer transactions,
     ContactQualifier qualifier,
+    CallManager calls,
+    MediaRelayManager media,
     AuthFailureTracker failures,
     TimeProvider time,
     ILoggerFactory loggers) : IHostedService, IAsyncDisposable
@@ -60,7 +64,10 @@ public sealed class SipService(
             await _sweep.DisposeAsync();
         }
 
-        // Probes first (they are client transactions of the layer), then the layer, then the sockets under it.
+        // Calls first (their BYEs and CANCELs need the layer), then the relays, then the probes (client
+        // transactions of the layer), then the layer, then the sockets under it.
+        await calls.DisposeAsync();
+        await media.DisposeAsync();
         await qualifier.DisposeAsync();
         await transactions.DisposeAsync();
         if (_transport is not null)

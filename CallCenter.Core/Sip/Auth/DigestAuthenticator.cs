@@ -4,6 +4,8 @@ using System.Text;
 using CallCenter.Core.Configuration;
 using Microsoft.Extensions.Logging;
 
+using CallCenter.Core.Sip.Messages;
+
 namespace CallCenter.Core.Sip.Auth;
 
 /// <summary>
@@ -73,7 +75,7 @@ public sealed partial class DigestAuthenticator
             return Fail(request, sip, DigestFailure.UserMismatch);
         }
 
-        if (!string.Equals(credentials.Uri, request.RequestUri, StringComparison.OrdinalIgnoreCase))
+        if (!UriMatches(credentials.Uri, request.RequestUri))
         {
             return Fail(request, sip, DigestFailure.UriMismatch);
         }
@@ -153,6 +155,25 @@ public sealed partial class DigestAuthenticator
         }
 
         return challenges.MoveToImmutable();
+    }
+
+    /// <summary>
+    /// RFC 2617 §3.2.2.5: the server SHOULD check that the digest uri names the Request-URI, so that an answer cannot
+    /// be replayed against another resource. Equal ignoring case passes; so does a SIP URI with the same scheme, host
+    /// and port whose user part differs or is missing, because SIPp's [authentication] (and some phones) answer an
+    /// INVITE for sip:2000@pbx with uri="sip:pbx": the answer still cannot be carried to another server.
+    /// </summary>
+    private static bool UriMatches(string? answered, string requestUri)
+    {
+        if (string.Equals(answered, requestUri, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return SipUri.TryParse(answered, out var digest) && SipUri.TryParse(requestUri, out var target)
+            && string.Equals(digest.Scheme, target.Scheme, StringComparison.OrdinalIgnoreCase)
+            && string.Equals(digest.Host, target.Host, StringComparison.OrdinalIgnoreCase)
+            && digest.Port == target.Port;
     }
 
     private static bool IsOffered(SipOptions sip, DigestAlgorithm algorithm)

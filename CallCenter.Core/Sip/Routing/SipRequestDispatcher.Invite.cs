@@ -6,16 +6,22 @@ namespace CallCenter.Core.Sip.Routing;
 public sealed partial class SipRequestDispatcher
 {
     /// <summary>
-    /// An INVITE from a phone must authenticate as the user its From names (§22.3, 407). Past that, it needs the
-    /// call layer, which is not built yet: the caller hears "temporarily unavailable" (480) rather than a
-    /// protocol error, and an unknown destination gets 404.
+    /// An INVITE from a phone must authenticate as the user its From names (§22.3, 407). Past that it is the call
+    /// layer's. (Without one, in tests of the door, the caller hears "temporarily unavailable" (480) rather than a
+    /// protocol error, and an unknown destination gets 404.)
     /// </summary>
     private void HandleInvite(SipServerTransaction transaction, CallCenterOptions options)
     {
         var request = transaction.Request;
         var caller = request.From?.Uri?.User;
-        if (Authenticate(transaction, options, AuthChallenger.Proxy, caller, out var info) is null)
+        if (Authenticate(transaction, options, AuthChallenger.Proxy, caller, out var info) is not { } user)
         {
+            return;
+        }
+
+        if (_calls is not null)
+        {
+            _calls.OnInvite(transaction, user);
             return;
         }
 

@@ -25,14 +25,19 @@ public sealed partial class SipRequestDispatcher : ISipRequestHandler
     private readonly AuthFailureTracker _failures;
     private readonly SipRegistrar _registrar;
     private readonly ILogger<SipRequestDispatcher> _logger;
+    private readonly ISipCallHandler? _calls;
 
+    /// <param name="calls">The B2BUA. Without it (tests of the registrar and the door) an authenticated INVITE is
+    /// answered 480, or 404 for an unknown destination, and nothing is in a dialog.</param>
     public SipRequestDispatcher(
         ILiveConfiguration configuration,
         DigestAuthenticator authenticator,
         AuthFailureTracker failures,
         SipRegistrar registrar,
-        ILogger<SipRequestDispatcher> logger)
+        ILogger<SipRequestDispatcher> logger,
+        ISipCallHandler? calls = null)
     {
+        _calls = calls;
         _registrar = registrar;
         _configuration = configuration;
         _authenticator = authenticator;
@@ -63,8 +68,13 @@ public sealed partial class SipRequestDispatcher : ISipRequestHandler
             return;
         }
 
-        // §12.2.2: a To-tag means the request belongs to a dialog. Dialogs live with their calls, which are not
-        // built yet, so there is none to match and the answer is the dialog layer's for an unmatched request.
+        // §12.2.2: a To-tag means the request belongs to a dialog. Dialogs live with their calls; a request for
+        // none of them gets the dialog layer's answer for an unmatched request (481, or 400 for a bad ACK).
+        if (request.To?.Tag is not null && _calls is not null && _calls.TryHandleInDialog(transaction))
+        {
+            return;
+        }
+
         if (SipDialogRejection.ForUnmatched(request) is { } rejection)
         {
             Finish(transaction, rejection.AddRetryAfter(transaction.CreateResponse(rejection.StatusCode, rejection.ReasonPhrase)), options);
@@ -102,17 +112,27 @@ public sealed partial class SipRequestDispatcher : ISipRequestHandler
     public void OnCancel(SipServerTransaction invite)
     {
         ArgumentNullException.ThrowIfNull(invite);
+        if (_calls is not null)
+        {
+            // The call answers its INVITE 487 itself, after cancelling the callee's leg.
+            _calls.OnCancel(invite);
+            return;
+        }
+
         if (!invite.HasFinalResponse)
         {
             Answer(invite, _configuration.Current, 487);
         }
     }
 
-    // The ACK for a 2xx belongs to the dialog the 2xx confirmed; until calls own dialogs, none is ours to confirm.
+    // The ACK for a 2xx belongs to the dialog the 2xx confirmed, which a call owns.
     public void OnAck(SipRequest ack, SipFlow flow)
     {
         ArgumentNullException.ThrowIfNull(ack);
-        LogStrayAck(_logger, ack.CallId ?? "-", flow.ToString());
+        if (_calls is null || !_calls.OnAck(ack, flow))
+        {
+            LogStrayAck(_logger, ack.CallId ?? "-", flow.ToString());
+        }
     }
 
     private static void AnswerOptions(SipServerTransaction transaction, CallCenterOptions options)

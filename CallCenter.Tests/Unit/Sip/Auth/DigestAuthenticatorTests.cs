@@ -284,6 +284,25 @@ public sealed partial class DigestAuthenticatorTests
     }
 
     [Test]
+    public void AUriNamingTheSameServerWithoutTheUserPartIsAcceptedAsSippSendsIt()
+    {
+        var header = Answer(FirstChallenge(), DigestAlgorithm.Sha256, "1001", "pass-1001", "INVITE", "sip:pbx.example.org:5060", nc: 1);
+
+        Assert.That(Authenticate("INVITE", "sip:2000@pbx.example.org:5060", header), Is.TypeOf<DigestOutcome.Authenticated>());
+    }
+
+    [Test]
+    public void AUriNamingAnotherPortOrHostIsStillRejected()
+    {
+        var challenge = FirstChallenge();
+        var otherPort = Answer(challenge, DigestAlgorithm.Sha256, "1001", "pass-1001", "INVITE", "sip:pbx.example.org:5070", nc: 1);
+        var otherHost = Answer(challenge, DigestAlgorithm.Sha256, "1001", "pass-1001", "INVITE", "sip:2000@evil.example.org:5060", nc: 2);
+
+        Assert.That(((DigestOutcome.Rejected)Authenticate("INVITE", "sip:2000@pbx.example.org:5060", otherPort)).Reason, Is.EqualTo(DigestFailure.UriMismatch));
+        Assert.That(((DigestOutcome.Rejected)Authenticate("INVITE", "sip:2000@pbx.example.org:5060", otherHost)).Reason, Is.EqualTo(DigestFailure.UriMismatch));
+    }
+
+    [Test]
     public void OtherRealmIsRejected()
     {
         var challenge = FirstChallenge().Replace(Realm, "elsewhere", StringComparison.Ordinal);

@@ -1,0 +1,214 @@
+using System.Globalization;
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sdp;
+using CallCenter.Core.Sip.Dialogs;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Registrar;
+using CallCenter.Core.Sip.Routing;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
+using CallCenter.Media.Relay;
+
+namespace CallCenter.Core.Calls;
+
+// Leg B: the INVITE the server sends to the callee's registered contact (as a UAC, §13.2), its responses, and
+// the dialog the 2xx makes. The ISipInviteOwner callbacks arrive on B's transaction shard and only post.
+internal sealed partial class Call
+{
+    private SipClientInvite? _bInvite;
+    private SipTarget? _bTarget;
+    private SipDialog? _bDialog;
+    private SdpSessionDescription? _bLocal;
+    private SdpSessionVersion? _bVersion;
+    private SdpMediaSelection? _bSelection;
+
+    public void OnProvisional(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeProvisional(response));
+
+    public void OnSuccess(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeAnswered(response));
+
+    public void OnFailure(SipClientInvite invite, SipClientResult result) => Post(() => OnCalleeFailed(result));
+
+    /// <summary>The callee's status as the caller hears it. A B2BUA answers for itself: a 5xx of the phone's is not
+    /// the server's overload (503 would tell the caller's proxy to avoid us), and a challenge from the phone is not
+    /// the caller's to answer.</summary>
+    internal static int CallerStatusFor(int calleeStatus) => calleeStatus switch
+    {
+        486 or 600 => 486,
+        603 => 603,
+        404 or 410 or 484 or 604 => 404,
+        488 or 606 => 488,
+        487 => 487,
+        _ => 480,
+    };
+
+    private void InviteCallee(UserOptions callee, ContactBinding binding)
+    {
+        var options = _manager.Options;
+        _bTarget = binding.Target;
+        var flow = _bTarget.Flow ?? _aFlow;
+        var local = MediaEndpointFor(flow, MediaLegSide.B);
+        _bVersion = SdpSessionVersion.Create(System.Net.IPAddress.Parse(local.Address));
+        _bLocal = SdpOfferAnswer.CreateOffer(CalleeCapabilities(), local, _bVersion);
+
+        var domain = options.Sip.Domain;
+        var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
+            .WithParameter("tag", SipServerTransaction.NewTag());
+        var to = SipNameAddress.Create(SipUri.Create("sip", callee.Extension, domain));
+        var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
+        var invite = SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
+            .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
+            .AddHeader("From", from.ToString())
+            .AddHeader("To", to.ToString())
+            .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
+            .AddHeader("CSeq", "1 INVITE")
+            .AddHeader("Contact", ContactFor(flow))
+            .AddHeader("Allow", SipCapabilities.Allow)
+            .AddHeader("User-Agent", options.Sip.UserAgent)
+            .SetBody(_bLocal.ToBytes(), "application/sdp");
+        _state = CallState.Ringing;
+        ArmRingTimer();
+        _bInvite = _manager.Invites.SendInvite(invite, _bTarget, this);
+        CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, _bTarget.ToString());
+    }
+
+    /// <summary>Our codecs with the one A chose first, so that both legs land on the same codec when B can, and
+    /// the relay only transcodes when B cannot.</summary>
+    private SdpMediaCapabilities CalleeCapabilities()
+    {
+        if (_aSelection?.Codec is not { } chosen)
+        {
+            return Capabilities;
+        }
+
+        var ordered = Capabilities.Codecs.OrderBy(c => c.SameCodec(chosen) ? 0 : 1).ToArray();
+        return new SdpMediaCapabilities(ordered, Capabilities.TelephoneEventPayloadType, Capabilities.TelephoneEvents, Capabilities.PacketTime);
+    }
+
+    private string? CallerDisplayName() =>
+        _aRequest.From?.DisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
+
+    private void OnCalleeProvisional(SipResponse response)
+    {
+        if (_state != CallState.Ringing || response.StatusCode == 100)
+        {
+            return;
+        }
+
+        var earlyMedia = false;
+        if (response.StatusCode == 183 && TryReadCalleeAnswer(response, out var selection))
+        {
+            _bSelection = selection;
+            Configure(MediaLegSide.B, selection);
+            earlyMedia = true;
+        }
+
+        SendCallerProvisional(response.StatusCode is 180 or 181 or 182 ? response.StatusCode : earlyMedia ? 183 : 180, earlyMedia);
+    }
+
+    private void OnCalleeAnswered(SipResponse response)
+    {
+        if (_bDialog is null)
+        {
+            if (!SipDialog.TryCreateUac(_bInvite!.Request, response, _bTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
+            {
+                CallLog.NoDialog(_manager.Logger, UniqueId, "callee", reason);
+                return;
+            }
+
+            _bDialog = dialog;
+            _manager.Dialogs.TryAdd(dialog.Id, this);
+        }
+        else if (!_bDialog.OnResponse(response))
+        {
+            // A 2xx from another fork of the INVITE (§13.2.2.4): acknowledge it and end that dialog at once.
+            CallLog.ExtraFork(_manager.Logger, UniqueId);
+            if (SipDialog.TryCreateUac(_bInvite!.Request, response, false, out var fork, out _))
+            {
+                Forget(SendAckAsync(fork));
+                Forget(SendByeAsync(fork, _bTarget!));
+            }
+
+            return;
+        }
+
+        Forget(SendAckAsync(_bDialog));
+        if (_state != CallState.Ringing)
+        {
+            // Answered after the caller gave up (CANCEL crossing the 200, ring timeout) or a retransmitted 2xx.
+            if (_state == CallState.Ended && _bDialog.State != SipDialogState.Terminated)
+            {
+                Forget(SendByeAsync(_bDialog, _bTarget!));
+                _bDialog.Terminate();
+            }
+
+            return;
+        }
+
+        StopRingTimer();
+        if (!TryReadCalleeAnswer(response, out var selection) && _bSelection is null)
+        {
+            CallLog.NoCommonCodec(_manager.Logger, UniqueId, "callee", "no usable answer in the 2xx");
+            Forget(SendByeAsync(_bDialog, _bTarget!));
+            _bDialog.Terminate();
+            FailCaller(488, "callee's answer unusable");
+            return;
+        }
+
+        if (selection is not null)
+        {
+            _bSelection = selection;
+            Configure(MediaLegSide.B, selection);
+        }
+
+        _state = CallState.Answered;
+        AnswerCaller();
+        CallLog.Answered(_manager.Logger, UniqueId);
+    }
+
+    private void OnCalleeFailed(SipClientResult result)
+    {
+        if (_state != CallState.Ringing)
+        {
+            return;
+        }
+
+        var status = result.Response?.StatusCode ?? 408;
+        FailCaller(CallerStatusFor(status), "callee answered " + status.ToString(CultureInfo.InvariantCulture));
+    }
+
+    private void OnRingTimeout()
+    {
+        CallLog.NoAnswer(_manager.Logger, UniqueId, _manager.Settings.RingTimeout.TotalSeconds);
+        _bInvite?.Cancel();
+        FailCaller(480, "no answer");
+    }
+
+    private bool TryReadCalleeAnswer(SipResponse response, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SdpMediaSelection? selection)
+    {
+        selection = null;
+        if (response.Body.IsEmpty || !IsSdp(response.ContentType) || !SdpParser.TryParse(response.Body.Span, out var answer, out _))
+        {
+            return false;
+        }
+
+        var read = SdpOfferAnswer.ReadAnswer(_bLocal!, answer);
+        if (!read.IsAccepted || read.Audio is null)
+        {
+            CallLog.NoCommonCodec(_manager.Logger, UniqueId, "callee", read.Detail);
+            return false;
+        }
+
+        selection = read.Audio;
+        return true;
+    }
+
+    private async Task SendAckAsync(SipDialog dialog)
+    {
+        var ack = dialog.CreateAck(dialog.CreatingSequence);
+        var result = await _manager.Invites.SendAckAsync(ack, _bTarget!).ConfigureAwait(false);
+        if (result != SipSendResult.Sent)
+        {
+            CallLog.SendFailed(_manager.Logger, UniqueId, "ACK", result.ToString());
+        }
+    }
+}

@@ -1,0 +1,287 @@
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sdp;
+using CallCenter.Core.Sip.Dialogs;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Routing;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
+using CallCenter.Media.Codecs;
+using CallCenter.Media.Relay;
+
+namespace CallCenter.Core.Calls;
+
+// Leg A: the caller's INVITE, answered by the server as a UAS (RFC 3261 §13.3), and the dialog it makes.
+internal sealed partial class Call
+{
+    private readonly SipRequest _aRequest;
+    private readonly SipFlow _aFlow;
+    private readonly string _aTag;
+    private SipDialog? _aDialog;
+    private SdpSessionDescription? _aOffer;
+    private SdpSessionDescription? _aLocal;
+    private SdpSessionVersion? _aVersion;
+    private SdpMediaSelection? _aSelection;
+    private SipMessageBuilder? _aOk;
+    private bool _aAcked;
+    private ITimer? _aOkTimer;
+    private TimeSpan _aOkInterval;
+    private TimeSpan _aOkElapsed;
+    private int _aOkGeneration;
+
+    private static SdpMediaCapabilities Capabilities => SdpMediaCapabilities.Default;
+
+    /// <summary>§13.3.1: an INVITE with a body must carry SDP we can read (415 for another type, 400 for broken
+    /// SDP); one without a body is a late offer, answered with our offer in the 200 (RFC 3264 §4).</summary>
+    private bool TryReadCallerOffer(out int rejection)
+    {
+        rejection = 0;
+        if (_aRequest.Body.IsEmpty)
+        {
+            return true;
+        }
+
+        if (!IsSdp(_aRequest.ContentType))
+        {
+            rejection = 415;
+            return false;
+        }
+
+        if (!SdpParser.TryParse(_aRequest.Body.Span, out var offer, out var error))
+        {
+            CallLog.BadSdp(_manager.Logger, UniqueId, "caller", error.ToString());
+            rejection = 400;
+            return false;
+        }
+
+        _aOffer = offer;
+        return true;
+    }
+
+    /// <summary>Answers A's offer (or prepares our offer for a late-offer INVITE) on the relay's A side and points
+    /// the relay at A. No codec in common is 488 (RFC 3264 §6, §3261 §13.3.1.1), and the call ends here.</summary>
+    private bool ConfigureCallerMedia()
+    {
+        var local = MediaEndpointFor(_aFlow, MediaLegSide.A);
+        _aVersion = SdpSessionVersion.Create(System.Net.IPAddress.Parse(local.Address));
+        if (_aOffer is null)
+        {
+            _aLocal = SdpOfferAnswer.CreateOffer(Capabilities, local, _aVersion);
+            return true;
+        }
+
+        var answer = SdpOfferAnswer.CreateAnswer(_aOffer, Capabilities, local, _aVersion);
+        if (!answer.IsAccepted || answer.Audio is null)
+        {
+            CallLog.NoCommonCodec(_manager.Logger, UniqueId, "caller", answer.Detail);
+            FailCaller(488, "no common codec with the caller");
+            return false;
+        }
+
+        _aLocal = answer.Answer;
+        _aSelection = answer.Audio;
+        Configure(MediaLegSide.A, _aSelection);
+        return true;
+    }
+
+    /// <summary>Relays a provisional response of B's to A: 180 as 180, 183 as 183 (with our answer when B sent
+    /// early media), always under A's own To-tag.</summary>
+    private void SendCallerProvisional(int status, bool withSdp)
+    {
+        if (CallerInvite.HasFinalResponse)
+        {
+            return;
+        }
+
+        var response = CallerInvite.CreateResponse(status, toTag: _aTag).AddHeader("Contact", ContactFor(_aFlow));
+        if (withSdp && _aOffer is not null && _aLocal is not null)
+        {
+            response.SetBody(_aLocal.ToBytes(), "application/sdp");
+        }
+
+        CallerInvite.Respond(response);
+    }
+
+    /// <summary>B answered: A gets its 200 with our SDP, and becomes a confirmed dialog awaiting its ACK. The 200 is
+    /// repeated at T1, 2·T1 … T2 until the ACK comes (§13.3.1.4); none within 64·T1 ends the call.</summary>
+    private void AnswerCaller()
+    {
+        _aOk = CallerInvite.CreateResponse(200, toTag: _aTag)
+            .AddHeader("Contact", ContactFor(_aFlow))
+            .AddHeader("Allow", SipCapabilities.Allow)
+            .SetBody(_aLocal!.ToBytes(), "application/sdp");
+        if (!SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out var dialog, out var reason))
+        {
+            CallLog.NoDialog(_manager.Logger, UniqueId, "caller", reason);
+            _aOk = null;
+            FailCaller(400, reason);
+            return;
+        }
+
+        _aDialog = dialog;
+        _manager.Dialogs.TryAdd(dialog.Id, this);
+        CallerInvite.Respond(_aOk);
+        dialog.OnResponseSent(_aRequest, 200);
+        _manager.ForgetInvite(CallerInvite);
+        var timers = _manager.Options.Sip.Timers;
+        _aOkInterval = timers.T1;
+        _aOkElapsed = TimeSpan.Zero;
+        ArmCallerOkTimer(timers.T1);
+    }
+
+    /// <summary>Call context: the ACK for our 2xx. For a late offer it carries A's answer.</summary>
+    public void OnAck(SipRequest ack)
+    {
+        if (_aDialog is null || _aAcked || !_aDialog.OnAck(ack))
+        {
+            return;
+        }
+
+        _aAcked = true;
+        StopCallerOkTimer();
+        if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
+        {
+            var read = SdpOfferAnswer.ReadAnswer(_aLocal!, answer);
+            if (read.IsAccepted && read.Audio is not null)
+            {
+                _aSelection = read.Audio;
+                Configure(MediaLegSide.A, _aSelection);
+            }
+            else
+            {
+                CallLog.NoCommonCodec(_manager.Logger, UniqueId, "caller", read.Detail);
+                Hangup("system", byeCaller: true, byeCallee: true);
+            }
+        }
+    }
+
+    /// <summary>Call context: the caller cancelled before the call was answered (§9.2; the layer sent the 200
+    /// for the CANCEL). B's INVITE is cancelled too and A's INVITE ends with 487.</summary>
+    public void OnCallerCancel()
+    {
+        if (_state is CallState.Routing or CallState.Ringing)
+        {
+            _bInvite?.Cancel();
+            FailCaller(487, "caller cancelled");
+        }
+    }
+
+    /// <summary>A re-INVITE from either party (hold, resume, a session refresh, a new address): answered on that
+    /// leg alone from the new offer, and the relay follows the new address and codec. The other party is not
+    /// re-INVITEd: the relay keeps its stream continuous, and a hold is this leg's silence.</summary>
+    private void OnReInvite(SipServerTransaction transaction, SipDialog dialog, bool fromCaller)
+    {
+        var request = transaction.Request;
+        var side = fromCaller ? MediaLegSide.A : MediaLegSide.B;
+        var version = fromCaller ? _aVersion : _bVersion;
+        if (request.Body.IsEmpty || version is null || !IsSdp(request.ContentType)
+            || !SdpParser.TryParse(request.Body.Span, out var offer, out _))
+        {
+            // An offerless re-INVITE asks for our offer (RFC 3264 §4, §8): give the current description again.
+            var current = fromCaller ? _aLocal : _bLocal;
+            RespondInDialog(transaction, dialog, 200, current, fromCaller);
+            return;
+        }
+
+        var local = MediaEndpointFor(fromCaller ? _aFlow : _bTarget!.Flow ?? _aFlow, side);
+        var answer = SdpOfferAnswer.CreateAnswer(offer, Capabilities, local, version);
+        if (!answer.IsAccepted)
+        {
+            RespondInDialog(transaction, dialog, 488, null, fromCaller);
+            return;
+        }
+
+        if (answer.Audio is not null)
+        {
+            Configure(side, answer.Audio);
+        }
+
+        if (fromCaller)
+        {
+            _aLocal = answer.Answer;
+        }
+        else
+        {
+            _bLocal = answer.Answer;
+        }
+
+        RespondInDialog(transaction, dialog, 200, answer.Answer, fromCaller);
+    }
+
+    private void RespondInDialog(SipServerTransaction transaction, SipDialog dialog, int status, SdpSessionDescription? body, bool fromCaller)
+    {
+        var response = transaction.CreateResponse(status, toTag: dialog.Id.LocalTag);
+        if (status == 200)
+        {
+            response.AddHeader("Contact", ContactFor(fromCaller ? _aFlow : _bTarget!.Flow ?? _aFlow));
+            if (body is not null)
+            {
+                response.SetBody(body.ToBytes(), "application/sdp");
+            }
+        }
+
+        CallManager.Respond(transaction, response);
+        dialog.OnResponseSent(transaction.Request, status);
+    }
+
+    private void Configure(MediaLegSide side, SdpMediaSelection selection)
+    {
+        if (_relay is null || selection.RemoteRtp?.ToIPEndPoint() is not { } remote || remote.Port == 0)
+        {
+            return;
+        }
+
+        _relay.Configure(side, new MediaLegSettings
+        {
+            RemoteRtp = remote,
+            RemoteRtcp = selection.RemoteRtcp?.ToIPEndPoint(),
+            Codec = selection.Codec.SameCodec(SdpCodec.Pcma) ? AudioCodec.Pcma : AudioCodec.Pcmu,
+            PayloadType = (byte)selection.Codec.PayloadType,
+            TelephoneEventPayloadType = selection.TelephoneEventPayloadType is { } te ? (byte)te : null,
+            ExpectsMedia = !selection.IsHold,
+        });
+    }
+
+    private void ArmCallerOkTimer(TimeSpan due)
+    {
+        var generation = ++_aOkGeneration;
+        _aOkTimer?.Dispose();
+        _aOkTimer = _manager.Time.CreateTimer(
+            _ => Post(() =>
+            {
+                if (generation == _aOkGeneration && !_aAcked && _state == CallState.Answered)
+                {
+                    OnCallerOkTimer();
+                }
+            }),
+            null,
+            due,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnCallerOkTimer()
+    {
+        var timers = _manager.Options.Sip.Timers;
+        _aOkElapsed += _aOkInterval;
+        if (_aOkElapsed >= 64 * timers.T1)
+        {
+            // §13.3.1.4: no ACK for 64·T1: the session is not confirmed; end it with BYE both ways.
+            CallLog.NoAck(_manager.Logger, UniqueId);
+            Hangup("system", byeCaller: true, byeCallee: true);
+            return;
+        }
+
+        CallerInvite.Respond(_aOk!);
+        _aOkInterval = _aOkInterval * 2 > timers.T2 ? timers.T2 : _aOkInterval * 2;
+        ArmCallerOkTimer(_aOkInterval);
+    }
+
+    private void StopCallerOkTimer()
+    {
+        _aOkGeneration++;
+        _aOkTimer?.Dispose();
+        _aOkTimer = null;
+    }
+
+    private static bool IsSdp(string? contentType) =>
+        contentType is not null && contentType.Split(';')[0].Trim().Equals("application/sdp", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,106 @@
+using CallCenter.Core.Sip.Dialogs;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
+
+namespace CallCenter.Core.Calls;
+
+// How a call ends: a final failure to the caller before answer, or BYEs after; then everything the call held is
+// given back (relay ports, dialog table entries, call-limit slots) exactly once.
+internal sealed partial class Call
+{
+    /// <summary>Ends an unanswered call: the caller gets <paramref name="status"/> (if it has no final response yet)
+    /// and the callee's INVITE, if one is out, is cancelled.</summary>
+    private void FailCaller(int status, string why)
+    {
+        if (_state == CallState.Ended)
+        {
+            return;
+        }
+
+        CallLog.Failed(_manager.Logger, UniqueId, status, why);
+        var wasRinging = _state == CallState.Ringing;
+        _state = CallState.Ended;
+        if (wasRinging && _bDialog is null)
+        {
+            _bInvite?.Cancel();
+        }
+
+        CallManager.Respond(CallerInvite, CallerInvite.CreateResponse(status, toTag: _aTag));
+        Finish(CallEnd.Failed(status, status == 487 ? "caller" : "system"));
+    }
+
+    /// <summary>Ends an answered call: BYE to the parties that did not hang up themselves.</summary>
+    private void Hangup(string by, bool byeCaller, bool byeCallee)
+    {
+        if (_state == CallState.Ended)
+        {
+            return;
+        }
+
+        _state = CallState.Ended;
+        if (byeCaller && _aDialog is { State: SipDialogState.Confirmed } caller)
+        {
+            Forget(SendByeAsync(caller, SipTarget.From(_aFlow)));
+        }
+
+        if (byeCallee && _bDialog is { State: SipDialogState.Confirmed } callee)
+        {
+            Forget(SendByeAsync(callee, _bTarget!));
+        }
+
+        _aDialog?.Terminate();
+        _bDialog?.Terminate();
+        CallLog.HungUp(_manager.Logger, UniqueId, by);
+        Finish(CallEnd.Answered(by));
+    }
+
+    private void Finish(CallEnd end)
+    {
+        StopRingTimer();
+        StopCallerOkTimer();
+        if (_aDialog is not null)
+        {
+            _manager.Dialogs.TryRemove(_aDialog.Id, this);
+        }
+
+        if (_bDialog is not null)
+        {
+            _manager.Dialogs.TryRemove(_bDialog.Id, this);
+        }
+
+        _manager.ReleaseSlot(_caller.Extension);
+        if (_calleeExtension is not null)
+        {
+            _manager.ReleaseSlot(_calleeExtension);
+        }
+
+        if (_relay is { } relay)
+        {
+            _relay = null;
+            Forget(relay.DisposeAsync().AsTask());
+        }
+
+        _manager.Forget(this);
+        CallLog.Ended(_manager.Logger, UniqueId, end.Disposition, end.SipStatus, end.HungUpBy,
+            (_manager.Time.GetUtcNow() - _startedUtc).TotalSeconds);
+    }
+
+    private async Task SendByeAsync(SipDialog dialog, SipTarget target)
+    {
+        var bye = dialog.CreateRequest(SipMethods.Bye).AddHeader("User-Agent", _manager.Options.Sip.UserAgent);
+        var result = await _manager.Client.SendNonInviteAsync(bye, target).ConfigureAwait(false);
+        if (result.Response is not { IsSuccess: true })
+        {
+            CallLog.SendFailed(_manager.Logger, UniqueId, "BYE", result.Response?.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? result.ToString());
+        }
+    }
+
+    /// <summary>Fire and forget, but never unobserved: a send that throws is a bug worth a log line.</summary>
+    private void Forget(Task task) =>
+        _ = task.ContinueWith(
+            static (t, state) => CallLog.Fault(((Call)state!)._manager.Logger, ((Call)state!).UniqueId, t.Exception!),
+            this,
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+}

@@ -1,0 +1,251 @@
+using System.Globalization;
+using System.Net;
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sdp;
+using CallCenter.Core.Sip.Dialogs;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Sip.Transport;
+using CallCenter.Media.Dtmf;
+using CallCenter.Media.Relay;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// One call: the caller's leg (A, the INVITE we received, answered as a UAS) and the callee's leg (B, the INVITE we
+/// sent, as a UAC), joined by the server, with a <see cref="MediaRelay"/> between their RTP streams.
+/// <para>Each leg negotiates its own SDP with the server (RFC 3264 offer/answer on that leg alone): A is answered
+/// from A's offer with the codecs the relay carries, B is offered those codecs with A's choice first. The legs may
+/// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
+/// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
+/// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B), .End.cs.</para>
+/// </summary>
+internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
+{
+    private readonly CallManager _manager;
+    private readonly CallContext _context;
+    private readonly UserOptions _caller;
+    private readonly DateTimeOffset _startedUtc;
+    private CallState _state = CallState.Routing;
+    private string? _calleeExtension;
+    private MediaRelay? _relay;
+    private ITimer? _ringTimer;
+    private int _ringGeneration;
+
+    public Call(CallManager manager, long id, SipServerTransaction invite, UserOptions caller)
+    {
+        _manager = manager;
+        Id = id;
+        CallerInvite = invite;
+        _caller = caller;
+        _context = new CallContext(OnFault);
+        _startedUtc = manager.Time.GetUtcNow();
+        UniqueId = string.Create(CultureInfo.InvariantCulture, $"{_startedUtc.ToUnixTimeSeconds()}.{id}");
+        _aRequest = invite.Request;
+        _aFlow = invite.Flow;
+        _aTag = SipServerTransaction.NewTag();
+    }
+
+    public long Id { get; }
+
+    /// <summary>Asterisk-style unique id ("epoch.sequence") for the CDR and the logs.</summary>
+    public string UniqueId { get; }
+
+    public SipServerTransaction CallerInvite { get; }
+
+    public bool Post(Action work) => _context.Post(work);
+
+    /// <summary>Call context: routes the INVITE: callee known, within its call limit, registered; caller's SDP
+    /// acceptable; a relay free. Any "no" is the caller's final answer and the end of the call.</summary>
+    public void Start()
+    {
+        var options = _manager.Options;
+        var destination = _aRequest.RequestUri.User;
+        var callee = destination is null ? null : options.Extensions.FindUser(destination);
+        if (callee is null)
+        {
+            FailCaller(404, "no such extension");
+            return;
+        }
+
+        if (!_manager.TryTakeSlot(callee.Extension, callee.CallLimit))
+        {
+            FailCaller(486, "callee at its call limit");
+            return;
+        }
+
+        _calleeExtension = callee.Extension;
+        if (_aRequest.MaxForwards is 0)
+        {
+            FailCaller(483, "Max-Forwards exhausted");
+            return;
+        }
+
+        var contacts = _manager.Registrations.GetContacts(callee.Extension);
+        if (contacts.Count == 0)
+        {
+            FailCaller(480, "callee not registered");
+            return;
+        }
+
+        if (!TryReadCallerOffer(out var rejection))
+        {
+            FailCaller(rejection, "caller's SDP");
+            return;
+        }
+
+        if (!_manager.Media.TryCreateRelay(this, out var relay, out var error))
+        {
+            CallLog.NoRelay(_manager.Logger, UniqueId, error.ToString());
+            FailCaller(503, "no media ports");
+            return;
+        }
+
+        _relay = relay;
+        if (ConfigureCallerMedia())
+        {
+            InviteCallee(callee, contacts[0]);
+        }
+    }
+
+    /// <summary>Call context: a request inside one of this call's dialogs.</summary>
+    public void OnInDialogRequest(SipServerTransaction transaction)
+    {
+        var request = transaction.Request;
+        var fromCaller = _aDialog is not null && Dialog(request) == _aDialog;
+        var dialog = fromCaller ? _aDialog : _bDialog;
+        if (dialog is null || _state == CallState.Ended)
+        {
+            CallManager.Respond(transaction, transaction.CreateResponse(481));
+            return;
+        }
+
+        if (dialog.OnRequest(request) is { } rejected)
+        {
+            CallManager.Respond(transaction, rejected.AddRetryAfter(transaction.CreateResponse(rejected.StatusCode, rejected.ReasonPhrase)));
+            return;
+        }
+
+        switch (request.Method)
+        {
+            case SipMethods.Bye:
+                CallManager.Respond(transaction, transaction.CreateResponse(200));
+                dialog.OnResponseSent(request, 200);
+                Hangup(fromCaller ? "caller" : "callee", byeCaller: !fromCaller, byeCallee: fromCaller);
+                break;
+
+            case SipMethods.Invite:
+                OnReInvite(transaction, dialog, fromCaller);
+                break;
+
+            case SipMethods.Options or SipMethods.Info or SipMethods.Notify:
+                CallManager.Respond(transaction, transaction.CreateResponse(200));
+                dialog.OnResponseSent(request, 200);
+                break;
+
+            default:
+                // UPDATE, REFER and the rest are not handled inside a call yet: a clean refusal, the call goes on.
+                CallManager.Respond(transaction, transaction.CreateResponse(501));
+                dialog.OnResponseSent(request, 501);
+                break;
+        }
+    }
+
+    /// <summary>Media loop: an RFC 4733 key press. Relayed by the relay itself; reported for call logic.</summary>
+    public void OnDigit(MediaRelay relay, MediaLegSide from, DtmfEvent digit) =>
+        Post(() => CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol));
+
+    /// <summary>Media heartbeat: RTP stopped on a leg for the configured media timeout: the call is dead air.</summary>
+    public void OnMediaTimeout(MediaRelay relay, MediaLegSide leg, TimeSpan silence) =>
+        Post(() =>
+        {
+            CallLog.MediaTimeout(_manager.Logger, UniqueId, leg == MediaLegSide.A ? "caller" : "callee", silence.TotalSeconds);
+            if (_state == CallState.Answered)
+            {
+                Hangup("system", byeCaller: true, byeCallee: true);
+            }
+        });
+
+    /// <summary>Call context: the server is stopping.</summary>
+    public void OnShutdown()
+    {
+        switch (_state)
+        {
+            case CallState.Answered:
+                Hangup("system", byeCaller: true, byeCallee: true);
+                break;
+            case CallState.Routing or CallState.Ringing:
+                _bInvite?.Cancel();
+                FailCaller(503, "server stopping");
+                break;
+        }
+    }
+
+    private SipDialog? Dialog(SipRequest request) =>
+        SipDialogId.TryFromRequest(request, out var id) && _aDialog?.Id == id ? _aDialog : _bDialog?.Id == id ? _bDialog : null;
+
+    private void OnFault(Exception ex)
+    {
+        CallLog.Fault(_manager.Logger, UniqueId, ex);
+        if (_state != CallState.Ended)
+        {
+            // A bug must not leave a phone ringing forever or a relay open: end what can be ended.
+            _bInvite?.Cancel();
+            if (_state == CallState.Answered)
+            {
+                Hangup("system", byeCaller: true, byeCallee: true);
+            }
+            else
+            {
+                FailCaller(500, "internal error");
+            }
+        }
+    }
+
+    /// <summary>The address the server shows a peer on <paramref name="flow"/>: the listener's, or, for one bound to
+    /// every address, the one the OS routes towards that peer.</summary>
+    private IPAddress LocalAddressFor(SipFlow flow)
+    {
+        var bound = flow.Listener.LocalEndPoint.Address;
+        return _manager.LocalAddresses.SentBy(bound, flow.Remote.Address);
+    }
+
+    private string ContactFor(SipFlow flow)
+    {
+        var address = LocalAddressFor(flow);
+        var host = address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{address}]" : address.ToString();
+        var transport = flow.Transport == SipTransport.Udp ? string.Empty : ";transport=" + flow.Transport.ToString().ToLowerInvariant();
+        return $"<sip:callcenter@{host}:{flow.Listener.LocalEndPoint.Port}{transport}>";
+    }
+
+    private SdpEndpoint MediaEndpointFor(SipFlow flow, MediaLegSide side)
+    {
+        var address = _manager.Options.Rtp.PublicAddress ?? LocalAddressFor(flow);
+        return new SdpEndpoint(address.ToString(), _relay!.LocalRtpEndPoint(side).Port);
+    }
+
+    private void ArmRingTimer()
+    {
+        var generation = ++_ringGeneration;
+        _ringTimer?.Dispose();
+        _ringTimer = _manager.Time.CreateTimer(
+            _ => Post(() =>
+            {
+                if (generation == _ringGeneration && _state == CallState.Ringing)
+                {
+                    OnRingTimeout();
+                }
+            }),
+            null,
+            _manager.Settings.RingTimeout,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private void StopRingTimer()
+    {
+        _ringGeneration++;
+        _ringTimer?.Dispose();
+        _ringTimer = null;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Collections.Concurrent;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// A call's serial context (STYLE §4): everything that happens to one call — requests and responses on either leg,
+/// its timers, media events — is posted here and runs one item at a time on the thread pool, so the call's state
+/// needs no lock. Posting never blocks and never runs the item on the poster's thread (the poster is usually a SIP
+/// shard or a media loop, which must not run call logic). Bounded: a call that somehow has more than
+/// <see cref="Capacity"/> items waiting refuses more, and the poster counts it.
+/// </summary>
+internal sealed class CallContext : IThreadPoolWorkItem
+{
+    public const int Capacity = 1_024;
+
+    private readonly ConcurrentQueue<Action> _queue = new();
+    private readonly Action<Exception> _onFault;
+    private int _count;
+    private int _scheduled;
+
+    public CallContext(Action<Exception> onFault) => _onFault = onFault;
+
+    public bool Post(Action work)
+    {
+        if (Interlocked.Increment(ref _count) > Capacity)
+        {
+            Interlocked.Decrement(ref _count);
+            return false;
+        }
+
+        _queue.Enqueue(work);
+        if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        return true;
+    }
+
+    void IThreadPoolWorkItem.Execute()
+    {
+        while (true)
+        {
+            while (_queue.TryDequeue(out var work))
+            {
+                Interlocked.Decrement(ref _count);
+                try
+                {
+                    work();
+                }
+                catch (Exception ex)
+                {
+                    // A bug in call logic costs this item (and the handler decides whether the call survives it),
+                    // never the thread or the other calls (STYLE §8).
+                    _onFault(ex);
+                }
+            }
+
+            Volatile.Write(ref _scheduled, 0);
+            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+            {
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>The call layer's log lines, event ids 3000–3099. Every line names the call by its unique id.</summary>
+internal static partial class CallLog
+{
+    [LoggerMessage(EventId = 3000, Level = LogLevel.Information, Message = "Call {UniqueId}: {Caller} dialling {Callee} at {Target}")]
+    public static partial void Dialing(ILogger logger, string uniqueId, string caller, string callee, string target);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Call {UniqueId}: answered")]
+    public static partial void Answered(ILogger logger, string uniqueId);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Call {UniqueId}: not connected, the caller got {Status} ({Why})")]
+    public static partial void Failed(ILogger logger, string uniqueId, int status, string why);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Call {UniqueId}: hung up by {By}")]
+    public static partial void HungUp(ILogger logger, string uniqueId, string by);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Call {UniqueId}: ended {Disposition} (SIP {Status}, by {By}) after {Seconds:F1} s")]
+    public static partial void Ended(ILogger logger, string uniqueId, string disposition, int status, string by, double seconds);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Call {UniqueId}: no answer within {Seconds} s")]
+    public static partial void NoAnswer(ILogger logger, string uniqueId, double seconds);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Call {UniqueId}: DTMF '{Digit}' from the {Leg}")]
+    public static partial void Digit(ILogger logger, string uniqueId, string leg, char digit);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Call {UniqueId}: no RTP from the {Leg} for {Seconds:F0} s")]
+    public static partial void MediaTimeout(ILogger logger, string uniqueId, string leg, double seconds);
+
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "INVITE from {Extension} refused with 503: {Active} calls in progress or the caller at its call limit")]
+    public static partial void Overloaded(ILogger logger, string extension, int active);
+
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Call {UniqueId}: no media relay ({Error})")]
+    public static partial void NoRelay(ILogger logger, string uniqueId, string error);
+
+    [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Call {UniqueId}: unreadable SDP from the {Leg}: {Error}")]
+    public static partial void BadSdp(ILogger logger, string uniqueId, string leg, string error);
+
+    [LoggerMessage(EventId = 3013, Level = LogLevel.Information, Message = "Call {UniqueId}: no codec in common with the {Leg}: {Detail}")]
+    public static partial void NoCommonCodec(ILogger logger, string uniqueId, string leg, string detail);
+
+    [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Call {UniqueId}: the {Leg}'s dialog could not be made: {Reason}")]
+    public static partial void NoDialog(ILogger logger, string uniqueId, string leg, string reason);
+
+    [LoggerMessage(EventId = 3015, Level = LogLevel.Warning, Message = "Call {UniqueId}: the caller never acknowledged the 200; ending the call")]
+    public static partial void NoAck(ILogger logger, string uniqueId);
+
+    [LoggerMessage(EventId = 3016, Level = LogLevel.Information, Message = "Call {UniqueId}: a second 2xx from another fork, acknowledged and ended")]
+    public static partial void ExtraFork(ILogger logger, string uniqueId);
+
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Call {UniqueId}: {What} not delivered ({Result})")]
+    public static partial void SendFailed(ILogger logger, string uniqueId, string what, string result);
+
+    [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
+    public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
+}
