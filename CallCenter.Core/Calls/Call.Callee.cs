@@ -178,7 +178,7 @@ internal sealed partial class Call
 
     private void OnRingTimeout()
     {
-        CallLog.NoAnswer(_manager.Logger, UniqueId, _manager.Settings.RingTimeout.TotalSeconds);
+        CallLog.NoAnswer(_manager.Logger, UniqueId, _manager.Options.Calls.RingTimeout.TotalSeconds);
         _bInvite?.Cancel();
         FailCaller(480, "no answer");
     }

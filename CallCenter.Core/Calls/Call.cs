@@ -238,7 +238,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 }
             }),
             null,
-            _manager.Settings.RingTimeout,
+            _manager.Options.Calls.RingTimeout,
             Timeout.InfiniteTimeSpan);
     }
 

@@ -90,7 +90,7 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(caller);
-        if (_calls.Count >= Settings.MaxCalls || !TryTakeSlot(caller.Extension, caller.CallLimit))
+        if (_calls.Count >= Options.Calls.MaxCalls || !TryTakeSlot(caller.Extension, caller.CallLimit))
         {
             Interlocked.Increment(ref _rejectedOverload);
             CallLog.Overloaded(Logger, caller.Extension, _calls.Count);

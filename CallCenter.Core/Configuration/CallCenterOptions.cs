@@ -15,6 +15,7 @@ public sealed record CallCenterOptions
     public required NodeOptions Node { get; init; }
     public required SipOptions Sip { get; init; }
     public required RtpOptions Rtp { get; init; }
+    public CallsOptions Calls { get; init; } = new();
     public required WebOptions Web { get; init; }
     public required StorageOptions Storage { get; init; }
     public required LoggingOptions Logging { get; init; }
@@ -168,6 +169,16 @@ public sealed record LoggingOptions
 
     /// <summary>Write every SIP message in full to its own trace file; may be switched on while running.</summary>
     public bool SipTrace { get; init; }
+}
+
+/// <summary>The B2BUA's limits (callcenter.xml &lt;calls&gt;), read per call so that a live edit applies to the next one.</summary>
+public sealed record CallsOptions
+{
+    /// <summary>How long a callee may ring before the caller hears 480 (Asterisk's Dial timeout).</summary>
+    public TimeSpan RingTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Calls in progress on the server; an INVITE beyond it gets 503 with Retry-After.</summary>
+    public int MaxCalls { get; init; } = 5_000;
 }
 
 public sealed record ShutdownOptions

@@ -83,6 +83,7 @@ public static class ConfigurationLoader
             Node = new NodeOptions { Name = r.RequiredString(root, "node") },
             Sip = ReadSip(r, root, folder),
             Rtp = ReadRtp(r, root),
+            Calls = ReadCalls(r, root),
             Web = ReadWeb(r, root),
             Storage = ReadStorage(r, root, installRoot),
             Logging = ReadLogging(r, root, installRoot),
@@ -202,6 +203,17 @@ public static class ConfigurationLoader
             PublicAddress = r.Address(rtp, "publicAddress", null),
             BindAddress = r.Address(rtp, "bindAddress", defaults.BindAddress)!,
             MediaTimeout = r.Seconds(rtp, "mediaTimeout", defaults.MediaTimeout, 0, 86_400),
+        };
+    }
+
+    private static CallsOptions ReadCalls(ConfigReader r, XElement root)
+    {
+        var calls = Child(root, "calls");
+        var defaults = new CallsOptions();
+        return new CallsOptions
+        {
+            RingTimeout = r.Seconds(calls, "ringTimeout", defaults.RingTimeout, 1, 3_600),
+            MaxCalls = r.Int(calls, "maxCalls", defaults.MaxCalls, 1, 1_000_000),
         };
     }
 
