@@ -102,9 +102,9 @@ start_callcenter() {
   cp -r "$repo/config" "$work/install/config"
   # As ShippedConfigCopy does for the tests: loopback listeners on our ports, no console logging; plus N users
   # and loopback trusted, so that the ban never mistakes the load generator for an attacker.
-  python3 - "$work/install/config" "$port" "$web_port" "$users" <<'PY'
+  python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" <<'PY'
 import sys, xml.etree.ElementTree as ET
-folder, sip_port, web_port, users = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+folder, sip_port, web_port, users, callees = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
 main = ET.parse(f"{folder}/callcenter.xml")
 root = main.getroot()
@@ -119,11 +119,19 @@ security = sip.find("security")
 ET.SubElement(security, "trusted", network="127.0.0.0/8")
 root.find("web").set("port", web_port)
 root.find("logging").set("console", "false")
+if callees:
+    # Call benches: room for thousands of relays and calls.
+    root.find("rtp").set("portMin", "20000")
+    root.find("rtp").set("portMax", "60000")
+    root.find("calls").set("maxCalls", "20000")
 main.write(f"{folder}/callcenter.xml", encoding="utf-8", xml_declaration=True)
 with open(f"{folder}/extensions.xml", "w", encoding="utf-8") as out:
     out.write('<?xml version="1.0" encoding="utf-8"?>\n<extensions xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="schema/extensions.xsd">\n')
     for user in range(10000, 10000 + users):
         out.write(f'  <user extension="{user}" password="secret" />\n')
+    # Callees of the call benches: one SIPp UAS registers them all, so each may carry many calls at once.
+    for user in range(20000, 20000 + callees):
+        out.write(f'  <user extension="{user}" password="secret" callLimit="1000" />\n')
     out.write("</extensions>\n")
 PY
   dotnet "$dll" run --config "$work/install/config" >"$work/target.log" 2>&1 &
