@@ -350,6 +350,8 @@ public sealed partial class CdrWriter : IAsyncDisposable
             }
             catch (Exception ex) when (ex is SqliteException or IOException or ObjectDisposedException)
             {
+                // Put back before counting, so that whoever sees the failure count also sees the batch pending again.
+                PutBack(calls, events, flushes);
                 Interlocked.Increment(ref _failures);
                 if (!_failing)
                 {
@@ -357,7 +359,6 @@ public sealed partial class CdrWriter : IAsyncDisposable
                     LogWriteFailed(_logger, calls.Count + events.Count, ex);
                 }
 
-                PutBack(calls, events, flushes);
                 return false;
             }
         }
