@@ -33,8 +33,12 @@ public sealed partial class CdrStore : IAsyncDisposable
     /// is known to have been alive (the newest time it wrote to service_events, cdr or cel), never before the call's
     /// own start: an upper bound on when the call really ended, since the server may have died earlier.
     /// </summary>
+    public static Task<CdrStore> OpenAsync(Database database, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken) =>
+        OpenAsync(database, time, loggers, CdrWriter.DefaultCapacity, cancellationToken);
+
+    /// <param name="capacity">How many reports may wait for the disk before new ones are dropped (see <see cref="CdrWriter"/>).</param>
     public static async Task<CdrStore> OpenAsync(
-        Database database, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken, int capacity = CdrWriter.DefaultCapacity)
+        Database database, TimeProvider time, ILoggerFactory loggers, int capacity, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(loggers);

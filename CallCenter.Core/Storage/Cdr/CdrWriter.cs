@@ -15,8 +15,8 @@ namespace CallCenter.Core.Storage.Cdr;
 /// window are one insert and two updates in one transaction.</para>
 /// <para>Durability: a call's row is on disk within about <see cref="BatchWindow"/> of its first INVITE, not at once.
 /// A crash (or kill -9) inside that window loses the reports of the last ~100 ms, and with them the rows of the
-/// calls that began in it; a power cut can also lose the last commits, since the database runs WAL with
-/// synchronous=NORMAL. Rows already written and left open are closed as interrupted at the next start
+/// calls that began in it; while the disk is failing and batches wait for a retry, it loses everything waiting. A
+/// power cut can also lose the last commits, since the database runs WAL with synchronous=NORMAL. Rows already written and left open are closed as interrupted at the next start
 /// (<see cref="CdrStore.OpenAsync"/>).</para>
 /// <para>Bounded: at most <see cref="Capacity"/> reports wait (calls with reports pending count once each, events
 /// once each, and a batch being written counts until it is committed). When it is full, a report that would add to
