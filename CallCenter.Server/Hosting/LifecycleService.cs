@@ -1,6 +1,7 @@
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Server.Logging;
 
 namespace CallCenter.Server.Hosting;
@@ -8,14 +9,16 @@ namespace CallCenter.Server.Hosting;
 /// <summary>
 /// Start and stop of the appliance as a whole: records both in the audit trail, applies configuration
 /// generations that do not need a restart (log levels, SIP trace), and on stop drains calls up to the
-/// configured limit and then flushes the store. Runs on the host's start/stop thread; the config handler
-/// runs on the watcher's thread and only swaps immutable references.
+/// configured limit, writes the records of the calls that ended in the drain, and then flushes the store.
+/// Runs on the host's start/stop thread; the config handler runs on the watcher's thread and only swaps
+/// immutable references.
 /// </summary>
 public sealed partial class LifecycleService(
     ILiveConfiguration configuration,
     CallDrain drain,
     Database database,
     ServiceEventLog events,
+    CdrWriter callRecords,
     LogLevelController levels,
     TimeProvider time,
     ILogger<LifecycleService> logger) : IHostedService
@@ -40,6 +43,8 @@ public sealed partial class LifecycleService(
             LogDrainTimedOut(logger, drain.ActiveCount);
         }
 
+        // Before the checkpoint, so that the drained calls' records are in the main file with everything else.
+        await callRecords.FlushAsync();
         await events.AppendAsync(options.Node.Name, "stopped", drained ? "drained" : $"drain timed out with {drain.ActiveCount} calls", CancellationToken.None);
         await database.CheckpointAsync(CancellationToken.None);
         LogStopped(logger);

@@ -9,6 +9,7 @@ using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Logging;
 using CallCenter.Server.Service;
@@ -61,7 +62,11 @@ public static partial class ServerHost
             // Registrations come back from the store before SIP listens, so a restart does not make every phone
             // unreachable until it refreshes.
             await using var registrations = await RegistrationStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
-            var app = Build(configFolder, options, levels, serilog, database, registrations);
+
+            // Call records the last run left open are closed as interrupted before any call of this run can begin.
+            // Disposed after the app (declared later, disposed earlier than the database): its last batch is written.
+            await using var cdr = await CdrStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
+            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -98,7 +103,8 @@ public static partial class ServerHost
         LogLevelController levels,
         Serilog.ILogger serilog,
         Database database,
-        RegistrationStore registrations)
+        RegistrationStore registrations,
+        CdrStore cdr)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -143,6 +149,10 @@ public static partial class ServerHost
         builder.Services.AddSingleton(sp => new DigestNonceManager(sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<DigestAuthenticator>();
         builder.Services.AddSingleton(registrations);
+        builder.Services.AddSingleton(cdr);
+        builder.Services.AddSingleton(cdr.Writer);
+        builder.Services.AddSingleton(cdr.Records);
+        builder.Services.AddSingleton(cdr.Events);
         builder.Services.AddSingleton<SipRegistrar>();
         builder.Services.AddSingleton(sp =>
         {
@@ -191,6 +201,7 @@ public static partial class ServerHost
         HealthEndpoint.Map(app);
         SipEndpoints.Map(app);
         CallEndpoints.Map(app);
+        CdrEndpoints.Map(app);
         return app;
     }
 

@@ -9,11 +9,11 @@ namespace CallCenter.Tests.Unit.Architecture;
 /// </summary>
 public sealed partial class LayeringTests
 {
-    // Lowest first. A namespace may use its own layer and any layer below it; Configuration and Hosting are the
-    // shared base every layer may use.
+    // Lowest first. A namespace may use its own layer and any layer below it; Configuration, Hosting and Telephony
+    // (Q.850 causes and their SIP mapping: plain tables) are the shared base every layer may use.
     private static readonly string[][] CoreLayers =
     [
-        ["Configuration", "Hosting"],
+        ["Configuration", "Hosting", "Telephony"],
         ["Storage"],
         ["Sip.Messages", "Sip.Auth", "Sdp"],
         ["Sip.Transport"],
@@ -77,6 +77,7 @@ public sealed partial class LayeringTests
         Assert.That(LevelOf("Sip.Messages"), Is.LessThan(LevelOf("Sip.Transport")));
         Assert.That(LevelOf("Sip.Transport.Anything"), Is.LessThan(LevelOf("Sip.Transactions")));
         Assert.That(LevelOf("Storage"), Is.LessThan(LevelOf("Sip.Messages")));
+        Assert.That(LevelOf("Telephony"), Is.LessThan(LevelOf("Storage")), "call records and the call layer both name hangup causes");
         Assert.That(LevelOf("Calls"), Is.LessThan(LevelOf("Acd")));
         Assert.That(LevelOf("Sdp"), Is.LessThan(LevelOf("Sip.Transactions")), "SDP is a wire format the call layer uses, below transactions and dialogs");
         Assert.That(() => LevelOf("Unplanned"), Throws.InstanceOf<AssertionException>());
