@@ -7,6 +7,7 @@ using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Media.Relay;
 
 namespace CallCenter.Core.Calls;
@@ -68,6 +69,7 @@ internal sealed partial class Call
         _state = CallState.Ringing;
         ArmRingTimer();
         _bInvite = _manager.Invites.SendInvite(invite, _bTarget, this);
+        Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + _bTarget + "\"}");
         CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, _bTarget.ToString());
     }
 
@@ -161,6 +163,9 @@ internal sealed partial class Call
         }
 
         _state = CallState.Answered;
+        _manager.Cdr?.Answer(new CallAnswered(UniqueId, _manager.Time.GetUtcNow(), BLegId, _calleeExtension));
+        Record(CelEventType.Answer, BLegId);
+        Record(CelEventType.BridgeEnter, ALegId);
         AnswerCaller();
         CallLog.Answered(_manager.Logger, UniqueId);
     }

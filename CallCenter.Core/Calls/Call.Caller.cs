@@ -5,6 +5,7 @@ using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Media.Codecs;
 using CallCenter.Media.Relay;
 
@@ -23,6 +24,8 @@ internal sealed partial class Call
     private SdpMediaSelection? _aSelection;
     private SipMessageBuilder? _aOk;
     private bool _aAcked;
+    private bool _aHeld;
+    private bool _bHeld;
     private ITimer? _aOkTimer;
     private TimeSpan _aOkInterval;
     private TimeSpan _aOkElapsed;
@@ -149,7 +152,7 @@ internal sealed partial class Call
             else
             {
                 CallLog.NoCommonCodec(_manager.Logger, UniqueId, "caller", read.Detail);
-                Hangup("system", byeCaller: true, byeCallee: true);
+                Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             }
         }
     }
@@ -193,6 +196,21 @@ internal sealed partial class Call
         if (answer.Audio is not null)
         {
             Configure(side, answer.Audio);
+            var legId = fromCaller ? ALegId : BLegId;
+            var wasHeld = fromCaller ? _aHeld : _bHeld;
+            if (answer.Audio.IsHold != wasHeld)
+            {
+                Record(answer.Audio.IsHold ? CelEventType.Hold : CelEventType.Unhold, legId);
+            }
+
+            if (fromCaller)
+            {
+                _aHeld = answer.Audio.IsHold;
+            }
+            else
+            {
+                _bHeld = answer.Audio.IsHold;
+            }
         }
 
         if (fromCaller)
@@ -266,7 +284,7 @@ internal sealed partial class Call
         {
             // §13.3.1.4: no ACK for 64·T1: the session is not confirmed; end it with BYE both ways.
             CallLog.NoAck(_manager.Logger, UniqueId);
-            Hangup("system", byeCaller: true, byeCallee: true);
+            Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             return;
         }
 

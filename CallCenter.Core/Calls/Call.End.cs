@@ -1,6 +1,7 @@
 using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
+using CallCenter.Core.Storage.Cdr;
 
 namespace CallCenter.Core.Calls;
 
@@ -26,11 +27,11 @@ internal sealed partial class Call
         }
 
         CallManager.Respond(CallerInvite, CallerInvite.CreateResponse(status, toTag: _aTag));
-        Finish(CallEnd.Failed(status, status == 487 ? "caller" : "system"));
+        Finish(CallEnd.Failed(status, status == 487 ? HangupParty.Caller : HangupParty.System));
     }
 
     /// <summary>Ends an answered call: BYE to the parties that did not hang up themselves.</summary>
-    private void Hangup(string by, bool byeCaller, bool byeCallee)
+    private void Hangup(HangupParty by, bool byeCaller, bool byeCallee)
     {
         if (_state == CallState.Ended)
         {
@@ -50,7 +51,8 @@ internal sealed partial class Call
 
         _aDialog?.Terminate();
         _bDialog?.Terminate();
-        CallLog.HungUp(_manager.Logger, UniqueId, by);
+        CallLog.HungUp(_manager.Logger, UniqueId, by.ToText());
+        Record(CelEventType.Hangup, by == HangupParty.Callee ? BLegId : ALegId);
         Finish(CallEnd.Answered(by));
     }
 
@@ -81,8 +83,9 @@ internal sealed partial class Call
         }
 
         _manager.Forget(this);
-        CallLog.Ended(_manager.Logger, UniqueId, end.Disposition, end.SipStatus, end.HungUpBy,
-            (_manager.Time.GetUtcNow() - _startedUtc).TotalSeconds);
+        var now = _manager.Time.GetUtcNow();
+        _manager.Cdr?.End(new CallEnded(UniqueId, now, end.Disposition, end.Q850Cause, end.SipStatus, end.HungUpBy));
+        CallLog.Ended(_manager.Logger, UniqueId, end.Disposition.ToText(), end.SipStatus, end.HungUpBy.ToText(), (now - _startedUtc).TotalSeconds);
     }
 
     private async Task SendByeAsync(SipDialog dialog, SipTarget target)

@@ -6,6 +6,7 @@ using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Media.Dtmf;
 using CallCenter.Media.Relay;
 
@@ -54,6 +55,12 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     public SipServerTransaction CallerInvite { get; }
 
+    /// <summary>The caller's channel in the CDR (Asterisk's "channel"): the A leg.</summary>
+    private string ALegId => UniqueId + "-A";
+
+    /// <summary>The callee's channel (Asterisk's "dstchannel"): the B leg.</summary>
+    private string BLegId => UniqueId + "-B";
+
     public bool Post(Action work) => _context.Post(work);
 
     /// <summary>Call context: routes the INVITE: callee known, within its call limit, registered; caller's SDP
@@ -62,6 +69,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     {
         var options = _manager.Options;
         var destination = _aRequest.RequestUri.User;
+
+        // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
+        _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
+            destination ?? string.Empty, "extension", ALegId, _aRequest.CallId ?? string.Empty));
+        Record(CelEventType.ChannelStart, ALegId);
         var callee = destination is null ? null : options.Extensions.FindUser(destination);
         if (callee is null)
         {
@@ -132,7 +144,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             case SipMethods.Bye:
                 CallManager.Respond(transaction, transaction.CreateResponse(200));
                 dialog.OnResponseSent(request, 200);
-                Hangup(fromCaller ? "caller" : "callee", byeCaller: !fromCaller, byeCallee: fromCaller);
+                Hangup(fromCaller ? HangupParty.Caller : HangupParty.Callee, byeCaller: !fromCaller, byeCallee: fromCaller);
                 break;
 
             case SipMethods.Invite:
@@ -163,7 +175,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             CallLog.MediaTimeout(_manager.Logger, UniqueId, leg == MediaLegSide.A ? "caller" : "callee", silence.TotalSeconds);
             if (_state == CallState.Answered)
             {
-                Hangup("system", byeCaller: true, byeCallee: true);
+                Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             }
         });
 
@@ -173,7 +185,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         switch (_state)
         {
             case CallState.Answered:
-                Hangup("system", byeCaller: true, byeCallee: true);
+                Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
                 break;
             case CallState.Routing or CallState.Ringing:
                 _bInvite?.Cancel();
@@ -181,6 +193,9 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 break;
         }
     }
+
+    private void Record(CelEventType type, string legId, string? extra = null) =>
+        _manager.Cdr?.Event(new CallEvent(UniqueId, UniqueId, legId, type, _manager.Time.GetUtcNow(), extra));
 
     private SipDialog? Dialog(SipRequest request) =>
         SipDialogId.TryFromRequest(request, out var id) && _aDialog?.Id == id ? _aDialog : _bDialog?.Id == id ? _bDialog : null;
@@ -194,7 +209,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             _bInvite?.Cancel();
             if (_state == CallState.Answered)
             {
-                Hangup("system", byeCaller: true, byeCallee: true);
+                Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             }
             else
             {

@@ -1,20 +1,25 @@
+using CallCenter.Core.Storage.Cdr;
+using CallCenter.Core.Telephony;
+
 namespace CallCenter.Core.Calls;
 
-/// <summary>Who ended a call and how, in the terms of a CDR: the disposition Asterisk admins know, the SIP status
-/// the caller was given (or 200 for a BYE after answer) and which side hung up.</summary>
-internal readonly record struct CallEnd(string Disposition, int SipStatus, string HungUpBy)
+/// <summary>How a call ended, in the terms of a CDR: Asterisk's disposition, the Q.850 cause, the SIP status the
+/// caller was given (200 for a call that was answered) and which side hung up.</summary>
+internal readonly record struct CallEnd(CdrDisposition Disposition, int Q850Cause, int SipStatus, HangupParty HungUpBy)
 {
-    public static CallEnd Answered(string by) => new("ANSWERED", 200, by);
+    public static CallEnd Answered(HangupParty by) => new(CdrDisposition.Answered, Q850.NormalClearing, 200, by);
 
-    public static CallEnd Failed(int status, string by) => new(DispositionOf(status), status, by);
-
-    /// <summary>Asterisk's CDR dispositions from the final status the caller got.</summary>
-    public static string DispositionOf(int status) => status switch
+    /// <summary>An unanswered call: the cause from the caller's final status (RFC 3398 §7.2.4.1); a CANCEL (487)
+    /// has no row there and counts as normal clearing by the caller, as Asterisk does.</summary>
+    public static CallEnd Failed(int status, HangupParty by)
     {
-        486 or 600 => "BUSY",
-        480 or 408 => "NO ANSWER",
-        487 => "CANCEL",
-        503 => "CONGESTION",
-        _ => "FAILED",
-    };
+        var cause = status == 487 || !Q850.TryFromSipStatus(status, out var mapped) ? Q850.NormalClearing : mapped;
+        if (status == 480 && by == HangupParty.System)
+        {
+            // Our ring timeout: nobody answered (Q.850 19), not "temporarily unavailable".
+            cause = Q850.NoAnswer;
+        }
+
+        return new(CdrDispositions.ForUnansweredCause(cause), cause, status, by);
+    }
 }

@@ -6,6 +6,7 @@ using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
+using CallCenter.Core.Storage.Cdr;
 using CallCenter.Media.Relay;
 using Microsoft.Extensions.Logging;
 
@@ -40,8 +41,10 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
         Lazy<ISipClient> client,
         TimeProvider time,
         ILoggerFactory loggers,
-        CallSettings? settings = null)
+        CallSettings? settings = null,
+        CdrWriter? cdr = null)
     {
+        Cdr = cdr;
         ArgumentNullException.ThrowIfNull(loggers);
         _configuration = configuration;
         Registrations = registrations;
@@ -62,6 +65,9 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     public long RejectedOverload => Interlocked.Read(ref _rejectedOverload);
 
     internal CallSettings Settings { get; }
+
+    /// <summary>Where calls report their CDR rows and CEL events (null in tests that do not look at them).</summary>
+    internal CdrWriter? Cdr { get; }
 
     internal CallCenterOptions Options => _configuration.Current;
 

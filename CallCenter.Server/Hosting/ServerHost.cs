@@ -172,7 +172,8 @@ public static partial class ServerHost
             new Lazy<ISipInviteClient>(sp.GetRequiredService<ISipInviteClient>),
             new Lazy<ISipClient>(sp.GetRequiredService<ISipClient>),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<ILoggerFactory>(),
+            cdr: sp.GetRequiredService<CdrWriter>()));
         builder.Services.AddSingleton<ISipCallHandler>(sp => sp.GetRequiredService<CallManager>());
         builder.Services.AddSingleton<SipRequestDispatcher>();
         builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
