@@ -141,6 +141,7 @@ internal sealed partial class Call
 
         _aAcked = true;
         StopCallerOkTimer();
+        CallerInvite.AckReceived();
         if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
         {
             var read = SdpOfferAnswer.ReadAnswer(_aLocal!, answer);

@@ -30,6 +30,7 @@ internal sealed class CompletedTransactions
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
     private readonly int _maxArenaBytes;
+    private readonly Action<SipTransactionKind> _ended;
     private readonly Dictionary<ulong, long> _index = [];
     private byte[] _arena = new byte[InitialArenaBytes];
     private Entry[] _entries = new Entry[InitialEntries];
@@ -42,9 +43,12 @@ internal sealed class CompletedTransactions
     private long _next;
     private long _evicted;
 
-    public CompletedTransactions(int maxArenaBytes)
+    /// <param name="ended">Told of every entry that leaves (due, evicted or cleared), with the kind of transaction it
+    /// was: the transaction counts as alive until then.</param>
+    public CompletedTransactions(int maxArenaBytes, Action<SipTransactionKind>? ended = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxArenaBytes, InitialArenaBytes);
+        _ended = ended ?? (static _ => { });
         _maxArenaBytes = (int)Math.Min(1 << 30, BitOperations.RoundUpToPowerOf2((uint)maxArenaBytes));
     }
 
@@ -89,12 +93,13 @@ internal sealed class CompletedTransactions
     /// An empty <paramref name="response"/> with <paramref name="silenced"/> is a discarded one: retransmissions are
     /// absorbed with no answer. Returns how many entries this ended early: the oldest ones evicted to make room, plus
     /// this one if its response is too large to keep.</summary>
-    public int Add(ulong key, ReadOnlySpan<byte> response, SipFlow flow, long due, bool silenced)
+    public int Add(ulong key, ReadOnlySpan<byte> response, SipFlow flow, long due, bool silenced, SipTransactionKind kind = SipTransactionKind.ServerNonInvite)
     {
         var evictedBefore = _evicted;
         if (response.Length > _maxArenaBytes / 4)
         {
             Interlocked.Increment(ref _evicted);
+            _ended(kind);
             return 1;
         }
 
@@ -106,7 +111,7 @@ internal sealed class CompletedTransactions
         }
 
         var sequence = _next++;
-        _entries[sequence & (_entries.Length - 1)] = new Entry(key, start, response.Length, due, flow, silenced);
+        _entries[sequence & (_entries.Length - 1)] = new Entry(key, start, response.Length, due, flow, silenced, kind);
         _index[key] = sequence;
         return (int)(_evicted - evictedBefore);
     }
@@ -266,8 +271,10 @@ internal sealed class CompletedTransactions
             _index.Remove(entry.Key);
         }
 
+        var kind = entry.Kind;
         entry = default;
         _first++;
+        _ended(kind);
         _arenaTail = Count == 0 ? _arenaHead : _entries[_first & (_entries.Length - 1)].Start;
         if (evicted)
         {
@@ -275,5 +282,5 @@ internal sealed class CompletedTransactions
         }
     }
 
-    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced);
+    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced, SipTransactionKind Kind);
 }

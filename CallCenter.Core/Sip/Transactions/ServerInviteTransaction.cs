@@ -118,6 +118,15 @@ internal sealed class ServerInviteTransaction : ServerTransaction
                 {
                     Terminate();
                 }
+                else if (Key is not null)
+                {
+                    // Confirmed only absorbs ACKs for T4: the shard's compact store does that, the parsed INVITE and
+                    // its final response are freed now.
+                    _provisional = null;
+                    _final = null;
+                    Retire();
+                    Layer.KeepCompleted(this, [], TimerOptions.T4, silenced: true);
+                }
                 else
                 {
                     Timers.Arm(TimerSlot.Linger, SipTimerName.I, TimerOptions.T4);
@@ -128,12 +137,28 @@ internal sealed class ServerInviteTransaction : ServerTransaction
             case State.Accepted:
                 // RFC 6026 §8.2: an ACK in Accepted is for the 2xx and belongs to the dialog.
                 Layer.PassAck(ack, flow);
+                OnAckReceived();
                 break;
 
             default:
                 Layer.TransactionCounters.RetransmissionAbsorbed();
                 break;
         }
+    }
+
+    /// <summary>Shard: the 2xx has its ACK. The TU stops retransmitting its 2xx, so what is left of Timer L only
+    /// absorbs retransmitted INVITEs: over UDP the compact store does that without the parsed messages.</summary>
+    public override void OnAckReceived()
+    {
+        if (_state != State.Accepted || IsReliable || Key is null)
+        {
+            return;
+        }
+
+        _provisional = null;
+        _final = null;
+        Retire();
+        Layer.KeepCompleted(this, [], 64 * TimerOptions.T1, silenced: true);
     }
 
     protected override void OnTimer(SipTimerName name)

@@ -101,6 +101,21 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
     }
 
+    /// <summary>Any thread: see <see cref="SipServerTransaction.AckReceived"/>. Lost if the mailbox is full; Timer L
+    /// then ends the transaction as it would have anyway.</summary>
+    public override void AckReceived()
+    {
+        if (IsInvite && Volatile.Read(ref _finalGiven) == SuccessGiven)
+        {
+            Shard.TryPost(ShardWork.AckReceived(this));
+        }
+    }
+
+    /// <summary>Shard: the INVITE state machine's part of <see cref="AckReceived"/>.</summary>
+    public virtual void OnAckReceived()
+    {
+    }
+
     /// <summary>Any thread. Wins only if no final response was given; the shard then silences the transaction.</summary>
     public override void Discard()
     {

@@ -29,6 +29,9 @@ internal enum ShardWorkKind : byte
 
     /// <summary>The shard's expiry timer for <see cref="CompletedTransactions"/> fired.</summary>
     Sweep,
+
+    /// <summary>The TU got the ACK for an INVITE's 2xx (<see cref="SipServerTransaction.AckReceived"/>).</summary>
+    AckReceived,
 }
 
 /// <summary>One item of a shard's mailbox. A struct so that the common case (a datagram) costs no allocation of its
@@ -65,6 +68,8 @@ internal readonly struct ShardWork
     public static ShardWork StartClient(ISipTransaction transaction) => new(ShardWorkKind.StartClient, default, default, transaction, null);
 
     public static ShardWork CancelInvite(ISipTransaction transaction) => new(ShardWorkKind.CancelInvite, default, default, transaction, null);
+
+    public static ShardWork AckReceived(ISipTransaction transaction) => new(ShardWorkKind.AckReceived, default, default, transaction, null);
 
     public static ShardWork Sweep() => new(ShardWorkKind.Sweep, default, default, null, null);
 

@@ -34,6 +34,16 @@ public abstract class SipServerTransaction
     public abstract void Discard();
 
     /// <summary>
+    /// For an INVITE answered 2xx: the TU has the ACK for its 2xx (§13.3.1.4; that ACK is the dialog's, and with its
+    /// own branch it never reaches the transaction). The client has the 2xx, so it has stopped retransmitting the
+    /// INVITE; the Accepted state (RFC 6026 Timer L) keeps only what absorbing a late copy needs. Thread-safe; does
+    /// nothing in any other case. The default does nothing (transactions with no Accepted state).
+    /// </summary>
+    public virtual void AckReceived()
+    {
+    }
+
+    /// <summary>
     /// Starts a response to this request (§8.2.6): Via, From, To, Call-ID and CSeq copied, the top Via stamped with
     /// received/rport from the flow (RFC 3581), and a To-tag added when the request has none and the status is
     /// above 100 (§8.2.6.2). Pass <paramref name="toTag"/> to keep the tag of a dialog the response belongs to.

@@ -41,10 +41,10 @@ internal sealed class SipShard : IThreadPoolWorkItem
     private int _closed;
     private int _pumping;
 
-    public SipShard(int index, int capacity, int completedBytes, SipShardDriver driver, Action<SipShard, ShardWork> process)
+    public SipShard(int index, int capacity, int completedBytes, SipShardDriver driver, Action<SipShard, ShardWork> process, Action<SipTransactionKind>? ended = null)
     {
         Index = index;
-        Completed = new CompletedTransactions(completedBytes);
+        Completed = new CompletedTransactions(completedBytes, ended);
         _driver = driver;
         _process = process;
         _capacity = capacity;
@@ -66,7 +66,8 @@ internal sealed class SipShard : IThreadPoolWorkItem
     /// <summary>RFC 2543 server transactions (no magic cookie in the branch) by §17.2.3's fallback fields.</summary>
     public Dictionary<LegacyServerTransactionKey, ServerTransaction> LegacyServers { get; } = [];
 
-    /// <summary>Completed non-INVITE server transactions over UDP, in Timer J.</summary>
+    /// <summary>Server transactions over UDP whose state machine is done but whose lingering timer (J, I, or L after
+    /// the ACK) is not: their key, final bytes (if any) and flow.</summary>
     public CompletedTransactions Completed { get; }
 
     /// <summary>Unanswered guards of the non-INVITE server transactions waiting for their TU.</summary>

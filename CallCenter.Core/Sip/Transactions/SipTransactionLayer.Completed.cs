@@ -10,9 +10,11 @@ public sealed partial class SipTransactionLayer
     private static readonly TimeSpan SweepBatch = TimeSpan.FromMilliseconds(50);
 
     /// <summary>
-    /// Shard: a non-INVITE server transaction over UDP, filed under an RFC 3261 key, has sent its final response
-    /// (or was discarded, <paramref name="silenced"/>). It leaves the transaction table and the rest of its Timer J is
-    /// kept in the shard's <see cref="CompletedTransactions"/>; it still counts as alive until then.
+    /// Shard: a server transaction over UDP, filed under an RFC 3261 key, has nothing left to do but absorb
+    /// retransmissions: a non-INVITE one that sent its final response (or was discarded, <paramref name="silenced"/>),
+    /// an INVITE one that got the ACK for its 300-699 (Confirmed, Timer I) or for its 2xx (Accepted, the rest of
+    /// Timer L). It leaves the transaction table and the rest of its lingering is kept in the shard's
+    /// <see cref="CompletedTransactions"/>; it still counts as alive until then.
     /// </summary>
     internal void KeepCompleted(ServerTransaction transaction, ReadOnlySpan<byte> finalResponse, TimeSpan linger, bool silenced)
     {
@@ -25,26 +27,24 @@ public sealed partial class SipTransactionLayer
 
         var now = Time.GetTimestamp();
         var due = now + (long)(linger.TotalSeconds * Time.TimestampFrequency);
-        var ended = shard.Completed.Add(CompletedTransactions.KeyOf(key.Branch, key.SentBy, key.Method), finalResponse, transaction.Flow, due, silenced);
-        for (var i = 0; i < ended; i++)
-        {
-            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
-        }
-
+        shard.Completed.Add(CompletedTransactions.KeyOf(key.Branch, key.SentBy, key.Method), finalResponse, transaction.Flow, due, silenced, transaction.Kind);
         ArmSweep(shard, now, TimeSpan.Zero);
     }
 
-    /// <summary>Shard: a request that matches a completed transaction is a retransmission (§17.2.2): it gets the
-    /// final response again, or nothing if the transaction was discarded. False when nothing matches.</summary>
+    /// <summary>Shard: a request that matches a completed transaction is a retransmission (§17.2.1, §17.2.2): it
+    /// gets the final response again, or nothing if the transaction was discarded or is an INVITE's that has had its
+    /// ACK (an ACK repeated then is absorbed too). False when nothing matches.</summary>
     private bool TryAbsorbCompleted(SipShard shard, SipRequest request)
     {
         var via = request.TopVia!;
-        if (shard.Completed.Count == 0 || !via.HasRfc3261Branch || request.IsMethod(SipMethods.Invite))
+        if (shard.Completed.Count == 0 || !via.HasRfc3261Branch)
         {
             return false;
         }
 
-        var key = CompletedTransactions.KeyOf(via.Branch!, via.SentBy, request.Method);
+        // An ACK belongs to its INVITE's transaction (§17.2.3).
+        var method = request.IsMethod(SipMethods.Ack) ? SipMethods.Invite : request.Method;
+        var key = CompletedTransactions.KeyOf(via.Branch!, via.SentBy, method);
         if (!shard.Completed.TryFind(key, via.Branch!, out var response, out var flow, out var silenced))
         {
             return false;
@@ -76,11 +76,7 @@ public sealed partial class SipTransactionLayer
     {
         shard.SweepArmed = false;
         var now = Time.GetTimestamp();
-        var removed = shard.Completed.RemoveDue(now);
-        for (var i = 0; i < removed; i++)
-        {
-            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
-        }
+        shard.Completed.RemoveDue(now);
 
         var expired = new List<ServerTransaction>();
         shard.Guards.RemoveDue(now, expired);

@@ -87,7 +87,7 @@ public sealed partial class SipTransactionLayer
                 invite.OnAck(ack, flow);
             }
         }
-        else
+        else if (!TryAbsorbCompleted(shard, ack))
         {
             PassAck(ack, flow);
         }

@@ -58,7 +58,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         _shards = new SipShard[_settings.ShardCount];
         for (var i = 0; i < _shards.Length; i++)
         {
-            _shards[i] = new SipShard(i, _settings.QueueCapacity, _settings.CompletedBytesPerShard, _settings.Driver, Process);
+            _shards[i] = new SipShard(i, _settings.QueueCapacity, _settings.CompletedBytesPerShard, _settings.Driver, Process, TransactionCounters.Ended);
         }
     }
 
@@ -237,6 +237,10 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
                     ((ClientInviteTransaction)work.Transaction!).OnCancelRequested();
                     break;
 
+                case ShardWorkKind.AckReceived when !work.Transaction!.IsTerminated:
+                    ((ServerTransaction)work.Transaction).OnAckReceived();
+                    break;
+
                 case ShardWorkKind.Sweep when !IsStopping:
                     Sweep(shard);
                     break;
@@ -272,11 +276,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         }
 
         shard.SweepTimer?.Dispose();
-        var completed = shard.Completed.Clear();
-        for (var i = 0; i < completed; i++)
-        {
-            TransactionCounters.Ended(SipTransactionKind.ServerNonInvite);
-        }
+        shard.Completed.Clear();
 
         return abandoned;
     }

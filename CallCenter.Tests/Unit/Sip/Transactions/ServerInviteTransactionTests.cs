@@ -182,6 +182,42 @@ public sealed class ServerInviteTransactionTests
     }
 
     [Test]
+    public void OnceTheTuHasTheAckTheAcceptedTransactionKeepsOnlyWhatAbsorbsALateInvite()
+    {
+        _h.Receive(Request("INVITE"));
+        var invite = _h.User.Last;
+        var ok = invite.CreateResponse(200, toTag: "uas1");
+        invite.Respond(ok);
+        _h.Receive(Request("ACK", branch: "z9hG4bKack2xx", toTag: "uas1"));
+        _h.Sender.Clear();
+
+        invite.AckReceived();
+        _h.Receive(Request("INVITE"));
+        invite.Respond(ok);
+
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1), "a late copy of the INVITE is still absorbed");
+        Assert.That(_h.Sender.Sent, Is.Empty, "nothing is sent: the 2xx had its ACK");
+        Assert.That(_h.Statistics.ServerInviteAlive, Is.EqualTo(1), "still within Timer L");
+        _h.Advance(Seconds(32));
+        Assert.That(_h.Statistics.ServerInviteAlive, Is.Zero, "Timer L = 64*T1");
+        _h.Receive(Request("INVITE"));
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(2), "after Timer L the same INVITE is a new request");
+    }
+
+    [Test]
+    public void AckReceivedBeforeAnyFinalResponseChangesNothing()
+    {
+        _h.Receive(Request("INVITE"));
+        var invite = _h.User.Last;
+
+        invite.AckReceived();
+        invite.Respond(invite.CreateResponse(486));
+
+        Assert.That(_h.Sender.Of("486"), Has.Count.EqualTo(1));
+        Assert.That(_h.Statistics.ServerInviteAlive, Is.EqualTo(1), "Completed, waiting for the ACK of the 486");
+    }
+
+    [Test]
     public void AnAckReusingTheInviteBranchInAcceptedStillReachesTheTu()
     {
         _h.Receive(Request("INVITE"));
