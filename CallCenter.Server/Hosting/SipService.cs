@@ -19,6 +19,7 @@ public sealed class SipService(
     ILiveConfiguration configuration,
     SipTransactionLayer transactions,
     ContactQualifier qualifier,
+    RegistrationStore registrations,
     CallManager calls,
     MediaRelayManager media,
     AuthFailureTracker failures,
@@ -45,12 +46,16 @@ public sealed class SipService(
         var options = configuration.Current;
         _transport = new SipTransportManager(options.Sip, transactions, time, loggers.CreateLogger<SipTransportManager>());
         await _transport.StartAsync(cancellationToken);
+        transactions.FlowClosed += OnFlowClosed;
         transactions.Start(_transport);
         qualifier.Start();
         _sweep = time.CreateTimer(_ => failures.Sweep(configuration.Current.Sip.Security), null, SweepInterval, SweepInterval);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    // Transport loop: a phone's TCP/TLS connection closed, so its bindings over it are unreachable.
+    private void OnFlowClosed(SipFlow flow) => registrations.MarkFlowClosed(flow);
 
     public async ValueTask DisposeAsync()
     {

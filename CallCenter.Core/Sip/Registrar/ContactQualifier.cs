@@ -115,6 +115,9 @@ public sealed partial class ContactQualifier : IAsyncDisposable
     // Runs on the configuration watcher's thread (and once from Start).
     private void OnConfigurationChanged(CallCenterOptions options)
     {
+        // Deleted users' phones are no longer registered (see RegistrationStore.RemoveUnknownExtensions): the
+        // qualifier is the registrar's part that follows the configuration, so it applies that too.
+        _store.RemoveUnknownExtensions(extension => options.Extensions.FindUser(extension) is not null);
         var interval = options.Sip.Registrar.QualifyInterval;
         lock (_gate)
         {

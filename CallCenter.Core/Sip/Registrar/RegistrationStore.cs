@@ -1,3 +1,4 @@
+using CallCenter.Core.Sip.Transport;
 using System.Collections.Immutable;
 using CallCenter.Core.Sip.Transactions;
 using Microsoft.Extensions.Logging;
@@ -150,6 +151,57 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         }
 
         return feed;
+    }
+
+    /// <summary>
+    /// A TCP or TLS connection closed: every binding registered over it becomes <see cref="Reachability.Unreachable"/>.
+    /// Its flow is gone and the address it came from is the phone's ephemeral port, so a call would try it in vain;
+    /// ranked last, it is tried only if nothing better is registered. It is not removed: like Kamailio and Asterisk by
+    /// default, the binding lives until it expires or the phone registers again over a new connection (which makes
+    /// it reachable again), since a phone may reconnect and a test tool may close after registering. Returns how many.
+    /// </summary>
+    public int MarkFlowClosed(SipFlow flow)
+    {
+        if (!flow.IsStream)
+        {
+            return 0;
+        }
+
+        List<ContactBinding> affected;
+        lock (_gate)
+        {
+            affected = _byId.Values.Where(b => b.Target.Flow is { } f && f.ConnectionId == flow.ConnectionId && f.Listener == flow.Listener).ToList();
+        }
+
+        var marked = affected.Count(b => SetReachability(b.Id, Reachability.Unreachable, out _, b.Target));
+        if (marked > 0)
+        {
+            LogFlowClosed(_logger, marked, flow.ToString());
+        }
+
+        return marked;
+    }
+
+    /// <summary>
+    /// A configuration reload deleted users: their bindings end now rather than at their expiry, so that no call is
+    /// routed to a user that no longer exists and the console stops listing it. Returns how many were removed.
+    /// </summary>
+    public int RemoveUnknownExtensions(Func<string, bool> exists)
+    {
+        ArgumentNullException.ThrowIfNull(exists);
+        List<ContactBinding> gone;
+        lock (_gate)
+        {
+            gone = _byId.Values.Where(b => !exists(b.Extension)).ToList();
+        }
+
+        var removed = gone.Count(b => Remove(b.Id));
+        if (removed > 0)
+        {
+            LogUsersDeleted(_logger, removed);
+        }
+
+        return removed;
     }
 
     /// <summary>Removes one binding (the console's "unregister"); false when it is gone already.</summary>

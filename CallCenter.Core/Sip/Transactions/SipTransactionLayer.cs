@@ -121,7 +121,18 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         }
     }
 
-    public void OnTransportError(SipTransportError error) => SipTransactionLog.TransportError(_logger, error.ToString());
+    /// <summary>Raised on the transport's loop when a TCP/TLS connection closed (the registrar drops the bindings
+    /// that lived on it). Handlers must not block.</summary>
+    public event Action<SipFlow>? FlowClosed;
+
+    public void OnTransportError(SipTransportError error)
+    {
+        SipTransactionLog.TransportError(_logger, error.ToString());
+        if (error is { Kind: SipTransportErrorKind.ConnectionClosed, Flow: { } flow })
+        {
+            FlowClosed?.Invoke(flow);
+        }
+    }
 
     /// <summary>
     /// Stops the shards: the mailboxes are closed and drained (input still queued is dropped), then every

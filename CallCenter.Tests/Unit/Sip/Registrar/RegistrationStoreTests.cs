@@ -72,6 +72,40 @@ public sealed class RegistrationStoreTests
     }
 
     [Test]
+    public void AClosedConnectionMakesTheBindingsRegisteredOverItUnreachableAndNoOthers()
+    {
+        var closing = _kit.TcpFlow(40001, connectionId: 7);
+        var staying = _kit.TcpFlow(40002, connectionId: 8);
+        _kit.Register("1000", "<sip:1000@192.0.2.10;transport=tcp>", callId: "a", flow: closing);
+        _kit.Register("1001", "<sip:1001@192.0.2.11;transport=tcp>", callId: "b", flow: staying);
+        _kit.Register("1002", "<sip:1002@192.0.2.12>", callId: "c");
+
+        Assert.That(_kit.Store.MarkFlowClosed(closing), Is.EqualTo(1));
+
+        Assert.That(_kit.Store.GetContacts("1000").Single().Reachability, Is.EqualTo(Reachability.Unreachable));
+        Assert.That(_kit.Store.GetContacts("1001").Single().Reachability, Is.Not.EqualTo(Reachability.Unreachable));
+        Assert.That(_kit.Store.GetContacts("1002").Single().Reachability, Is.Not.EqualTo(Reachability.Unreachable));
+        Assert.That(_kit.Store.MarkFlowClosed(_kit.UdpFlow), Is.Zero, "a UDP flow is not a connection");
+        Assert.That(_kit.StoreLog.Entries.Count(e => e.EventId == 2546), Is.EqualTo(1));
+
+        _kit.Register("1000", "<sip:1000@192.0.2.10;transport=tcp>", callId: "a", cseq: 2, flow: _kit.TcpFlow(40003, connectionId: 9));
+        Assert.That(_kit.Store.GetContacts("1000").Single().Reachability, Is.Not.EqualTo(Reachability.Unreachable), "registering again over a new connection revives it");
+    }
+
+    [Test]
+    public void BindingsOfDeletedUsersAreRemovedAndTheOthersKept()
+    {
+        _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a");
+        _kit.Register("1001", "<sip:1001@192.0.2.11>", callId: "b");
+
+        Assert.That(_kit.Store.RemoveUnknownExtensions(extension => extension != "1000"), Is.EqualTo(1));
+
+        Assert.That(_kit.Store.GetContacts("1000"), Is.Empty);
+        Assert.That(_kit.Store.GetContacts("1001"), Has.Count.EqualTo(1));
+        Assert.That(_kit.StoreLog.Entries.Count(e => e.EventId == 2547), Is.EqualTo(1));
+    }
+
+    [Test]
     public void TheFeedDeliversEveryKindOfChangeInOrder()
     {
         using var feed = _kit.Store.Subscribe();
