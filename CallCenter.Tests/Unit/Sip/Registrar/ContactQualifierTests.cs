@@ -66,6 +66,23 @@ public sealed class ContactQualifierTests
     }
 
     [Test]
+    public void AReloadThatDeletesAUserEndsItsRegistrationsAtOnce()
+    {
+        _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a");
+        _kit.Register("1001", "<sip:1001@192.0.2.11>", callId: "b");
+        Start();
+
+        var current = _kit.Configuration.Current;
+        _kit.Configuration.Set(current with
+        {
+            Extensions = current.Extensions with { Users = [.. current.Extensions.Users.Where(u => u.Extension != "1001")] },
+        });
+
+        Assert.That(_kit.Store.GetContacts("1001"), Is.Empty, "the deleted user's phone is no longer registered");
+        Assert.That(_kit.Store.GetContacts("1000"), Has.Count.EqualTo(1));
+    }
+
+    [Test]
     public void EveryProbeHasAFreshCallIdAndTag()
     {
         _kit.Register("1000", "<sip:1000@192.0.2.10>");
