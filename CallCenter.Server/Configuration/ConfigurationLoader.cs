@@ -212,7 +212,7 @@ public static class ConfigurationLoader
         var defaults = new CallsOptions();
         return new CallsOptions
         {
-            RingTimeout = r.Seconds(calls, "ringTimeout", defaults.RingTimeout, 1, 3_600),
+            RingTimeout = r.Seconds(calls, "ringTimeout", defaults.RingTimeout, 1, 600),
             MaxCalls = r.Int(calls, "maxCalls", defaults.MaxCalls, 1, 1_000_000),
         };
     }

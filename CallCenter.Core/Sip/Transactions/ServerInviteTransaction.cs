@@ -43,6 +43,7 @@ internal sealed class ServerInviteTransaction : ServerTransaction
     {
         _provisional = trying;
         Send(trying, retransmission: false);
+        Timers.Arm(TimerSlot.Deadline, SipTimerName.InviteUnanswered, SipTransactionLayer.InviteAnswerLimit);
     }
 
     public override void OnResponse(SipResponse response)
@@ -56,6 +57,7 @@ internal sealed class ServerInviteTransaction : ServerTransaction
 
             case State.Proceeding when response.IsSuccess:
                 _state = State.Accepted;
+                Timers.Disarm(TimerSlot.Deadline);
                 _final = response;
                 Timers.Arm(TimerSlot.Deadline, SipTimerName.L, 64 * TimerOptions.T1);
                 Send(response, retransmission: false);
@@ -63,6 +65,7 @@ internal sealed class ServerInviteTransaction : ServerTransaction
 
             case State.Proceeding:
                 _state = State.Completed;
+                Timers.Disarm(TimerSlot.Deadline);
                 _final = response;
                 if (!IsReliable)
                 {
@@ -175,6 +178,10 @@ internal sealed class ServerInviteTransaction : ServerTransaction
             case SipTimerName.H when _state == State.Completed:
                 Layer.TimedOut(this, name);
                 Fail(SipTransactionFailure.Timeout);
+                break;
+
+            case SipTimerName.InviteUnanswered when _state == State.Proceeding:
+                Layer.InviteUnanswered(this);
                 break;
 
             case SipTimerName.I:

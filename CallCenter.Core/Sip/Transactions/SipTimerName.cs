@@ -16,6 +16,11 @@ internal enum SipTimerName
     L,
     M,
 
+    /// <summary>An INVITE the TU has not answered at all after <see cref="SipTransactionLayer.InviteAnswerLimit"/>: a
+    /// TU bug (the call layer answers every INVITE within its ring timeout). The layer answers 500 so that the caller
+    /// is not left in Proceeding forever and the transaction's memory is bounded.</summary>
+    InviteUnanswered,
+
     /// <summary>§9.1: a CANCEL was sent and no final response to the INVITE came within 64·T1.</summary>
     CancelGuard,
 

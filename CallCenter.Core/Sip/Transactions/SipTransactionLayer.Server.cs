@@ -178,6 +178,14 @@ public sealed partial class SipTransactionLayer
         }
     }
 
+    /// <summary>Shard: an INVITE still without a final response after <see cref="InviteAnswerLimit"/>: answered 500
+    /// here, counted and logged (at most once a minute, like the non-INVITE guard).</summary>
+    internal void InviteUnanswered(ServerTransaction transaction)
+    {
+        Unanswered(transaction);
+        transaction.Respond(LayerResponse(transaction, 500, null));
+    }
+
     internal void Unanswered(ServerTransaction transaction)
     {
         TransactionCounters.Unanswered();

@@ -23,6 +23,10 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     /// <summary>How long a timer whose message found the mailbox full waits before posting again.</summary>
     internal static readonly TimeSpan TimerRetryDelay = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>The longest an INVITE may wait for its TU's final response: above the longest ring timeout the
+    /// configuration allows (600 s), so it only ever catches a TU that lost the transaction.</summary>
+    internal static readonly TimeSpan InviteAnswerLimit = TimeSpan.FromMinutes(15);
+
     private readonly ILiveConfiguration _configuration;
     private readonly AuthFailureTracker _bans;
     private readonly ISipRequestHandler _handler;

@@ -36,7 +36,7 @@ internal static partial class SipTransactionLog
     [LoggerMessage(EventId = 2408, Level = LogLevel.Debug, Message = "Response {Status} for {Method} {CallId} ignored: the transaction is past it")]
     public static partial void ResponseIgnored(ILogger logger, int status, string method, string callId);
 
-    [LoggerMessage(EventId = 2409, Level = LogLevel.Warning, Message = "{Method} {CallId} was never answered by the server and was dropped after 64*T1 ({Count} so far)")]
+    [LoggerMessage(EventId = 2409, Level = LogLevel.Warning, Message = "{Method} {CallId} was never answered by the server in time: a non-INVITE is dropped after 64*T1, an INVITE answered 500 after 15 min ({Count} so far)")]
     public static partial void Unanswered(ILogger logger, string method, string callId, long count);
 
     [LoggerMessage(EventId = 2410, Level = LogLevel.Error, Message = "The SIP {Callback} callback for {CallId} threw")]

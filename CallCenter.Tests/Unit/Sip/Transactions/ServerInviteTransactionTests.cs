@@ -218,6 +218,20 @@ public sealed class ServerInviteTransactionTests
     }
 
     [Test]
+    public void AnInviteTheTuNeverAnswersGets500AfterFifteenMinutes()
+    {
+        _h.Receive(Request("INVITE"));
+        _h.Advance(TimeSpan.FromMinutes(15) - Seconds(1));
+        Assert.That(_h.Sender.Of("500"), Is.Empty);
+
+        _h.Advance(Seconds(1));
+
+        Assert.That(_h.Sender.Of("500"), Has.Count.EqualTo(1), "the caller is not left in Proceeding forever");
+        Assert.That(_h.Statistics.Unanswered, Is.EqualTo(1));
+        Assert.That(_h.User.Last.HasFinalResponse, Is.True);
+    }
+
+    [Test]
     public void AnAckReusingTheInviteBranchInAcceptedStillReachesTheTu()
     {
         _h.Receive(Request("INVITE"));
