@@ -17,6 +17,7 @@ namespace CallCenter.Core.Calls;
 internal sealed partial class Call
 {
     private SipClientInvite? _bInvite;
+    private CalleeLegOwner? _bOwner;
     private SipTarget? _bTarget;
     private SipDialog? _bDialog;
     private SdpSessionDescription? _bLocal;
@@ -68,7 +69,8 @@ internal sealed partial class Call
             .SetBody(_bLocal.ToBytes(), "application/sdp");
         _state = CallState.Ringing;
         ArmRingTimer();
-        _bInvite = _manager.Invites.SendInvite(invite, _bTarget, this);
+        _bOwner = new CalleeLegOwner(this);
+        _bInvite = _manager.Invites.SendInvite(invite, _bTarget, _bOwner);
         Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + _bTarget + "\"}");
         CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, _bTarget.ToString());
     }

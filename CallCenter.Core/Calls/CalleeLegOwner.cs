@@ -1,0 +1,64 @@
+using CallCenter.Core.Sip.Dialogs;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
+
+namespace CallCenter.Core.Calls;
+
+/// <summary>
+/// The owner of the callee's INVITE client transaction on the call's behalf. The transaction keeps its owner for
+/// RFC 6026's Timer M (64·T1 after the 2xx, 32 s) so that a retransmitted 2xx can be ACKed again; if the owner were
+/// the <see cref="Call"/>, every ended call would stay in memory that long with everything it held (the caller's
+/// INVITE, both dialogs, the SDP). Once the call ends it is detached: what is left is the callee's dialog and target,
+/// enough to answer a late 2xx with its ACK (§13.2.2.4), and the call itself can be collected.
+/// <para>Threading: the callbacks arrive on the callee's transaction shard; while attached they only post to the
+/// call; once detached they send the ACK themselves (stateless, nothing to serialize).</para>
+/// </summary>
+internal sealed class CalleeLegOwner(Call call) : ISipInviteOwner
+{
+    private volatile Call? _call = call;
+    private volatile AckTarget? _afterEnd;
+
+    public void OnProvisional(SipClientInvite invite, SipResponse response) => _call?.OnProvisional(invite, response);
+
+    public void OnSuccess(SipClientInvite invite, SipResponse response)
+    {
+        if (_call is { } call)
+        {
+            call.OnSuccess(invite, response);
+            return;
+        }
+
+        if (_afterEnd is not { } late)
+        {
+            return;
+        }
+
+        if (late.Dialog is { } dialog && string.Equals(response.To?.Tag, dialog.Id.RemoteTag, StringComparison.OrdinalIgnoreCase))
+        {
+            // A retransmission of the 2xx the call already took: its ACK again (the BYE went when the call ended).
+            _ = late.Invites.SendAckAsync(dialog.CreateAck(dialog.CreatingSequence), late.Target).AsTask();
+            return;
+        }
+
+        // A 2xx that arrived after the call had ended (it crossed our CANCEL, or another fork answered): the callee
+        // now believes in a call nobody will talk on. Acknowledge it and hang it up at once (§15, §13.2.2.4).
+        if (SipDialog.TryCreateUac(invite.Request, response, false, out var orphan, out _))
+        {
+            _ = late.Invites.SendAckAsync(orphan.CreateAck(orphan.CreatingSequence), late.Target).AsTask();
+            _ = late.Client.SendNonInviteAsync(orphan.CreateRequest(SipMethods.Bye), late.Target);
+            orphan.Terminate();
+        }
+    }
+
+    public void OnFailure(SipClientInvite invite, SipClientResult result) => _call?.OnFailure(invite, result);
+
+    /// <summary>Call context, as the call ends: keeps what a late 2xx needs — the callee's dialog if it answered,
+    /// and the means to ACK and end one that answers later still.</summary>
+    public void Detach(SipDialog? calleeDialog, SipTarget? target, ISipInviteClient invites, ISipClient client)
+    {
+        _afterEnd = target is not null ? new AckTarget(calleeDialog, target, invites, client) : null;
+        _call = null;
+    }
+
+    private sealed record AckTarget(SipDialog? Dialog, SipTarget Target, ISipInviteClient Invites, ISipClient Client);
+}
