@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
 
@@ -9,7 +10,12 @@ namespace CallCenter.Core.Sip.Messages;
 // Not thread-safe: one owner (a transaction or a call loop) at a time.
 public sealed class SipMessageBuilder
 {
-    private readonly List<(string Name, string Value)> _headers = [];
+    private readonly List<Line> _headers = [];
+
+    // The To tag of the message as it stands, when known without parsing the To line (ForResponse knows it);
+    // any change to a To line forgets it.
+    private string? _toTag;
+    private bool _toTagKnown;
     private string? _method;
     private SipUri? _requestUri;
     private int _status;
@@ -58,20 +64,27 @@ public sealed class SipMessageBuilder
             };
             if (copy)
             {
-                builder._headers.Add((SipHeaderNames.GetCanonicalName(h.Id), request.GetValue(h)));
+                // Values of a parsed request passed the parser already (Trusted): Build need not check them again.
+                builder._headers.Add(new Line(SipHeaderNames.GetCanonicalName(h.Id), request.GetValue(h), h.Id, Trusted: true));
             }
             else if (h.Id == SipHeaderId.To)
             {
                 var to = request.GetValue(h);
+                var trusted = true;
                 if (toTag is not null && request.To is { Tag: null })
                 {
                     to += ";tag=" + toTag;
+
+                    // A token is always a valid tag (§25.1 tag-param); anything else is checked like a caller's value.
+                    trusted = SipSyntax.IsToken(toTag);
                 }
 
-                builder._headers.Add(("To", to));
+                builder._headers.Add(new Line("To", to, SipHeaderId.To, trusted));
             }
         }
 
+        builder._toTag = toTag is not null && request.To is { Tag: null } ? toTag : request.To?.Tag;
+        builder._toTagKnown = request.To is not null;
         return builder;
     }
 
@@ -84,7 +97,7 @@ public sealed class SipMessageBuilder
             : new SipMessageBuilder { _status = ((SipResponse)message).StatusCode, _reason = ((SipResponse)message).ReasonPhrase };
         foreach (var h in message.Headers)
         {
-            builder._headers.Add((message.GetName(h), message.GetValue(h)));
+            builder._headers.Add(new Line(message.GetName(h), message.GetValue(h), h.Id, Trusted: true));
         }
 
         builder._body = message.Body;
@@ -119,8 +132,8 @@ public sealed class SipMessageBuilder
 
     public SipMessageBuilder AddHeader(string name, string value)
     {
-        CheckHeader(name, value);
-        _headers.Add((name, value));
+        var id = CheckHeader(name, value);
+        _headers.Add(new Line(name, value, id, Trusted: false));
         return this;
     }
 
@@ -128,34 +141,36 @@ public sealed class SipMessageBuilder
     // place a proxy's Via (§16.6 step 8) or a Record-Route (§16.6 step 4) goes.
     public SipMessageBuilder AddHeaderFirst(string name, string value)
     {
-        CheckHeader(name, value);
-        var index = IndexOf(name, 0);
-        _headers.Insert(index < 0 ? 0 : index, (name, value));
+        var id = CheckHeader(name, value);
+        var index = IndexOf(id, name, 0);
+        _headers.Insert(index < 0 ? 0 : index, new Line(name, value, id, Trusted: false));
         return this;
     }
 
     // Replaces every line of the header with one line holding `value`, at the first line's place.
     public SipMessageBuilder SetHeader(string name, string value)
     {
-        CheckHeader(name, value);
-        var index = IndexOf(name, 0);
+        var id = CheckHeader(name, value);
+        var index = IndexOf(id, name, 0);
         if (index < 0)
         {
-            _headers.Add((name, value));
+            _headers.Add(new Line(name, value, id, Trusted: false));
             return this;
         }
 
-        _headers[index] = (name, value);
-        RemoveAfter(name, index + 1);
+        _headers[index] = new Line(name, value, id, Trusted: false);
+        RemoveAfter(id, name, index + 1);
         return this;
     }
 
     public int RemoveHeaders(string name)
     {
+        var id = Identify(name);
+        ForgetToTagIf(id);
         var count = 0;
         for (var i = _headers.Count - 1; i >= 0; i--)
         {
-            if (Matches(_headers[i].Name, name))
+            if (_headers[i].Is(id, name))
             {
                 _headers.RemoveAt(i);
                 count++;
@@ -167,7 +182,7 @@ public sealed class SipMessageBuilder
 
     public string? GetFirstValue(string name)
     {
-        var index = IndexOf(name, 0);
+        var index = IndexOf(Identify(name), name, 0);
         return index < 0 ? null : SipSyntax.SplitList(_headers[index].Value).FirstOrDefault();
     }
 
@@ -175,21 +190,48 @@ public sealed class SipMessageBuilder
     // ("Via: a, b" becomes "Via: b"). Returns the removed value.
     public string? RemoveFirstValue(string name)
     {
-        var index = IndexOf(name, 0);
+        var id = Identify(name);
+        ForgetToTagIf(id);
+        var index = IndexOf(id, name, 0);
         if (index < 0)
         {
             return null;
         }
 
-        var values = SipSyntax.SplitList(_headers[index].Value);
+        var line = _headers[index];
+        var values = SipSyntax.SplitList(line.Value);
         if (values.Count <= 1)
         {
             _headers.RemoveAt(index);
             return values.Count == 1 ? values[0] : null;
         }
 
-        _headers[index] = (_headers[index].Name, string.Join(", ", values.Skip(1)));
+        // The values left were part of the line already, so they are as valid (or not) as it was.
+        _headers[index] = line with { Value = string.Join(", ", values.Skip(1)) };
         return values[0];
+    }
+
+    /// <summary>
+    /// What <c>RemoveFirstValue("Via")</c> then <c>AddHeaderFirst("Via", stamped)</c> do, for a response's top Via
+    /// stamped by <see cref="SipViaStamp"/> from the request's parsed top Via: the stamp is the same via-parm with
+    /// received/rport added, which the parser accepts, so it is not checked again; and a single-valued top line is
+    /// replaced where it stands rather than split and rejoined.
+    /// </summary>
+    internal void ReplaceTopVia(string stamped)
+    {
+        var index = IndexOf(SipHeaderId.Via, "Via", 0);
+        if (index >= 0 && !HasTopLevelComma(_headers[index].Value)
+            && (index == 0 || IndexOf(SipHeaderId.Via, "Via", index + 1) >= 0))
+        {
+            // Removing the line and inserting above the next Via line (or at the top when this is the first line of
+            // all) lands exactly here.
+            _headers[index] = new Line("Via", stamped, SipHeaderId.Via, Trusted: true);
+            return;
+        }
+
+        RemoveFirstValue("Via");
+        var first = IndexOf(SipHeaderId.Via, "Via", 0);
+        _headers.Insert(first < 0 ? 0 : first, new Line("Via", stamped, SipHeaderId.Via, Trusted: true));
     }
 
     public SipMessageBuilder PushVia(SipVia via)
@@ -209,7 +251,7 @@ public sealed class SipMessageBuilder
         var current = GetFirstValue("Max-Forwards");
         if (current is null)
         {
-            _headers.Add(("Max-Forwards", "70"));
+            _headers.Add(new Line("Max-Forwards", "70", SipHeaderId.MaxForwards, Trusted: true));
             return true;
         }
 
@@ -239,16 +281,16 @@ public sealed class SipMessageBuilder
     // Exact octet count of the serialized message.
     public int GetByteCount()
     {
-        var count = Encoding.UTF8.GetByteCount(StartLine()) + 2;
-        foreach (var (name, value) in _headers)
+        var count = StartLineByteCount() + 2;
+        foreach (var line in _headers)
         {
-            if (!IsContentLength(name))
+            if (line.Id != SipHeaderId.ContentLength)
             {
-                count += Encoding.UTF8.GetByteCount(name) + 2 + Encoding.UTF8.GetByteCount(value) + 2;
+                count += Encoding.UTF8.GetByteCount(line.Name) + 2 + Encoding.UTF8.GetByteCount(line.Value) + 2;
             }
         }
 
-        return count + ContentLengthLine().Length + 2 + _body.Length;
+        return count + ContentLengthPrefix.Length + Digits(_body.Length) + 4 + _body.Length;
     }
 
     // Writes the message; Content-Length is always recomputed from the body and written last.
@@ -281,25 +323,118 @@ public sealed class SipMessageBuilder
 
     public SipResponse BuildResponse() => Build() as SipResponse ?? throw new InvalidOperationException("Not a response.");
 
+    /// <summary>
+    /// The response serialized for a server transaction, which needs only its status, its To tag and its octets:
+    /// the message is not parsed back. It is refused exactly when <see cref="BuildResponse"/> would refuse it: the
+    /// values a caller wrote into headers the parser reads (Via, From, To, Call-ID, CSeq, Max-Forwards, Contact,
+    /// Route, Record-Route) are checked by the parser's own rules, and so are the size and the number of lines;
+    /// values copied from a parsed request passed those rules already. One case is stricter: a reason phrase holding
+    /// CR or LF, which the parse would have refused or read as a header line of its own, is always refused.
+    /// </summary>
+    internal SipOutgoingResponse BuildOutgoingResponse()
+    {
+        if (IsRequest)
+        {
+            throw new InvalidOperationException("Not a response.");
+        }
+
+        if (_reason.AsSpan().ContainsAny('\r', '\n'))
+        {
+            throw new InvalidOperationException("The builder produced an invalid message: CR or LF in the reason phrase");
+        }
+
+        if (!CoreValuesAreValid(out var invalid))
+        {
+            throw new InvalidOperationException("The builder produced an invalid message: " + invalid);
+        }
+
+        var size = GetByteCount();
+        if (size > SipParseOptions.DefaultMaxMessageSize)
+        {
+            throw new InvalidOperationException($"The builder produced an invalid message: {size} octets exceeds {SipParseOptions.DefaultMaxMessageSize}");
+        }
+
+        var bytes = new byte[size];
+        Write(bytes);
+        return new SipOutgoingResponse(_status, _toTagKnown ? _toTag : ReadToTag(), bytes);
+    }
+
+    // The parser reads the first From, To, Call-ID, CSeq and Max-Forwards and every Via, Contact, Route and
+    // Record-Route line (SipMessageParser.TryParseCore); those are the lines a caller's value could make it refuse.
+    private bool CoreValuesAreValid([NotNullWhen(false)] out string? invalid)
+    {
+        invalid = null;
+        var firstSeen = 0;
+        var written = 1;
+        foreach (var line in _headers)
+        {
+            written += line.Id == SipHeaderId.ContentLength ? 0 : 1;
+            var first = line.Id is SipHeaderId.From or SipHeaderId.To or SipHeaderId.CallId or SipHeaderId.CSeq or SipHeaderId.MaxForwards;
+            if (first)
+            {
+                var bit = 1 << (int)line.Id;
+                if ((firstSeen & bit) != 0)
+                {
+                    continue;
+                }
+
+                firstSeen |= bit;
+            }
+
+            if (!line.Trusted && line.Id != SipHeaderId.ContentLength && !SipMessageParser.IsValidCoreValue(line.Id, line.Value))
+            {
+                invalid = "malformed " + line.Name;
+                return false;
+            }
+        }
+
+        if (written > SipMessageParser.MaxHeaderLines)
+        {
+            invalid = $"more than {SipMessageParser.MaxHeaderLines} header lines";
+            return false;
+        }
+
+        return true;
+    }
+
+    private string? ReadToTag()
+    {
+        foreach (var line in _headers)
+        {
+            if (line.Id == SipHeaderId.To)
+            {
+                return SipNameAddress.TryParse(line.Value.Trim(' ', '\t'), out var to, out _) ? to.Tag : null;
+            }
+        }
+
+        return null;
+    }
+
+    private static ReadOnlySpan<byte> ContentLengthPrefix => "Content-Length: "u8;
+
     private void Write(Span<byte> destination)
     {
-        var n = Encoding.UTF8.GetBytes(StartLine(), destination);
+        var n = WriteStartLine(destination);
         n += WriteCrLf(destination[n..]);
-        foreach (var (name, value) in _headers)
+        foreach (var line in _headers)
         {
-            if (IsContentLength(name))
+            if (line.Id == SipHeaderId.ContentLength)
             {
                 continue;
             }
 
-            n += Encoding.UTF8.GetBytes(name, destination[n..]);
+            n += Encoding.UTF8.GetBytes(line.Name, destination[n..]);
             destination[n++] = (byte)':';
             destination[n++] = (byte)' ';
-            n += Encoding.UTF8.GetBytes(value, destination[n..]);
+            n += Encoding.UTF8.GetBytes(line.Value, destination[n..]);
             n += WriteCrLf(destination[n..]);
         }
 
-        n += Encoding.ASCII.GetBytes(ContentLengthLine(), destination[n..]);
+        ContentLengthPrefix.CopyTo(destination[n..]);
+        n += ContentLengthPrefix.Length;
+        _body.Length.TryFormat(destination[n..], out var digits, default, CultureInfo.InvariantCulture);
+        n += digits;
+        n += WriteCrLf(destination[n..]);
         n += WriteCrLf(destination[n..]);
         _body.Span.CopyTo(destination[n..]);
     }
@@ -311,19 +446,54 @@ public sealed class SipMessageBuilder
         return 2;
     }
 
-    private string ContentLengthLine() => "Content-Length: " + _body.Length.ToString(CultureInfo.InvariantCulture) + "\r\n";
+    // "METHOD SP Request-URI SP SIP/2.0" or "SIP/2.0 SP code SP reason".
+    private int StartLineByteCount() => IsRequest
+        ? Encoding.UTF8.GetByteCount(_method!) + 1 + Encoding.UTF8.GetByteCount(_requestUri!.ToString()) + 8
+        : 8 + Digits(_status) + 1 + Encoding.UTF8.GetByteCount(_reason);
 
-    private string StartLine() => IsRequest
-        ? _method + " " + _requestUri + " SIP/2.0"
-        : "SIP/2.0 " + _status.ToString(CultureInfo.InvariantCulture) + " " + _reason;
+    private int WriteStartLine(Span<byte> destination)
+    {
+        int n;
+        if (IsRequest)
+        {
+            n = Encoding.UTF8.GetBytes(_method!, destination);
+            destination[n++] = (byte)' ';
+            n += Encoding.UTF8.GetBytes(_requestUri!.ToString(), destination[n..]);
+            " SIP/2.0"u8.CopyTo(destination[n..]);
+            return n + 8;
+        }
 
-    private static bool IsContentLength(string name) => SipHeaderNames.Identify(name) == SipHeaderId.ContentLength;
+        "SIP/2.0 "u8.CopyTo(destination);
+        n = 8;
+        _status.TryFormat(destination[n..], out var digits, default, CultureInfo.InvariantCulture);
+        n += digits;
+        destination[n++] = (byte)' ';
+        return n + Encoding.UTF8.GetBytes(_reason, destination[n..]);
+    }
 
-    private int IndexOf(string name, int from)
+    private static int Digits(int value)
+    {
+        var digits = 1;
+        while (value >= 10)
+        {
+            value /= 10;
+            digits++;
+        }
+
+        return digits;
+    }
+
+    private static SipHeaderId Identify(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return SipHeaderNames.Identify(name);
+    }
+
+    private int IndexOf(SipHeaderId id, string name, int from)
     {
         for (var i = from; i < _headers.Count; i++)
         {
-            if (Matches(_headers[i].Name, name))
+            if (_headers[i].Is(id, name))
             {
                 return i;
             }
@@ -332,24 +502,22 @@ public sealed class SipMessageBuilder
         return -1;
     }
 
-    private void RemoveAfter(string name, int from)
+    private void RemoveAfter(SipHeaderId id, string name, int from)
     {
         for (var i = _headers.Count - 1; i >= from; i--)
         {
-            if (Matches(_headers[i].Name, name))
+            if (_headers[i].Is(id, name))
             {
                 _headers.RemoveAt(i);
             }
         }
     }
 
-    private static bool Matches(string a, string b)
-    {
-        var idA = SipHeaderNames.Identify(a);
-        return idA != SipHeaderId.Extension ? idA == SipHeaderNames.Identify(b) : string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
-    }
+    // Whether a value holds more than one list element: a comma outside quotes and <...> (as SipSyntax.SplitList).
+    private static bool HasTopLevelComma(string value) => value.Contains(',') && SipSyntax.SplitList(value).Count > 1;
 
-    private static void CheckHeader(string name, string value)
+    // Returns the name's id; a change to a To line forgets the To tag ForResponse knew.
+    private SipHeaderId CheckHeader(string name, string value)
     {
         if (!SipSyntax.IsToken(name))
         {
@@ -361,5 +529,26 @@ public sealed class SipMessageBuilder
         {
             throw new ArgumentException("Header value must not contain CR or LF.", nameof(value));
         }
+
+        var id = SipHeaderNames.Identify(name);
+        ForgetToTagIf(id);
+        return id;
+    }
+
+    private void ForgetToTagIf(SipHeaderId id)
+    {
+        if (id == SipHeaderId.To)
+        {
+            _toTagKnown = false;
+        }
+    }
+
+    /// <summary>One header line as it will be written. <paramref name="Trusted"/>: the value came from a parsed
+    /// message (or from the parsed top Via with received/rport added), so the parser's rules hold for it already.</summary>
+    private readonly record struct Line(string Name, string Value, SipHeaderId Id, bool Trusted)
+    {
+        // Known headers match by id, so "v" finds "Via"; extension headers by name, ignoring case.
+        public bool Is(SipHeaderId id, string name) =>
+            id != SipHeaderId.Extension ? Id == id : Id == SipHeaderId.Extension && string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
     }
 }

@@ -76,14 +76,14 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     protected bool IsReliable => Route.IsReliable;
 
     /// <summary>
-    /// Any thread. The builder is serialized and parsed here, on the caller's thread, so a TU bug surfaces at its
-    /// call rather than on the shard. A final response after a final response is refused here too, except that an
+    /// Any thread. The builder is serialized and checked here (as the parser would check what the TU wrote, without
+    /// parsing the response back), on the caller's thread, so a TU bug surfaces at its call rather than on the shard. A final response after a final response is refused here too, except that an
     /// INVITE's 2xx may be repeated: RFC 6026 §8.5 leaves 2xx retransmission to the TU, through the transaction.
     /// </summary>
     public override void Respond(SipMessageBuilder response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var built = response.BuildResponse();
+        var built = response.BuildOutgoingResponse();
         if (built.StatusCode >= 200)
         {
             var kind = built.IsSuccess ? SuccessGiven : FailureGiven;
@@ -138,7 +138,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     }
 
     /// <summary>Shard: the TU's response reaches the state machine.</summary>
-    public abstract void OnResponse(SipResponse response);
+    public abstract void OnResponse(SipOutgoingResponse response);
 
     /// <summary>Shard: a retransmission of the request arrived (§17.2.1, §17.2.2).</summary>
     public abstract void OnRetransmission();
@@ -188,9 +188,9 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
     }
 
-    protected void Send(SipResponse response, bool retransmission)
+    protected void Send(SipOutgoingResponse response, bool retransmission)
     {
-        if (response.To?.Tag is { } tag)
+        if (response.ToTag is { } tag)
         {
             ResponseToTag = tag;
         }

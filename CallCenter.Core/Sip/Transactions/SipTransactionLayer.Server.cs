@@ -49,7 +49,7 @@ public sealed partial class SipTransactionLayer
         {
             var invite = new ServerInviteTransaction(this, shard, request, flow, timers);
             File(shard, invite);
-            invite.Begin(invite.CreateResponse(100).BuildResponse());
+            invite.Begin(invite.CreateResponse(100).BuildOutgoingResponse());
             transaction = invite;
         }
         else
@@ -124,7 +124,7 @@ public sealed partial class SipTransactionLayer
 
     internal void PassAck(SipRequest ack, SipFlow flow) => Notify("OnAck", () => _handler.OnAck(ack, flow), ack.CallId);
 
-    internal void SendResponse(ServerTransaction transaction, SipResponse response, bool retransmission)
+    internal void SendResponse(ServerTransaction transaction, SipOutgoingResponse response, bool retransmission)
     {
         if (retransmission)
         {
@@ -153,14 +153,14 @@ public sealed partial class SipTransactionLayer
         }
     }
 
-    internal void SecondFinalResponse(ServerTransaction transaction, SipResponse response) =>
+    internal void SecondFinalResponse(ServerTransaction transaction, SipOutgoingResponse response) =>
         SipTransactionLog.SecondFinal(_logger, response.StatusCode, transaction.Request.Method, transaction.Request.CallId!);
 
-    internal void ResponseIgnored(ServerTransaction transaction, SipResponse response) =>
+    internal void ResponseIgnored(ServerTransaction transaction, SipOutgoingResponse response) =>
         SipTransactionLog.ResponseIgnored(_logger, response.StatusCode, transaction.Request.Method, transaction.Request.CallId!);
 
     /// <summary>Any thread: the mailbox was completely full or closed when the TU answered.</summary>
-    internal void ResponseNotQueued(ServerTransaction transaction, SipResponse response)
+    internal void ResponseNotQueued(ServerTransaction transaction, SipOutgoingResponse response)
     {
         if (!IsStopping && _logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
         {
