@@ -50,7 +50,7 @@ public static partial class SipMessageParser
             int? maxForwards = null;
             if (First(headers, SipHeaderId.MaxForwards) is { } mfEntry)
             {
-                if (!TryParseSmallNumber(Value(mfEntry), 255, out var mf))
+                if (!TryParseSmallNumber(RawValue(mfEntry), 255, out var mf))
                 {
                     return Fail(SipParseErrorCode.MalformedMaxForwards, "Max-Forwards is not 0-255", 400, "Bad Request - Malformed Max-Forwards");
                 }
@@ -75,7 +75,7 @@ public static partial class SipMessageParser
 
                 // RFC 4475 ncl ("-999") and "five" are framing errors; so are two different
                 // values (mcl01): there is no telling where the body ends.
-                if (!TryParseSmallNumber(Value(h), int.MaxValue, out var length))
+                if (!TryParseSmallNumber(RawValue(h), int.MaxValue, out var length))
                 {
                     return Fail(SipParseErrorCode.MalformedContentLength, "Content-Length is not a non-negative integer", 400, "Bad Request - Malformed Content-Length");
                 }
@@ -194,6 +194,11 @@ public static partial class SipMessageParser
         private string Value(in SipHeaderEntry entry) =>
             SipMessage.Unfold(_data.Span.Slice(entry.ValueStart, entry.ValueLength));
 
+        // The value as octets, folding included: for the numeric headers, where a fold can only make the value
+        // invalid, whether it is read folded or unfolded, and no string is needed.
+        private ReadOnlySpan<byte> RawValue(in SipHeaderEntry entry) =>
+            _data.Span.Slice(entry.ValueStart, entry.ValueLength);
+
         private static SipHeaderEntry? First(SipHeaderEntry[] headers, SipHeaderId id)
         {
             foreach (var h in headers)
@@ -208,6 +213,33 @@ public static partial class SipMessageParser
         }
 
         // Digits only (leading zeros allowed, RFC 4475 wsinv "0068"), at most `max`.
+        internal static bool TryParseSmallNumber(ReadOnlySpan<byte> text, int max, out int value)
+        {
+            value = 0;
+            if (text.IsEmpty)
+            {
+                return false;
+            }
+
+            long acc = 0;
+            foreach (var c in text)
+            {
+                if (!char.IsAsciiDigit((char)c))
+                {
+                    return false;
+                }
+
+                acc = (acc * 10) + (c - '0');
+                if (acc > max)
+                {
+                    return false;
+                }
+            }
+
+            value = (int)acc;
+            return true;
+        }
+
         internal static bool TryParseSmallNumber(string text, int max, out int value)
         {
             value = 0;

@@ -150,7 +150,7 @@ public sealed class SipVia
             return false;
         }
 
-        via = new SipVia(span.ToString(), name, version, transport, host, port, parameters);
+        via = new SipVia(SipSyntax.Slice(text!, span), name, version, transport, host, port, parameters);
         return true;
     }
 
@@ -163,7 +163,7 @@ public sealed class SipVia
             i++;
         }
 
-        token = i > start ? span[start..i].ToString() : null;
+        token = i > start ? SipSyntax.Intern(span[start..i]) : null;
         return token is not null;
     }
 
