@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text;
+using System.Text.Unicode;
 
 namespace CallCenter.Core.Sip.Messages;
 
@@ -54,6 +55,15 @@ public sealed class SipMessageBuilder
     {
         ArgumentNullException.ThrowIfNull(request);
         var builder = ForResponse(status, reason);
+
+        // Room for the copied lines and what a TU usually adds (Contact, Date, Server, a challenge) without regrowing.
+        var copied = 0;
+        foreach (var h in request.Headers)
+        {
+            copied += h.Id is SipHeaderId.Via or SipHeaderId.From or SipHeaderId.To or SipHeaderId.CallId or SipHeaderId.CSeq ? 1 : 0;
+        }
+
+        builder._headers.Capacity = copied + 4;
         foreach (var h in request.Headers)
         {
             var copy = h.Id switch
@@ -65,21 +75,14 @@ public sealed class SipMessageBuilder
             if (copy)
             {
                 // Values of a parsed request passed the parser already (Trusted): Build need not check them again.
-                builder._headers.Add(new Line(SipHeaderNames.GetCanonicalName(h.Id), request.GetValue(h), h.Id, Trusted: true));
+                builder._headers.Add(Line.Copied(SipHeaderNames.GetCanonicalName(h.Id), request, h, addedTag: null));
             }
             else if (h.Id == SipHeaderId.To)
             {
-                var to = request.GetValue(h);
-                var trusted = true;
-                if (toTag is not null && request.To is { Tag: null })
-                {
-                    to += ";tag=" + toTag;
-
-                    // A token is always a valid tag (§25.1 tag-param); anything else is checked like a caller's value.
-                    trusted = SipSyntax.IsToken(toTag);
-                }
-
-                builder._headers.Add(new Line("To", to, SipHeaderId.To, trusted));
+                // A token is always a valid tag (§25.1 tag-param); anything else is checked like a caller's value.
+                var addedTag = toTag is not null && request.To is { Tag: null } ? toTag : null;
+                var line = Line.Copied("To", request, h, addedTag);
+                builder._headers.Add(addedTag is null || SipSyntax.IsToken(addedTag) ? line : line with { Trusted = false });
             }
         }
 
@@ -97,7 +100,7 @@ public sealed class SipMessageBuilder
             : new SipMessageBuilder { _status = ((SipResponse)message).StatusCode, _reason = ((SipResponse)message).ReasonPhrase };
         foreach (var h in message.Headers)
         {
-            builder._headers.Add(new Line(message.GetName(h), message.GetValue(h), h.Id, Trusted: true));
+            builder._headers.Add(new Line(message.GetName(h), message.GetValue(h), default, null, h.Id, Trusted: true));
         }
 
         builder._body = message.Body;
@@ -133,7 +136,7 @@ public sealed class SipMessageBuilder
     public SipMessageBuilder AddHeader(string name, string value)
     {
         var id = CheckHeader(name, value);
-        _headers.Add(new Line(name, value, id, Trusted: false));
+        _headers.Add(Line.Of(name, value, id));
         return this;
     }
 
@@ -143,7 +146,7 @@ public sealed class SipMessageBuilder
     {
         var id = CheckHeader(name, value);
         var index = IndexOf(id, name, 0);
-        _headers.Insert(index < 0 ? 0 : index, new Line(name, value, id, Trusted: false));
+        _headers.Insert(index < 0 ? 0 : index, Line.Of(name, value, id));
         return this;
     }
 
@@ -154,11 +157,11 @@ public sealed class SipMessageBuilder
         var index = IndexOf(id, name, 0);
         if (index < 0)
         {
-            _headers.Add(new Line(name, value, id, Trusted: false));
+            _headers.Add(Line.Of(name, value, id));
             return this;
         }
 
-        _headers[index] = new Line(name, value, id, Trusted: false);
+        _headers[index] = Line.Of(name, value, id);
         RemoveAfter(id, name, index + 1);
         return this;
     }
@@ -183,7 +186,7 @@ public sealed class SipMessageBuilder
     public string? GetFirstValue(string name)
     {
         var index = IndexOf(Identify(name), name, 0);
-        return index < 0 ? null : SipSyntax.SplitList(_headers[index].Value).FirstOrDefault();
+        return index < 0 ? null : SipSyntax.SplitList(_headers[index].GetValue()).FirstOrDefault();
     }
 
     // Removes the first value of a list header, even when it shares a line with others
@@ -199,7 +202,7 @@ public sealed class SipMessageBuilder
         }
 
         var line = _headers[index];
-        var values = SipSyntax.SplitList(line.Value);
+        var values = SipSyntax.SplitList(line.GetValue());
         if (values.Count <= 1)
         {
             _headers.RemoveAt(index);
@@ -207,7 +210,7 @@ public sealed class SipMessageBuilder
         }
 
         // The values left were part of the line already, so they are as valid (or not) as it was.
-        _headers[index] = line with { Value = string.Join(", ", values.Skip(1)) };
+        _headers[index] = new Line(line.Name, string.Join(", ", values.Skip(1)), default, null, line.Id, line.Trusted);
         return values[0];
     }
 
@@ -220,18 +223,18 @@ public sealed class SipMessageBuilder
     internal void ReplaceTopVia(string stamped)
     {
         var index = IndexOf(SipHeaderId.Via, "Via", 0);
-        if (index >= 0 && !HasTopLevelComma(_headers[index].Value)
+        if (index >= 0 && !_headers[index].HasTopLevelComma()
             && (index == 0 || IndexOf(SipHeaderId.Via, "Via", index + 1) >= 0))
         {
             // Removing the line and inserting above the next Via line (or at the top when this is the first line of
             // all) lands exactly here.
-            _headers[index] = new Line("Via", stamped, SipHeaderId.Via, Trusted: true);
+            _headers[index] = new Line("Via", stamped, default, null, SipHeaderId.Via, Trusted: true);
             return;
         }
 
         RemoveFirstValue("Via");
         var first = IndexOf(SipHeaderId.Via, "Via", 0);
-        _headers.Insert(first < 0 ? 0 : first, new Line("Via", stamped, SipHeaderId.Via, Trusted: true));
+        _headers.Insert(first < 0 ? 0 : first, new Line("Via", stamped, default, null, SipHeaderId.Via, Trusted: true));
     }
 
     public SipMessageBuilder PushVia(SipVia via)
@@ -251,7 +254,7 @@ public sealed class SipMessageBuilder
         var current = GetFirstValue("Max-Forwards");
         if (current is null)
         {
-            _headers.Add(new Line("Max-Forwards", "70", SipHeaderId.MaxForwards, Trusted: true));
+            _headers.Add(new Line("Max-Forwards", "70", default, null, SipHeaderId.MaxForwards, Trusted: true));
             return true;
         }
 
@@ -286,7 +289,7 @@ public sealed class SipMessageBuilder
         {
             if (line.Id != SipHeaderId.ContentLength)
             {
-                count += Encoding.UTF8.GetByteCount(line.Name) + 2 + Encoding.UTF8.GetByteCount(line.Value) + 2;
+                count += Encoding.UTF8.GetByteCount(line.Name) + 2 + line.ValueByteCount() + 2;
             }
         }
 
@@ -381,7 +384,7 @@ public sealed class SipMessageBuilder
                 firstSeen |= bit;
             }
 
-            if (!line.Trusted && line.Id != SipHeaderId.ContentLength && !SipMessageParser.IsValidCoreValue(line.Id, line.Value))
+            if (!line.Trusted && line.Id != SipHeaderId.ContentLength && !SipMessageParser.IsValidCoreValue(line.Id, line.GetValue()))
             {
                 invalid = "malformed " + line.Name;
                 return false;
@@ -403,7 +406,7 @@ public sealed class SipMessageBuilder
         {
             if (line.Id == SipHeaderId.To)
             {
-                return SipNameAddress.TryParse(line.Value.Trim(' ', '\t'), out var to, out _) ? to.Tag : null;
+                return SipNameAddress.TryParse(line.GetValue().Trim(' ', '\t'), out var to, out _) ? to.Tag : null;
             }
         }
 
@@ -426,7 +429,7 @@ public sealed class SipMessageBuilder
             n += Encoding.UTF8.GetBytes(line.Name, destination[n..]);
             destination[n++] = (byte)':';
             destination[n++] = (byte)' ';
-            n += Encoding.UTF8.GetBytes(line.Value, destination[n..]);
+            n += line.WriteValue(destination[n..]);
             n += WriteCrLf(destination[n..]);
         }
 
@@ -513,9 +516,6 @@ public sealed class SipMessageBuilder
         }
     }
 
-    // Whether a value holds more than one list element: a comma outside quotes and <...> (as SipSyntax.SplitList).
-    private static bool HasTopLevelComma(string value) => value.Contains(',') && SipSyntax.SplitList(value).Count > 1;
-
     // Returns the name's id; a change to a To line forgets the To tag ForResponse knew.
     private SipHeaderId CheckHeader(string name, string value)
     {
@@ -543,12 +543,66 @@ public sealed class SipMessageBuilder
         }
     }
 
-    /// <summary>One header line as it will be written. <paramref name="Trusted"/>: the value came from a parsed
-    /// message (or from the parsed top Via with received/rport added), so the parser's rules hold for it already.</summary>
-    private readonly record struct Line(string Name, string Value, SipHeaderId Id, bool Trusted)
+    /// <summary>
+    /// One header line as it will be written: its value either as text (<paramref name="Text"/>) or, for a line
+    /// copied from a parsed message, as that message's octets (<paramref name="Raw"/>, with ";tag=" and
+    /// <paramref name="AddedTag"/> after it when a To tag was added), written out without a string in between.
+    /// <paramref name="Trusted"/>: the value came from a parsed message (or from the parsed top Via with
+    /// received/rport added), so the parser's rules hold for it already.
+    /// </summary>
+    private readonly record struct Line(string Name, string? Text, ReadOnlyMemory<byte> Raw, string? AddedTag, SipHeaderId Id, bool Trusted)
     {
+        public static Line Of(string name, string value, SipHeaderId id) => new(name, value, default, null, id, Trusted: false);
+
+        // The octets are used as they are only when the parser's own value would re-encode to them exactly: no
+        // folding to unfold (GetValue replaces it) and valid UTF-8 (GetValue would replace bad sequences).
+        public static Line Copied(string name, SipMessage message, in SipHeaderEntry header, string? addedTag)
+        {
+            var raw = message.Bytes.Slice(header.ValueStart, header.ValueLength);
+            if (raw.Span.IndexOfAny((byte)'\r', (byte)'\n') < 0 && Utf8.IsValid(raw.Span))
+            {
+                return new Line(name, null, raw, addedTag, header.Id, Trusted: true);
+            }
+
+            var text = message.GetValue(header);
+            return new Line(name, addedTag is null ? text : text + ";tag=" + addedTag, default, null, header.Id, Trusted: true);
+        }
+
+        public string GetValue() =>
+            Text ?? (AddedTag is null ? Encoding.UTF8.GetString(Raw.Span) : Encoding.UTF8.GetString(Raw.Span) + ";tag=" + AddedTag);
+
+        public int ValueByteCount() =>
+            Text is not null ? Encoding.UTF8.GetByteCount(Text)
+            : Raw.Length + (AddedTag is null ? 0 : TagPrefix.Length + Encoding.UTF8.GetByteCount(AddedTag));
+
+        public int WriteValue(Span<byte> destination)
+        {
+            if (Text is not null)
+            {
+                return Encoding.UTF8.GetBytes(Text, destination);
+            }
+
+            Raw.Span.CopyTo(destination);
+            if (AddedTag is null)
+            {
+                return Raw.Length;
+            }
+
+            TagPrefix.CopyTo(destination[Raw.Length..]);
+            return Raw.Length + TagPrefix.Length + Encoding.UTF8.GetBytes(AddedTag, destination[(Raw.Length + TagPrefix.Length)..]);
+        }
+
+        // Whether the value holds more than one list element: a comma outside quotes and <...> (as SipSyntax.SplitList).
+        public bool HasTopLevelComma()
+        {
+            var hasComma = Text is not null ? Text.Contains(',') : Raw.Span.Contains((byte)',') || (AddedTag?.Contains(',') ?? false);
+            return hasComma && SipSyntax.SplitList(GetValue()).Count > 1;
+        }
+
         // Known headers match by id, so "v" finds "Via"; extension headers by name, ignoring case.
         public bool Is(SipHeaderId id, string name) =>
             id != SipHeaderId.Extension ? Id == id : Id == SipHeaderId.Extension && string.Equals(Name, name, StringComparison.OrdinalIgnoreCase);
+
+        private static ReadOnlySpan<byte> TagPrefix => ";tag="u8;
     }
 }

@@ -259,7 +259,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         out IReadOnlyList<ContactBinding> added)
     {
         bool firstDrop = false;
-        var newOnes = new List<ContactBinding>();
+        List<ContactBinding>? newOnes = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
@@ -271,23 +271,28 @@ public sealed partial class RegistrationStore : IAsyncDisposable
                 return false;
             }
 
-            var list = current is null ? ImmutableArray.CreateBuilder<ContactBinding>() : current.Bindings.ToBuilder();
-            foreach (var (binding, why) in removals)
+            // Sized for the result when nothing is removed (the usual refresh), so that it becomes the array as it is.
+            var currentBindings = current?.Bindings ?? [];
+            var list = ImmutableArray.CreateBuilder<ContactBinding>(currentBindings.Length + CountNew(upserts));
+            list.AddRange(currentBindings);
+            for (var i = 0; i < removals.Count; i++)
             {
+                var (binding, why) = removals[i];
                 var stored = _byId[binding.Id];
                 DetachLocked(stored);
                 list.Remove(stored);
                 firstDrop |= PublishLocked(why, stored);
             }
 
-            foreach (var upsert in upserts)
+            for (var i = 0; i < upserts.Count; i++)
             {
+                var upsert = upserts[i];
                 if (upsert.Id == 0)
                 {
                     var created = upsert with { Id = _nextId++ };
                     AttachLocked(created);
                     list.Add(created);
-                    newOnes.Add(created);
+                    (newOnes ??= []).Add(created);
                     firstDrop |= PublishLocked(RegistrationChangeKind.Added, created);
                 }
                 else
@@ -300,14 +305,25 @@ public sealed partial class RegistrationStore : IAsyncDisposable
                 }
             }
 
-            result = list.ToImmutable();
+            result = list.Count == list.Capacity ? list.MoveToImmutable() : list.ToImmutable();
             ReplaceAorLocked(extension, result);
             ArmLocked();
         }
 
         ReportDrop(firstDrop);
-        added = newOnes;
+        added = newOnes is null ? [] : newOnes;
         return true;
+    }
+
+    private static int CountNew(IReadOnlyList<ContactBinding> upserts)
+    {
+        var count = 0;
+        for (var i = 0; i < upserts.Count; i++)
+        {
+            count += upserts[i].Id == 0 ? 1 : 0;
+        }
+
+        return count;
     }
 
     internal void Unsubscribe(RegistrationFeed feed)

@@ -50,9 +50,10 @@ public sealed partial class SipRegistrar
             working.Add((binding, false));
         }
 
-        var removals = new List<(ContactBinding, RegistrationChangeKind)>();
-        foreach (var contact in contacts)
+        List<(ContactBinding, RegistrationChangeKind)>? removals = null;
+        for (var c = 0; c < contacts.Count; c++)
         {
+            var contact = contacts[c];
             var uri = contact.Uri!;
             if (!uri.IsSip)
             {
@@ -70,7 +71,7 @@ public sealed partial class SipRegistrar
             }
 
             var granted = TimeSpan.FromSeconds(Math.Min(requested, max));
-            var index = working.FindIndex(entry => entry.Binding.ContactUri.Matches(uri));
+            var index = IndexOf(working, uri);
             if (index < 0)
             {
                 if (granted > TimeSpan.Zero)
@@ -111,7 +112,7 @@ public sealed partial class SipRegistrar
                 working.RemoveAt(index);
                 if (existing.Id != 0)
                 {
-                    removals.Add((existing, RegistrationChangeKind.Removed));
+                    (removals ??= []).Add((existing, RegistrationChangeKind.Removed));
                 }
 
                 continue;
@@ -151,11 +152,11 @@ public sealed partial class SipRegistrar
             foreach (var victim in victims)
             {
                 working.Remove(victim);
-                removals.Add((victim.Binding, RegistrationChangeKind.Evicted));
+                (removals ??= []).Add((victim.Binding, RegistrationChangeKind.Evicted));
             }
         }
 
-        var upserts = new List<ContactBinding>();
+        var upserts = new List<ContactBinding>(contacts.Count);
         foreach (var (binding, touched) in working)
         {
             if (touched)
@@ -164,7 +165,21 @@ public sealed partial class SipRegistrar
             }
         }
 
-        return new RegistrationPlan(200, null, upserts, removals);
+        return new RegistrationPlan(200, null, upserts, removals is null ? [] : removals);
+    }
+
+    // The tentative binding whose contact matches `uri` (§10.3 step 7 compares them by §19.1.4 URI equality).
+    private static int IndexOf(List<(ContactBinding Binding, bool Touched)> working, SipUri uri)
+    {
+        for (var i = 0; i < working.Count; i++)
+        {
+            if (working[i].Binding.ContactUri.Matches(uri))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // Step 6: "*" removes every binding of the address of record, only with Expires: 0 and no other Contact; each

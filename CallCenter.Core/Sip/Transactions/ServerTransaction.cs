@@ -18,6 +18,10 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     private int _finalGiven;
     private long _guard = -1;
 
+    // Created when a timer is first armed: most non-INVITE transactions over UDP never arm one (Timer J lives in
+    // the shard's CompletedTransactions, the Unanswered guard in its GuardDeadlines).
+    private TransactionTimers? _timers;
+
     protected ServerTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
     {
         Layer = layer;
@@ -25,7 +29,6 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         Request = request;
         Flow = flow;
         TimerOptions = timers;
-        Timers = new TransactionTimers(layer, this);
         Route = ForResponse(request, flow);
         var via = request.TopVia!;
         if (via.HasRfc3261Branch)
@@ -69,7 +72,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
     protected SipTransactionLayer Layer { get; }
 
-    protected TransactionTimers Timers { get; }
+    protected TransactionTimers Timers => _timers ??= new TransactionTimers(Layer, this);
 
     protected SipTimerOptions TimerOptions { get; }
 
@@ -120,7 +123,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     public void OnDiscard()
     {
         IsSilenced = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
         if (IsReliable)
         {
@@ -145,7 +148,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
     public void OnTimer(TransactionTimer timer)
     {
-        if (IsTerminated || !Timers.TryClaim(timer))
+        if (IsTerminated || _timers is null || !_timers.TryClaim(timer))
         {
             Layer.TransactionCounters.StaleTimer();
             return;
@@ -206,7 +209,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
 
         IsTerminated = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
         Layer.Forget(this);
     }
@@ -216,7 +219,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     protected void Retire()
     {
         IsTerminated = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
     }
 

@@ -66,6 +66,27 @@ public sealed class SipOutgoingResponseTests
     }
 
     [Test]
+    public void CopiedLinesAreWrittenAsTheParserReadThemUnfoldedAndAsUtf8()
+    {
+        // The copy is written from the request's octets when they are what GetValue would give back; a folded line
+        // is unfolded and a bad UTF-8 sequence becomes U+FFFD, as when every copied value went through a string.
+        var text = SipTestMessages.Invite
+            .Replace("From: Alice <", "From: Alice\r\n <", StringComparison.Ordinal)
+            .Replace("To: Bob <", "To: \"B\u00f6b\" <", StringComparison.Ordinal);
+        var bytes = SipTestMessages.Bytes(text);
+        bytes[Array.IndexOf(bytes, (byte)0xC3)] = 0xFF;
+        Assert.That(SipMessageParser.TryParse(bytes, out var parsed, out var error), Is.True, () => error.ToString());
+
+        var octets = SipMessageBuilder.ForResponse((SipRequest)parsed!, 180, toTag: "t1").BuildOutgoingResponse().Bytes.ToArray();
+        var response = Encoding.UTF8.GetString(octets);
+
+        Assert.That(octets, Does.Not.Contain((byte)0xFF), "the bad octet is not echoed as it came");
+        Assert.That(response, Does.Contain("\r\nFrom: Alice <sip:alice@atlanta.example.com>;tag=1928301774\r\n"));
+        Assert.That(response, Does.Contain("\r\nTo: \"B\ufffd\ufffdb\" <sip:bob@biloxi.example.com>;tag=t1\r\n"));
+        Assert.That(response, Does.Contain("\r\nVia: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds;rport\r\n"));
+    }
+
+    [Test]
     public void RemovingTheToLineLeavesNoTag()
     {
         var invite = SipTestMessages.ParseRequest(SipTestMessages.Invite);
