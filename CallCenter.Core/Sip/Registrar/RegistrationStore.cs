@@ -21,7 +21,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Aor> _aors = new(StringComparer.Ordinal);
     private readonly Dictionary<long, ContactBinding> _byId = [];
-    private readonly SortedSet<(TimeSpan ExpiresAt, long Id)> _expiries = [];
+    private readonly ExpiryQueue _expiries;
     private readonly List<RegistrationFeed> _feeds = [];
     private readonly TimeProvider _time;
     private readonly long _epoch;
@@ -45,6 +45,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         _time = time;
         _logger = logger;
         _writer = writer;
+        _expiries = new ExpiryQueue(_byId);
         _epoch = time.GetTimestamp();
         _timer = time.CreateTimer(static state => ((RegistrationStore)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -78,6 +79,18 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     public int PendingWrites => _writer?.PendingWrites ?? 0;
 
     public long WriteFailures => _writer?.Failures ?? 0;
+
+    /// <summary>Entries in the expiry index, stale ones included (bounded by twice the bindings, see ExpiryQueue).</summary>
+    internal int ExpiryEntries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expiries.Count;
+            }
+        }
+    }
 
     /// <summary>How often the single expiry timer fired; it is re-armed for the soonest expiry, never per binding.</summary>
     public long ExpiryTimerFirings => Interlocked.Read(ref _timerFirings);
@@ -263,7 +276,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var current = _aors.TryGetValue(extension, out var aor) ? aor : null;
+            Aor? current = _aors.TryGetValue(extension, out var aor) ? aor : null;
             if ((current?.Version ?? 0) != expectedVersion)
             {
                 result = default;
@@ -337,15 +350,14 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     private void AttachLocked(ContactBinding binding)
     {
         _byId[binding.Id] = binding;
-        _expiries.Add((binding.ExpiresAt, binding.Id));
+        _expiries.Added(binding);
         _writer?.EnqueueUpsert(binding);
     }
 
-    // Takes the binding out of the id map and expiry index; the caller fixes the extension's list.
+    // Takes the binding out of the id map, which also retires its expiry entry; the caller fixes the extension's list.
     private void DetachLocked(ContactBinding binding)
     {
         _byId.Remove(binding.Id);
-        _expiries.Remove((binding.ExpiresAt, binding.Id));
         _writer?.EnqueueDelete(binding.Id);
     }
 
@@ -386,7 +398,8 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         }
     }
 
-    private sealed record Aor(long Version, ImmutableArray<ContactBinding> Bindings);
+    // A struct stored in the map: a commit replaces it without leaving an object behind for the GC's oldest generation.
+    private readonly record struct Aor(long Version, ImmutableArray<ContactBinding> Bindings);
 }
 
 /// <summary>An extension's bindings with the version they were read at (0 when it has none).</summary>

@@ -118,22 +118,26 @@ public sealed partial class SipRegistrar
                 continue;
             }
 
+            // A refresh keeps the binding's own objects where the new values are the same (the contact as written, the
+            // flow, the User-Agent): the binding lives long, and so would the copies, each refresh leaving the
+            // previous ones as garbage in the GC's oldest generation.
+            var sameTarget = existing.Target == target;
             working[index] = (existing with
             {
-                ContactUri = uri,
+                ContactUri = string.Equals(existing.ContactUri.ToString(), uri.ToString(), StringComparison.Ordinal) ? existing.ContactUri : uri,
                 Q = contact.Q,
-                Target = target,
+                Target = sameTarget ? existing.Target : target,
                 CallId = register.CallId,
                 CSeq = register.CSeq,
                 ExpiresAtUtc = utcNow + granted,
                 UpdatedAtUtc = utcNow,
-                UserAgent = userAgent,
+                UserAgent = string.Equals(existing.UserAgent, userAgent, StringComparison.Ordinal) ? existing.UserAgent : userAgent,
                 ExpiresAt = now + granted,
                 UpdatedAt = now,
 
                 // A phone that comes back over another flow (a new TCP connection, a new NAT mapping) has to be
                 // probed afresh; over the same flow the last verdict still holds.
-                Reachability = existing.Target == target ? existing.Reachability : Reachability.Unknown,
+                Reachability = sameTarget ? existing.Reachability : Reachability.Unknown,
             }, true);
         }
 
