@@ -64,6 +64,7 @@ public sealed class SipMessageBuilder
         }
 
         builder._headers.Capacity = copied + 4;
+        var seen = 0;
         foreach (var h in request.Headers)
         {
             var copy = h.Id switch
@@ -72,17 +73,16 @@ public sealed class SipMessageBuilder
                 SipHeaderId.Timestamp => status == 100,
                 _ => false,
             };
+            var checkedByParser = CheckedByParser(h.Id, ref seen);
             if (copy)
             {
-                // Values of a parsed request passed the parser already (Trusted): Build need not check them again.
-                builder._headers.Add(Line.Copied(SipHeaderNames.GetCanonicalName(h.Id), request, h, addedTag: null));
+                builder._headers.Add(Line.Copied(SipHeaderNames.GetCanonicalName(h.Id), request, h, addedTag: null, checkedByParser));
             }
             else if (h.Id == SipHeaderId.To)
             {
                 // A token is always a valid tag (§25.1 tag-param); anything else is checked like a caller's value.
                 var addedTag = toTag is not null && request.To is { Tag: null } ? toTag : null;
-                var line = Line.Copied("To", request, h, addedTag);
-                builder._headers.Add(addedTag is null || SipSyntax.IsToken(addedTag) ? line : line with { Trusted = false });
+                builder._headers.Add(Line.Copied("To", request, h, addedTag, checkedByParser && (addedTag is null || SipSyntax.IsToken(addedTag))));
             }
         }
 
@@ -98,9 +98,10 @@ public sealed class SipMessageBuilder
         var builder = message is SipRequest request
             ? new SipMessageBuilder { _method = request.Method, _requestUri = request.RequestUri }
             : new SipMessageBuilder { _status = ((SipResponse)message).StatusCode, _reason = ((SipResponse)message).ReasonPhrase };
+        var seen = 0;
         foreach (var h in message.Headers)
         {
-            builder._headers.Add(new Line(message.GetName(h), message.GetValue(h), default, null, h.Id, Trusted: true));
+            builder._headers.Add(new Line(message.GetName(h), message.GetValue(h), default, null, h.Id, CheckedByParser(h.Id, ref seen)));
         }
 
         builder._body = message.Body;
@@ -362,6 +363,23 @@ public sealed class SipMessageBuilder
         return new SipOutgoingResponse(_status, _toTagKnown ? _toTag : ReadToTag(), bytes);
     }
 
+    // Whether the parser checked this line of the message it parsed: it reads every Via, Contact, Route and
+    // Record-Route line but only the first From, To, Call-ID, CSeq and Max-Forwards (SipMessageParser.TryParseCore),
+    // so a second one was never looked at and is checked like a caller's value if it ever comes first. Lines of other
+    // headers are never checked, so it does not matter what this says about them.
+    private static bool CheckedByParser(SipHeaderId id, ref int seen)
+    {
+        if (id is not (SipHeaderId.From or SipHeaderId.To or SipHeaderId.CallId or SipHeaderId.CSeq or SipHeaderId.MaxForwards))
+        {
+            return true;
+        }
+
+        var bit = 1 << (int)id;
+        var first = (seen & bit) == 0;
+        seen |= bit;
+        return first;
+    }
+
     // The parser reads the first From, To, Call-ID, CSeq and Max-Forwards and every Via, Contact, Route and
     // Record-Route line (SipMessageParser.TryParseCore); those are the lines a caller's value could make it refuse.
     private bool CoreValuesAreValid([NotNullWhen(false)] out string? invalid)
@@ -556,16 +574,16 @@ public sealed class SipMessageBuilder
 
         // The octets are used as they are only when the parser's own value would re-encode to them exactly: no
         // folding to unfold (GetValue replaces it) and valid UTF-8 (GetValue would replace bad sequences).
-        public static Line Copied(string name, SipMessage message, in SipHeaderEntry header, string? addedTag)
+        public static Line Copied(string name, SipMessage message, in SipHeaderEntry header, string? addedTag, bool trusted)
         {
             var raw = message.Bytes.Slice(header.ValueStart, header.ValueLength);
             if (raw.Span.IndexOfAny((byte)'\r', (byte)'\n') < 0 && Utf8.IsValid(raw.Span))
             {
-                return new Line(name, null, raw, addedTag, header.Id, Trusted: true);
+                return new Line(name, null, raw, addedTag, header.Id, trusted);
             }
 
             var text = message.GetValue(header);
-            return new Line(name, addedTag is null ? text : text + ";tag=" + addedTag, default, null, header.Id, Trusted: true);
+            return new Line(name, addedTag is null ? text : text + ";tag=" + addedTag, default, null, header.Id, trusted);
         }
 
         public string GetValue() =>

@@ -162,6 +162,32 @@ public sealed class SipOutgoingResponseTests
     }
 
     [Test]
+    public void ACopiedLineTheParserNeverReadIsCheckedOnceItComesFirst()
+    {
+        // The parser read only the first To of this response; the second, malformed one passed unseen. Once the
+        // first is removed the second is the one a parse reads, so it is checked too.
+        var text = "SIP/2.0 200 OK\r\n" +
+            "Via: SIP/2.0/UDP pc33.atlanta.example.com;branch=z9hG4bK776asdhds\r\n" +
+            "From: <sip:alice@atlanta.example.com>;tag=1\r\n" +
+            "To: <sip:bob@biloxi.example.com>;tag=2\r\n" +
+            "To: <sip:broken\r\n" +
+            "Call-ID: a84b4c76e66710\r\n" +
+            "CSeq: 1 OPTIONS\r\n" +
+            "Content-Length: 0\r\n\r\n";
+        var parsed = SipTestMessages.Parse(text);
+        SipMessageBuilder Create()
+        {
+            var builder = SipMessageBuilder.From(parsed);
+            builder.RemoveFirstValue("To");
+            return builder;
+        }
+
+        Assert.That(() => Create().BuildResponse(), Throws.InvalidOperationException, "the parse refuses it");
+        Assert.That(() => Create().BuildOutgoingResponse(), Throws.InvalidOperationException);
+        Assert.That(SipMessageBuilder.From(parsed).BuildOutgoingResponse().ToTag, Is.EqualTo("2"));
+    }
+
+    [Test]
     public void ATagThatIsNotATokenIsCheckedAsTheParserWould()
     {
         var invite = SipTestMessages.ParseRequest(SipTestMessages.Invite);
