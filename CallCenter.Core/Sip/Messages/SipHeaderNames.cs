@@ -17,7 +17,7 @@ public static class SipHeaderNames
     }
 
     // Every known name is ASCII, so comparing UTF-16 units decides exactly what comparing UTF-8 octets would.
-    public static SipHeaderId Identify(ReadOnlySpan<char> name)
+    internal static SipHeaderId Identify(ReadOnlySpan<char> name)
     {
         if (name.Length == 1)
         {
