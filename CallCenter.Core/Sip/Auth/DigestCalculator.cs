@@ -169,12 +169,22 @@ public static class DigestCalculator
         }
     }
 
+    // MD5 is managed (Md5: digest inputs are one or two blocks, where OpenSSL's per-call context costs more than
+    // the hash); SHA-256 stays with the framework.
     private static void HashToHex(DigestAlgorithm algorithm, ReadOnlySpan<byte> input, Span<byte> hexDestination)
     {
         Span<byte> hash = stackalloc byte[32];
-        var size = algorithm == DigestAlgorithm.Sha256
-            ? SHA256.HashData(input, hash)
-            : MD5.HashData(input, hash);
+        int size;
+        if (algorithm == DigestAlgorithm.Sha256)
+        {
+            size = SHA256.HashData(input, hash);
+        }
+        else
+        {
+            Md5.HashData(input, hash);
+            size = Md5.HashSize;
+        }
+
         for (var i = 0; i < size; i++)
         {
             hexDestination[2 * i] = HexDigit(hash[i] >> 4);

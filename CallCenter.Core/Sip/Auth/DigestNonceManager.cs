@@ -36,6 +36,10 @@ public sealed class DigestNonceManager
 
     private readonly TimeProvider _time;
     private readonly byte[] _key;
+
+    // One keyed HMAC context per thread, reset after each use: a one-shot HMACSHA256.HashData sets up and frees an
+    // OpenSSL context (and hashes the key into it) on every call, which cost twice the MAC itself.
+    private readonly ThreadLocal<IncrementalHash> _mac;
     private readonly int _capacity;
     private readonly object _gate = new();
     private readonly Dictionary<UInt128, uint> _counts = [];
@@ -56,6 +60,7 @@ public sealed class DigestNonceManager
         _time = time;
         _capacity = replayCapacity;
         _key = key;
+        _mac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
     }
 
     /// <summary>Nonces whose nc is currently remembered (observability: the table is bounded by the capacity).</summary>
@@ -167,7 +172,9 @@ public sealed class DigestNonceManager
         payload.CopyTo(input);
         Encoding.UTF8.GetBytes(realm, input[payload.Length..]);
         Span<byte> full = stackalloc byte[32];
-        HMACSHA256.HashData(_key, input[..length], full);
+        var mac = _mac.Value!;
+        mac.AppendData(input[..length]);
+        mac.GetHashAndReset(full);
         full[..MacLength].CopyTo(destination);
     }
 }

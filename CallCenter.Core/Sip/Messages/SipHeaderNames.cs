@@ -10,36 +10,37 @@ public static class SipHeaderNames
 
     public static string GetCanonicalName(SipHeaderId id) => Canonical[(int)id];
 
-    public static SipHeaderId Identify(string name) =>
-        Identify(Encoding.UTF8.GetBytes(name));
+    public static SipHeaderId Identify(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return Identify(name.AsSpan());
+    }
+
+    // Every known name is ASCII, so comparing UTF-16 units decides exactly what comparing UTF-8 octets would.
+    internal static SipHeaderId Identify(ReadOnlySpan<char> name)
+    {
+        if (name.Length == 1)
+        {
+            return Compact(name[0]);
+        }
+
+        for (var i = 1; i < Canonical.Length; i++)
+        {
+            var candidate = Canonical[i];
+            if (candidate.Length == name.Length && Ascii.EqualsIgnoreCase(name, candidate))
+            {
+                return (SipHeaderId)i;
+            }
+        }
+
+        return SipHeaderId.Extension;
+    }
 
     public static SipHeaderId Identify(ReadOnlySpan<byte> name)
     {
         if (name.Length == 1)
         {
-            return (name[0] | 0x20) switch
-            {
-                'i' => SipHeaderId.CallId,
-                'm' => SipHeaderId.Contact,
-                'e' => SipHeaderId.ContentEncoding,
-                'l' => SipHeaderId.ContentLength,
-                'c' => SipHeaderId.ContentType,
-                'f' => SipHeaderId.From,
-                's' => SipHeaderId.Subject,
-                'k' => SipHeaderId.Supported,
-                't' => SipHeaderId.To,
-                'v' => SipHeaderId.Via,
-                'o' => SipHeaderId.Event,
-                'u' => SipHeaderId.AllowEvents,
-                'r' => SipHeaderId.ReferTo,
-                'b' => SipHeaderId.ReferredBy,
-                'x' => SipHeaderId.SessionExpires,
-                'y' => SipHeaderId.Identity,
-                'a' => SipHeaderId.AcceptContact,
-                'j' => SipHeaderId.RejectContact,
-                'd' => SipHeaderId.RequestDisposition,
-                _ => SipHeaderId.Extension,
-            };
+            return Compact((char)name[0]);
         }
 
         // A linear scan: the table is short and most candidates fail on the length check.
@@ -54,6 +55,31 @@ public static class SipHeaderNames
 
         return SipHeaderId.Extension;
     }
+
+    private static SipHeaderId Compact(char name) =>
+        (name | 0x20) switch
+        {
+            'i' => SipHeaderId.CallId,
+            'm' => SipHeaderId.Contact,
+            'e' => SipHeaderId.ContentEncoding,
+            'l' => SipHeaderId.ContentLength,
+            'c' => SipHeaderId.ContentType,
+            'f' => SipHeaderId.From,
+            's' => SipHeaderId.Subject,
+            'k' => SipHeaderId.Supported,
+            't' => SipHeaderId.To,
+            'v' => SipHeaderId.Via,
+            'o' => SipHeaderId.Event,
+            'u' => SipHeaderId.AllowEvents,
+            'r' => SipHeaderId.ReferTo,
+            'b' => SipHeaderId.ReferredBy,
+            'x' => SipHeaderId.SessionExpires,
+            'y' => SipHeaderId.Identity,
+            'a' => SipHeaderId.AcceptContact,
+            'j' => SipHeaderId.RejectContact,
+            'd' => SipHeaderId.RequestDisposition,
+            _ => SipHeaderId.Extension,
+        };
 
     private static string[] BuildCanonical()
     {

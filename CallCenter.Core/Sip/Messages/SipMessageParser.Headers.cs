@@ -13,30 +13,12 @@ public static partial class SipMessageParser
         {
             core = default;
             var vias = new List<SipVia>(2);
-            var parts = new List<string>(2);
             foreach (var h in headers)
             {
-                if (h.Id != SipHeaderId.Via)
-                {
-                    continue;
-                }
-
-                parts.Clear();
-                if (!SipSyntax.TrySplitList(Value(h), parts, allowEmpty: false))
+                if (h.Id == SipHeaderId.Via && !TryParseViaLine(Value(h), vias, out var badPart))
                 {
                     _viaIntact = false;
-                    return Fail(SipParseErrorCode.MalformedVia, "Via: empty or unbalanced list element", 400, "Bad Request - Malformed Via");
-                }
-
-                foreach (var part in parts)
-                {
-                    if (!SipVia.TryParse(part, out var via))
-                    {
-                        _viaIntact = false;
-                        return Fail(SipParseErrorCode.MalformedVia, "Via: " + part, 400, "Bad Request - Malformed Via");
-                    }
-
-                    vias.Add(via);
+                    return Fail(SipParseErrorCode.MalformedVia, badPart is null ? "Via: empty or unbalanced list element" : "Via: " + badPart, 400, "Bad Request - Malformed Via");
                 }
             }
 
@@ -53,7 +35,7 @@ public static partial class SipMessageParser
             if (First(headers, SipHeaderId.CallId) is { } callIdEntry)
             {
                 callId = Value(callIdEntry);
-                if (callId.Length == 0 || callId.AsSpan().ContainsAny(" \t\r\n"))
+                if (!IsValidCallId(callId))
                 {
                     return Fail(SipParseErrorCode.MalformedCallId, "Call-ID is empty or holds whitespace", 400, "Bad Request - Malformed Call-ID");
                 }
@@ -68,7 +50,7 @@ public static partial class SipMessageParser
             int? maxForwards = null;
             if (First(headers, SipHeaderId.MaxForwards) is { } mfEntry)
             {
-                if (!TryParseSmallNumber(Value(mfEntry), 255, out var mf))
+                if (!TryParseSmallNumber(RawValue(mfEntry), 255, out var mf))
                 {
                     return Fail(SipParseErrorCode.MalformedMaxForwards, "Max-Forwards is not 0-255", 400, "Bad Request - Malformed Max-Forwards");
                 }
@@ -93,7 +75,7 @@ public static partial class SipMessageParser
 
                 // RFC 4475 ncl ("-999") and "five" are framing errors; so are two different
                 // values (mcl01): there is no telling where the body ends.
-                if (!TryParseSmallNumber(Value(h), int.MaxValue, out var length))
+                if (!TryParseSmallNumber(RawValue(h), int.MaxValue, out var length))
                 {
                     return Fail(SipParseErrorCode.MalformedContentLength, "Content-Length is not a non-negative integer", 400, "Bad Request - Malformed Content-Length");
                 }
@@ -175,9 +157,9 @@ public static partial class SipMessageParser
                 return true;
             }
 
-            if (!SipNameAddress.TryParse(Value(entry), out value, out var reason) || value.IsWildcard)
+            if (!TryParseNameAddress(Value(entry), out value, out var reason))
             {
-                return Fail(code, name + ": " + (reason ?? "wildcard"), 400, "Bad Request - Malformed " + name);
+                return Fail(code, name + ": " + reason, 400, "Bad Request - Malformed " + name);
             }
 
             return true;
@@ -187,7 +169,6 @@ public static partial class SipMessageParser
         {
             values = [];
             List<SipNameAddress>? list = null;
-            List<string>? parts = null;
             foreach (var h in headers)
             {
                 if (h.Id != id)
@@ -195,26 +176,14 @@ public static partial class SipMessageParser
                     continue;
                 }
 
-                parts ??= new List<string>(2);
-                parts.Clear();
-                if (!SipSyntax.TrySplitList(Value(h), parts, allowEmpty: false))
+                list ??= new List<SipNameAddress>(2);
+                if (!TryParseAddressLine(Value(h), id == SipHeaderId.Contact, list, out var reason))
                 {
-                    return Fail(code, name + ": empty or unbalanced list element", 400, "Bad Request - Malformed " + name);
-                }
-
-                foreach (var part in parts)
-                {
-                    if (!SipNameAddress.TryParse(part, out var address, out var reason) || (address.IsWildcard && id != SipHeaderId.Contact))
-                    {
-                        return Fail(code, name + ": " + (reason ?? "wildcard"), 400, "Bad Request - Malformed " + name);
-                    }
-
-                    list ??= new List<SipNameAddress>(2);
-                    list.Add(address);
+                    return Fail(code, name + ": " + reason, 400, "Bad Request - Malformed " + name);
                 }
             }
 
-            if (list is not null)
+            if (list is { Count: > 0 })
             {
                 values = list;
             }
@@ -224,6 +193,11 @@ public static partial class SipMessageParser
 
         private string Value(in SipHeaderEntry entry) =>
             SipMessage.Unfold(_data.Span.Slice(entry.ValueStart, entry.ValueLength));
+
+        // The value as octets, folding included: for the numeric headers, where a fold can only make the value
+        // invalid, whether it is read folded or unfolded, and no string is needed.
+        private ReadOnlySpan<byte> RawValue(in SipHeaderEntry entry) =>
+            _data.Span.Slice(entry.ValueStart, entry.ValueLength);
 
         private static SipHeaderEntry? First(SipHeaderEntry[] headers, SipHeaderId id)
         {
@@ -239,7 +213,34 @@ public static partial class SipMessageParser
         }
 
         // Digits only (leading zeros allowed, RFC 4475 wsinv "0068"), at most `max`.
-        private static bool TryParseSmallNumber(string text, int max, out int value)
+        internal static bool TryParseSmallNumber(ReadOnlySpan<byte> text, int max, out int value)
+        {
+            value = 0;
+            if (text.IsEmpty)
+            {
+                return false;
+            }
+
+            long acc = 0;
+            foreach (var c in text)
+            {
+                if (!char.IsAsciiDigit((char)c))
+                {
+                    return false;
+                }
+
+                acc = (acc * 10) + (c - '0');
+                if (acc > max)
+                {
+                    return false;
+                }
+            }
+
+            value = (int)acc;
+            return true;
+        }
+
+        internal static bool TryParseSmallNumber(string text, int max, out int value)
         {
             value = 0;
             if (text.Length == 0)
@@ -266,4 +267,90 @@ public static partial class SipMessageParser
             return true;
         }
     }
+
+    // The checks TryParseCore makes on one value of a header the stack reads itself, for a message that was built
+    // rather than received: SipMessageBuilder validates the values a caller wrote with these, so that a message it
+    // serializes is one this parser would accept, without parsing all of it again. True for any other header.
+    internal static bool IsValidCoreValue(SipHeaderId id, string value)
+    {
+        var trimmed = value.Trim(' ', '\t');
+        return id switch
+        {
+            SipHeaderId.Via => TryParseViaLine(trimmed, null, out _),
+            SipHeaderId.CSeq => SipCSeq.TryParse(trimmed, out _),
+            SipHeaderId.CallId => IsValidCallId(trimmed),
+            SipHeaderId.From or SipHeaderId.To => TryParseNameAddress(trimmed, out _, out _),
+            SipHeaderId.MaxForwards => ParseContext.TryParseSmallNumber(trimmed, 255, out _),
+            SipHeaderId.Contact => TryParseAddressLine(trimmed, allowWildcard: true, null, out _),
+            SipHeaderId.Route or SipHeaderId.RecordRoute => TryParseAddressLine(trimmed, allowWildcard: false, null, out _),
+            SipHeaderId.ContentLength => ParseContext.TryParseSmallNumber(trimmed, int.MaxValue, out _),
+            _ => true,
+        };
+    }
+
+    // One Via line: one or more via-parms separated by commas (§20.42). On failure `badPart` is the via-parm that did
+    // not parse, or null when the list itself was malformed. `into` may be null when only validity matters.
+    private static bool TryParseViaLine(string value, List<SipVia>? into, out string? badPart)
+    {
+        badPart = null;
+        var parts = new List<string>(2);
+        if (!SipSyntax.TrySplitList(value, parts, allowEmpty: false))
+        {
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (!SipVia.TryParse(part, out var via))
+            {
+                badPart = part;
+                return false;
+            }
+
+            into?.Add(via);
+        }
+
+        return true;
+    }
+
+    // From and To: one name-addr or addr-spec, never the wildcard.
+    private static bool TryParseNameAddress(string value, [NotNullWhen(true)] out SipNameAddress? address, out string reason)
+    {
+        if (!SipNameAddress.TryParse(value, out address, out var why) || address.IsWildcard)
+        {
+            address = null;
+            reason = why ?? "wildcard";
+            return false;
+        }
+
+        reason = string.Empty;
+        return true;
+    }
+
+    // One Contact, Route or Record-Route line: comma-separated addresses; the wildcard only where allowed (Contact).
+    private static bool TryParseAddressLine(string value, bool allowWildcard, List<SipNameAddress>? into, out string reason)
+    {
+        var parts = new List<string>(2);
+        if (!SipSyntax.TrySplitList(value, parts, allowEmpty: false))
+        {
+            reason = "empty or unbalanced list element";
+            return false;
+        }
+
+        foreach (var part in parts)
+        {
+            if (!SipNameAddress.TryParse(part, out var address, out var why) || (address.IsWildcard && !allowWildcard))
+            {
+                reason = why ?? "wildcard";
+                return false;
+            }
+
+            into?.Add(address);
+        }
+
+        reason = string.Empty;
+        return true;
+    }
+
+    private static bool IsValidCallId(string value) => value.Length > 0 && !value.AsSpan().ContainsAny(" \t\r\n");
 }

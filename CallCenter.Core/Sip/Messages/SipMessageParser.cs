@@ -9,7 +9,7 @@ namespace CallCenter.Core.Sip.Messages;
 // Pure function of its input; safe to call from any thread.
 public static partial class SipMessageParser
 {
-    private const int MaxHeaderLines = 256;
+    internal const int MaxHeaderLines = 256;
 
     public static bool TryParse(ReadOnlyMemory<byte> data, [NotNullWhen(true)] out SipMessage? message, out SipParseError error) =>
         TryParse(data, SipParseOptions.Datagram, out message, out error);

@@ -218,7 +218,7 @@ public sealed class SipNameAddress
             parameters = list;
         }
 
-        value = new SipNameAddress(span.ToString(), displayName, uri, parameters, bracketed);
+        value = new SipNameAddress(SipSyntax.Slice(text!, span), displayName, uri, parameters, bracketed);
         reason = null;
         return true;
     }

@@ -8,10 +8,12 @@ public readonly record struct SipParameter(string Name, string? Value)
 
     public override string ToString() => Value is null ? Name : Name + "=" + Value;
 
+    // Index loops: a foreach over the interface would allocate an enumerator on every lookup.
     internal static string? Find(IReadOnlyList<SipParameter> parameters, string name)
     {
-        foreach (var parameter in parameters)
+        for (var i = 0; i < parameters.Count; i++)
         {
+            var parameter = parameters[i];
             if (string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return parameter.Value ?? string.Empty;
@@ -23,9 +25,9 @@ public readonly record struct SipParameter(string Name, string? Value)
 
     internal static bool Contains(IReadOnlyList<SipParameter> parameters, string name)
     {
-        foreach (var parameter in parameters)
+        for (var i = 0; i < parameters.Count; i++)
         {
-            if (string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(parameters[i].Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 return true;
             }
@@ -58,7 +60,7 @@ public readonly record struct SipParameter(string Name, string? Value)
                 return false;
             }
 
-            var name = text[nameStart..i].ToString();
+            var name = SipSyntax.Intern(text[nameStart..i]);
             i = SipSyntax.SkipWhitespace(text, i);
             string? value = null;
             if (i < text.Length && text[i] == '=')
@@ -96,7 +98,7 @@ public readonly record struct SipParameter(string Name, string? Value)
                     return false;
                 }
 
-                value = text[valueStart..i].ToString();
+                value = SipSyntax.Intern(text[valueStart..i]);
                 i = SipSyntax.SkipWhitespace(text, i);
             }
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using System.Text;
 
 namespace CallCenter.Core.Sip.Messages;
@@ -36,7 +37,27 @@ public static class SipSyntax
     private static readonly SearchValues<byte> TokenBytes =
         SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`'~"u8);
 
+    // Tokens that nearly every message repeats (protocol, transports, the parameters of Via, From, To and Contact):
+    // the parsers hand out these shared instances instead of a new string each time. Matched exactly, so a value
+    // keeps the case it was written in.
+    private static readonly FrozenSet<string> CommonTokens = FrozenSet.Create(
+        StringComparer.Ordinal,
+        "SIP", "2.0", "UDP", "TCP", "TLS", "SCTP", "WS", "WSS", "udp", "tcp", "tls", "sctp", "ws", "wss",
+        "branch", "rport", "received", "maddr", "ttl", "tag", "expires", "q", "transport", "lr", "user", "method",
+        "phone", "ip", "ob", "rinstance", "reg-id", "+sip.instance", "sip", "sips", "tel");
+
+    private static readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> CommonTokenLookup =
+        CommonTokens.GetAlternateLookup<ReadOnlySpan<char>>();
+
     public static bool IsToken(ReadOnlySpan<char> text) => !text.IsEmpty && !text.ContainsAnyExcept(TokenChars);
+
+    // The text as a string: a shared instance for the common tokens above, a new string otherwise.
+    internal static string Intern(ReadOnlySpan<char> text) =>
+        CommonTokenLookup.TryGetValue(text, out var shared) ? shared : text.ToString();
+
+    // `part` as a string, reusing `whole` when the part is all of it (a header with one value).
+    internal static string Slice(string whole, ReadOnlySpan<char> part) =>
+        part.Length == whole.Length ? whole : part.ToString();
 
     public static bool IsToken(ReadOnlySpan<byte> text) => !text.IsEmpty && !text.ContainsAnyExcept(TokenBytes);
 
@@ -242,7 +263,7 @@ public static class SipSyntax
                 var end = SkipQuotedString(span, i);
                 if (end < 0)
                 {
-                    AddTrimmed(parts, span[start..], allowEmpty);
+                    AddTrimmed(parts, value, span[start..], allowEmpty);
                     return false;
                 }
 
@@ -258,7 +279,7 @@ public static class SipSyntax
             }
             else if (c == ',' && !inAngle)
             {
-                if (!AddTrimmed(parts, span[start..i], allowEmpty))
+                if (!AddTrimmed(parts, value, span[start..i], allowEmpty))
                 {
                     return false;
                 }
@@ -267,15 +288,15 @@ public static class SipSyntax
             }
         }
 
-        return AddTrimmed(parts, span[start..], allowEmpty) && !inAngle;
+        return AddTrimmed(parts, value, span[start..], allowEmpty) && !inAngle;
     }
 
-    private static bool AddTrimmed(List<string> parts, ReadOnlySpan<char> part, bool allowEmpty)
+    private static bool AddTrimmed(List<string> parts, string value, ReadOnlySpan<char> part, bool allowEmpty)
     {
         var trimmed = part.Trim(" \t\r\n");
         if (!trimmed.IsEmpty)
         {
-            parts.Add(trimmed.ToString());
+            parts.Add(Slice(value, trimmed));
             return true;
         }
 

@@ -69,8 +69,9 @@ public sealed partial class SipUri : IEquatable<SipUri>
     // (RFC 4475 esc01: ";n%61me=v%61lue%25%34%31" is name = "value%41"); "" for a flag, null when absent.
     public string? GetParameter(string name)
     {
-        foreach (var parameter in Parameters)
+        for (var i = 0; i < Parameters.Count; i++)
         {
+            var parameter = Parameters[i];
             var written = parameter.Name;
             if (string.Equals(written, name, StringComparison.OrdinalIgnoreCase)
                 || (written.Contains('%', StringComparison.Ordinal) && string.Equals(SipSyntax.Unescape(written), name, StringComparison.OrdinalIgnoreCase)))
@@ -103,7 +104,7 @@ public sealed partial class SipUri : IEquatable<SipUri>
             return false;
         }
 
-        var scheme = text[..colon].ToLowerInvariant();
+        var scheme = LowerScheme(text.AsSpan(0, colon));
         var rest = text.AsSpan(colon + 1);
         var result = new SipUri(text, scheme);
         var ok = scheme switch
@@ -150,6 +151,22 @@ public sealed partial class SipUri : IEquatable<SipUri>
     }
 
     public override string ToString() => _text;
+
+    // Lower case (§19.1.4: the scheme is case-insensitive), shared for the schemes we interpret.
+    private static string LowerScheme(ReadOnlySpan<char> scheme)
+    {
+        if (scheme.Equals("sip", StringComparison.OrdinalIgnoreCase))
+        {
+            return "sip";
+        }
+
+        if (scheme.Equals("sips", StringComparison.OrdinalIgnoreCase))
+        {
+            return "sips";
+        }
+
+        return scheme.Equals("tel", StringComparison.OrdinalIgnoreCase) ? "tel" : scheme.ToString().ToLowerInvariant();
+    }
 
     private static bool IsScheme(ReadOnlySpan<char> scheme)
     {
@@ -198,7 +215,7 @@ public sealed partial class SipUri : IEquatable<SipUri>
             }
 
             UserRaw = user.ToString();
-            User = SipSyntax.Unescape(user);
+            User = user.Contains('%') ? SipSyntax.Unescape(user) : UserRaw;
             rest = rest[(at + 1)..];
         }
 
@@ -316,7 +333,8 @@ public sealed partial class SipUri : IEquatable<SipUri>
             return false;
         }
 
-        var list = new List<SipParameter>(2);
+        parameters = new SipParameter[text[1..].Count(';') + 1];
+        var n = 0;
         foreach (var range in text[1..].Split(';'))
         {
             var part = text[1..][range];
@@ -325,14 +343,14 @@ public sealed partial class SipUri : IEquatable<SipUri>
             var value = equals < 0 ? default : part[(equals + 1)..];
             if (name.IsEmpty || !SipSyntax.IsParamText(name) || (equals >= 0 && (value.IsEmpty || !SipSyntax.IsParamText(value))))
             {
+                parameters = NoParameters;
                 reason = "malformed uri-parameter";
                 return false;
             }
 
-            list.Add(new SipParameter(name.ToString(), equals < 0 ? null : value.ToString()));
+            parameters[n++] = new SipParameter(SipSyntax.Intern(name), equals < 0 ? null : SipSyntax.Intern(value));
         }
 
-        parameters = [.. list];
         return true;
     }
 

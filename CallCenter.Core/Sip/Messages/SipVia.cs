@@ -13,6 +13,10 @@ public sealed class SipVia
 
     private readonly string _text;
 
+    // Built on first use and kept: the transaction layer keys every request by it (§17.2.3) several times over.
+    // Racing threads build equal strings, so whichever is kept is right.
+    private string? _sentBy;
+
     private SipVia(string text, string protocolName, string protocolVersion, string transport, string host, int? port, IReadOnlyList<SipParameter> parameters)
     {
         _text = text;
@@ -55,7 +59,7 @@ public sealed class SipVia
 
     public int? RPort => SipUri.TryParsePort(SipParameter.Find(Parameters, "rport"), out var port) ? port : null;
 
-    public string SentBy => Port is null ? Host : Host + ":" + Port.Value.ToString(CultureInfo.InvariantCulture);
+    public string SentBy => _sentBy ??= Port is null ? Host : Host + ":" + Port.Value.ToString(CultureInfo.InvariantCulture);
 
     public bool IsReliableTransport =>
         !string.Equals(Transport, "UDP", StringComparison.OrdinalIgnoreCase);
@@ -150,7 +154,7 @@ public sealed class SipVia
             return false;
         }
 
-        via = new SipVia(span.ToString(), name, version, transport, host, port, parameters);
+        via = new SipVia(SipSyntax.Slice(text!, span), name, version, transport, host, port, parameters);
         return true;
     }
 
@@ -163,7 +167,7 @@ public sealed class SipVia
             i++;
         }
 
-        token = i > start ? span[start..i].ToString() : null;
+        token = i > start ? SipSyntax.Intern(span[start..i]) : null;
         return token is not null;
     }
 

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
 
 namespace CallCenter.Core.Sip.Messages;
 
@@ -19,33 +18,78 @@ public static class SipViaStamp
 
         // Parameters start at the first ';' — a bracketed IPv6 sent-by contains ':' but never ';'.
         var semicolon = text.IndexOf(';', StringComparison.Ordinal);
-        var builder = new StringBuilder(semicolon < 0 ? text.TrimEnd() : text[..semicolon].TrimEnd());
+        var head = (semicolon < 0 ? text.AsSpan() : text.AsSpan(0, semicolon)).TrimEnd();
         var address = source.Address.IsIPv4MappedToIPv6 ? source.Address.MapToIPv4() : source.Address;
         var addressText = address.ToString();
-        var sentByIsSource = IPAddress.TryParse(via.Host.Trim('[', ']'), out var sentBy) && sentBy.Equals(address);
-        foreach (var parameter in via.Parameters)
+        var port = source.Port.ToString(CultureInfo.InvariantCulture);
+
+        // One pass to size the result, one to write it: a Via is stamped on every response.
+        var length = head.Length;
+        for (var i = 0; i < via.Parameters.Count; i++)
         {
-            if (string.Equals(parameter.Name, "received", StringComparison.OrdinalIgnoreCase))
+            var parameter = via.Parameters[i];
+            if (IsNamed(parameter, "received"))
             {
                 continue;
             }
 
-            builder.Append(';');
-            if (string.Equals(parameter.Name, "rport", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.Append("rport=").Append(source.Port.ToString(CultureInfo.InvariantCulture));
-            }
-            else
-            {
-                builder.Append(parameter.ToString());
-            }
+            length += 1 + (IsNamed(parameter, "rport") ? "rport=".Length + port.Length : parameter.Name.Length + (parameter.Value is null ? 0 : 1 + parameter.Value.Length));
         }
 
-        if (via.HasRPort || !sentByIsSource)
+        var received = via.HasRPort || !SentByIs(via.Host, address, addressText);
+        if (received)
         {
-            builder.Append(";received=").Append(addressText);
+            length += ";received=".Length + addressText.Length;
         }
 
-        return builder.ToString();
+        return string.Create(length, (via, head.Length, addressText, port, received), static (span, state) =>
+        {
+            var (via, headLength, addressText, port, received) = state;
+            var n = Append(span, 0, via.ToString().AsSpan(0, headLength));
+            for (var i = 0; i < via.Parameters.Count; i++)
+            {
+                // An old received= is dropped: ours replaces it.
+                var parameter = via.Parameters[i];
+                if (IsNamed(parameter, "received"))
+                {
+                    continue;
+                }
+
+                n = Append(span, n, ";");
+                if (IsNamed(parameter, "rport"))
+                {
+                    n = Append(span, Append(span, n, "rport="), port);
+                }
+                else
+                {
+                    n = Append(span, n, parameter.Name);
+                    if (parameter.Value is not null)
+                    {
+                        n = Append(span, Append(span, n, "="), parameter.Value);
+                    }
+                }
+            }
+
+            if (received)
+            {
+                Append(span, Append(span, n, ";received="), addressText);
+            }
+        });
+    }
+
+    private static bool IsNamed(SipParameter parameter, string name) => string.Equals(parameter.Name, name, StringComparison.OrdinalIgnoreCase);
+
+    // §18.2.1: received= is added when the sent-by host is not the source address. The same text is the same address
+    // (the common case, decided without parsing); otherwise the host is parsed and compared as an address.
+    private static bool SentByIs(string host, IPAddress address, string addressText)
+    {
+        var bare = host.AsSpan().Trim("[]");
+        return bare.SequenceEqual(addressText) || (IPAddress.TryParse(bare, out var sentBy) && sentBy.Equals(address));
+    }
+
+    private static int Append(Span<char> span, int at, ReadOnlySpan<char> text)
+    {
+        text.CopyTo(span[at..]);
+        return at + text.Length;
     }
 }

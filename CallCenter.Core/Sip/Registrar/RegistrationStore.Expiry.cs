@@ -20,9 +20,9 @@ public sealed partial class RegistrationStore
             // Whatever it was armed for has fired: let ArmLocked set it again from the index.
             _armedFor = TimeSpan.MaxValue;
             var now = Now;
-            while (_expiries.Count > 0 && _expiries.Min.ExpiresAt <= now)
+            while (_expiries.TryPeek(out var id, out var expiresAt) && expiresAt <= now)
             {
-                var binding = _byId[_expiries.Min.Id];
+                var binding = _byId[id];
                 DetachLocked(binding);
                 ReplaceAorLocked(binding.Extension, _aors[binding.Extension].Bindings.Remove(binding));
                 firstDrop |= PublishLocked(RegistrationChangeKind.Expired, binding);
@@ -41,7 +41,7 @@ public sealed partial class RegistrationStore
 
     private void ArmLocked()
     {
-        var soonest = _expiries.Count == 0 ? TimeSpan.MaxValue : _expiries.Min.ExpiresAt;
+        _expiries.TryPeek(out _, out var soonest);
         if (soonest == _armedFor || _disposed)
         {
             return;

@@ -70,7 +70,7 @@ public sealed partial class RegistrationStore
                 };
 
                 _byId[binding.Id] = binding;
-                _expiries.Add((binding.ExpiresAt, binding.Id));
+                _expiries.Added(binding);
                 var bindings = _aors.TryGetValue(binding.Extension, out var aor) ? aor.Bindings.Add(binding) : [binding];
                 ReplaceAorLocked(binding.Extension, bindings);
             }

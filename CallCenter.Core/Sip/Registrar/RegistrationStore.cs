@@ -22,7 +22,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     private readonly object _gate = new();
     private readonly Dictionary<string, Aor> _aors = new(StringComparer.Ordinal);
     private readonly Dictionary<long, ContactBinding> _byId = [];
-    private readonly SortedSet<(TimeSpan ExpiresAt, long Id)> _expiries = [];
+    private readonly ExpiryQueue _expiries;
     private readonly List<RegistrationFeed> _feeds = [];
     private readonly TimeProvider _time;
     private readonly long _epoch;
@@ -46,6 +46,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         _time = time;
         _logger = logger;
         _writer = writer;
+        _expiries = new ExpiryQueue(_byId);
         _epoch = time.GetTimestamp();
         _timer = time.CreateTimer(static state => ((RegistrationStore)state!).OnTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -79,6 +80,18 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     public int PendingWrites => _writer?.PendingWrites ?? 0;
 
     public long WriteFailures => _writer?.Failures ?? 0;
+
+    /// <summary>Entries in the expiry index, stale ones included (bounded by twice the bindings, see ExpiryQueue).</summary>
+    internal int ExpiryEntries
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _expiries.Count;
+            }
+        }
+    }
 
     /// <summary>How often the single expiry timer fired; it is re-armed for the soonest expiry, never per binding.</summary>
     public long ExpiryTimerFirings => Interlocked.Read(ref _timerFirings);
@@ -311,11 +324,11 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         out IReadOnlyList<ContactBinding> added)
     {
         bool firstDrop = false;
-        var newOnes = new List<ContactBinding>();
+        List<ContactBinding>? newOnes = null;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var current = _aors.TryGetValue(extension, out var aor) ? aor : null;
+            Aor? current = _aors.TryGetValue(extension, out var aor) ? aor : null;
             if ((current?.Version ?? 0) != expectedVersion)
             {
                 result = default;
@@ -323,23 +336,28 @@ public sealed partial class RegistrationStore : IAsyncDisposable
                 return false;
             }
 
-            var list = current is null ? ImmutableArray.CreateBuilder<ContactBinding>() : current.Bindings.ToBuilder();
-            foreach (var (binding, why) in removals)
+            // Sized for the result when nothing is removed (the usual refresh), so that it becomes the array as it is.
+            var currentBindings = current?.Bindings ?? [];
+            var list = ImmutableArray.CreateBuilder<ContactBinding>(currentBindings.Length + CountNew(upserts));
+            list.AddRange(currentBindings);
+            for (var i = 0; i < removals.Count; i++)
             {
+                var (binding, why) = removals[i];
                 var stored = _byId[binding.Id];
                 DetachLocked(stored);
                 list.Remove(stored);
                 firstDrop |= PublishLocked(why, stored);
             }
 
-            foreach (var upsert in upserts)
+            for (var i = 0; i < upserts.Count; i++)
             {
+                var upsert = upserts[i];
                 if (upsert.Id == 0)
                 {
                     var created = upsert with { Id = _nextId++ };
                     AttachLocked(created);
                     list.Add(created);
-                    newOnes.Add(created);
+                    (newOnes ??= []).Add(created);
                     firstDrop |= PublishLocked(RegistrationChangeKind.Added, created);
                 }
                 else
@@ -352,14 +370,25 @@ public sealed partial class RegistrationStore : IAsyncDisposable
                 }
             }
 
-            result = list.ToImmutable();
+            result = list.Count == list.Capacity ? list.MoveToImmutable() : list.ToImmutable();
             ReplaceAorLocked(extension, result);
             ArmLocked();
         }
 
         ReportDrop(firstDrop);
-        added = newOnes;
+        added = newOnes is null ? [] : newOnes;
         return true;
+    }
+
+    private static int CountNew(IReadOnlyList<ContactBinding> upserts)
+    {
+        var count = 0;
+        for (var i = 0; i < upserts.Count; i++)
+        {
+            count += upserts[i].Id == 0 ? 1 : 0;
+        }
+
+        return count;
     }
 
     internal void Unsubscribe(RegistrationFeed feed)
@@ -373,15 +402,14 @@ public sealed partial class RegistrationStore : IAsyncDisposable
     private void AttachLocked(ContactBinding binding)
     {
         _byId[binding.Id] = binding;
-        _expiries.Add((binding.ExpiresAt, binding.Id));
+        _expiries.Added(binding);
         _writer?.EnqueueUpsert(binding);
     }
 
-    // Takes the binding out of the id map and expiry index; the caller fixes the extension's list.
+    // Takes the binding out of the id map, which also retires its expiry entry; the caller fixes the extension's list.
     private void DetachLocked(ContactBinding binding)
     {
         _byId.Remove(binding.Id);
-        _expiries.Remove((binding.ExpiresAt, binding.Id));
         _writer?.EnqueueDelete(binding.Id);
     }
 
@@ -422,7 +450,8 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         }
     }
 
-    private sealed record Aor(long Version, ImmutableArray<ContactBinding> Bindings);
+    // A struct stored in the map: a commit replaces it without leaving an object behind for the GC's oldest generation.
+    private readonly record struct Aor(long Version, ImmutableArray<ContactBinding> Bindings);
 }
 
 /// <summary>An extension's bindings with the version they were read at (0 when it has none).</summary>

@@ -50,9 +50,10 @@ public sealed partial class SipRegistrar
             working.Add((binding, false));
         }
 
-        var removals = new List<(ContactBinding, RegistrationChangeKind)>();
-        foreach (var contact in contacts)
+        List<(ContactBinding, RegistrationChangeKind)>? removals = null;
+        for (var c = 0; c < contacts.Count; c++)
         {
+            var contact = contacts[c];
             var uri = contact.Uri!;
             if (!uri.IsSip)
             {
@@ -70,7 +71,7 @@ public sealed partial class SipRegistrar
             }
 
             var granted = TimeSpan.FromSeconds(Math.Min(requested, max));
-            var index = working.FindIndex(entry => entry.Binding.ContactUri.Matches(uri));
+            var index = IndexOf(working, uri);
             if (index < 0)
             {
                 if (granted > TimeSpan.Zero)
@@ -111,28 +112,32 @@ public sealed partial class SipRegistrar
                 working.RemoveAt(index);
                 if (existing.Id != 0)
                 {
-                    removals.Add((existing, RegistrationChangeKind.Removed));
+                    (removals ??= []).Add((existing, RegistrationChangeKind.Removed));
                 }
 
                 continue;
             }
 
+            // A refresh keeps the binding's own objects where the new values are the same (the contact as written, the
+            // flow, the User-Agent): the binding lives long, and so would the copies, each refresh leaving the
+            // previous ones as garbage in the GC's oldest generation.
+            var sameTarget = existing.Target == target;
             working[index] = (existing with
             {
-                ContactUri = uri,
+                ContactUri = string.Equals(existing.ContactUri.ToString(), uri.ToString(), StringComparison.Ordinal) ? existing.ContactUri : uri,
                 Q = contact.Q,
-                Target = target,
+                Target = sameTarget ? existing.Target : target,
                 CallId = register.CallId,
                 CSeq = register.CSeq,
                 ExpiresAtUtc = utcNow + granted,
                 UpdatedAtUtc = utcNow,
-                UserAgent = userAgent,
+                UserAgent = string.Equals(existing.UserAgent, userAgent, StringComparison.Ordinal) ? existing.UserAgent : userAgent,
                 ExpiresAt = now + granted,
                 UpdatedAt = now,
 
                 // A phone that comes back over another flow (a new TCP connection, a new NAT mapping) has to be
                 // probed afresh; over the same flow the last verdict still holds.
-                Reachability = existing.Target == target ? existing.Reachability : Reachability.Unknown,
+                Reachability = sameTarget ? existing.Reachability : Reachability.Unknown,
             }, true);
         }
 
@@ -151,11 +156,11 @@ public sealed partial class SipRegistrar
             foreach (var victim in victims)
             {
                 working.Remove(victim);
-                removals.Add((victim.Binding, RegistrationChangeKind.Evicted));
+                (removals ??= []).Add((victim.Binding, RegistrationChangeKind.Evicted));
             }
         }
 
-        var upserts = new List<ContactBinding>();
+        var upserts = new List<ContactBinding>(contacts.Count);
         foreach (var (binding, touched) in working)
         {
             if (touched)
@@ -164,7 +169,21 @@ public sealed partial class SipRegistrar
             }
         }
 
-        return new RegistrationPlan(200, null, upserts, removals);
+        return new RegistrationPlan(200, null, upserts, removals is null ? [] : removals);
+    }
+
+    // The tentative binding whose contact matches `uri` (§10.3 step 7 compares them by §19.1.4 URI equality).
+    private static int IndexOf(List<(ContactBinding Binding, bool Touched)> working, SipUri uri)
+    {
+        for (var i = 0; i < working.Count; i++)
+        {
+            if (working[i].Binding.ContactUri.Matches(uri))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     // Step 6: "*" removes every binding of the address of record, only with Expires: 0 and no other Contact; each

@@ -27,6 +27,7 @@ public sealed partial class SipRegistrar
     private readonly RegistrationStore _store;
     private readonly ILiveConfiguration _configuration;
     private readonly ILogger<SipRegistrar> _logger;
+    private readonly DateHeaderCache _date = new();
 
     public SipRegistrar(RegistrationStore store, ILiveConfiguration configuration, ILogger<SipRegistrar> logger)
     {
@@ -39,7 +40,7 @@ public sealed partial class SipRegistrar
     public SipMessageBuilder Register(SipServerTransaction transaction, string authenticatedUser)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return Register(transaction.Request, authenticatedUser, transaction.Flow, (status, reason) => transaction.CreateResponse(status, reason));
+        return Register(transaction.Request, authenticatedUser, transaction.Flow, transaction, static (t, status, reason) => t.CreateResponse(status, reason));
     }
 
     /// <summary>
@@ -50,9 +51,16 @@ public sealed partial class SipRegistrar
     /// </summary>
     public SipMessageBuilder Register(SipRequest request, string authenticatedUser, SipFlow flow, Func<int, string?, SipMessageBuilder> createResponse)
     {
+        ArgumentNullException.ThrowIfNull(createResponse);
+        return Register(request, authenticatedUser, flow, createResponse, static (create, status, reason) => create(status, reason));
+    }
+
+    // The state and a static function instead of a closure: this runs for every REGISTER.
+    private SipMessageBuilder Register<TState>(
+        SipRequest request, string authenticatedUser, SipFlow flow, TState state, Func<TState, int, string?, SipMessageBuilder> createResponse)
+    {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(authenticatedUser);
-        ArgumentNullException.ThrowIfNull(createResponse);
         if (!request.IsMethod(SipMethods.Register))
         {
             throw new ArgumentException("The registrar only takes REGISTER requests.", nameof(request));
@@ -67,20 +75,20 @@ public sealed partial class SipRegistrar
             || options.Extensions.FindUser(extension) is not { } user)
         {
             LogUnknownUser(_logger, request.To?.Uri?.ToString() ?? "(none)", flow);
-            return createResponse(404, null);
+            return createResponse(state, 404, null);
         }
 
         // Step 4: authorised to change this address of record's bindings. No third-party registration here.
         if (!string.Equals(authenticatedUser, extension, StringComparison.Ordinal))
         {
             LogForbidden(_logger, authenticatedUser, extension, flow);
-            return createResponse(403, null);
+            return createResponse(state, 403, null);
         }
 
         if (request.CallId is null || request.CSeq is not { } cseq)
         {
             // The transaction layer's validator answers this first; kept so that a direct caller cannot crash us.
-            return createResponse(400, "Missing Call-ID or CSeq");
+            return createResponse(state, 400, "Missing Call-ID or CSeq");
         }
 
         var register = new RegisterRequest(request, request.CallId, cseq.Number, flow, options.Sip.Registrar, Math.Max(1, user.MaxContacts));
@@ -90,79 +98,81 @@ public sealed partial class SipRegistrar
             var plan = Plan(register, extension, snapshot.Bindings);
             if (plan.Status != 200)
             {
-                return Reject(register, extension, plan, createResponse);
+                return Reject(register, extension, plan, state, createResponse);
             }
 
             if (_store.TryCommit(extension, snapshot.Version, plan.Upserts, plan.Removals, out var bindings, out var added))
             {
                 LogCommitted(extension, flow, plan, added);
-                return Accept(bindings, createResponse);
+                return Accept(bindings, state, createResponse);
             }
         }
 
         LogCommitContended(_logger, extension);
-        return createResponse(500, null);
+        return createResponse(state, 500, null);
     }
 
-    private SipMessageBuilder Reject(RegisterRequest request, string extension, RegistrationPlan plan, Func<int, string?, SipMessageBuilder> createResponse)
+    private SipMessageBuilder Reject<TState>(
+        RegisterRequest request, string extension, RegistrationPlan plan, TState state, Func<TState, int, string?, SipMessageBuilder> createResponse)
     {
         var flow = request.Flow;
         switch (plan.Status)
         {
             case 423:
                 LogIntervalTooBrief(_logger, extension, flow);
-                var response = createResponse(423, null);
+                var response = createResponse(state, 423, null);
                 response.AddHeader("Min-Expires", Seconds(request.Options.MinExpires).ToString(CultureInfo.InvariantCulture));
                 return response;
             case 500:
                 LogOutOfOrder(_logger, extension, request.CallId, request.CSeq, flow);
-                return createResponse(500, plan.Reason);
+                return createResponse(state, 500, plan.Reason);
             default:
                 LogRejected(_logger, extension, plan.Status, plan.Reason ?? string.Empty, flow);
-                return createResponse(plan.Status, plan.Reason);
+                return createResponse(state, plan.Status, plan.Reason);
         }
     }
 
     // Step 8: the 200 lists every current binding with the time it has left, and a Date (§20.17) so that a phone
     // without a clock of its own can set one (§10.2.4).
-    private SipMessageBuilder Accept(ImmutableArray<ContactBinding> bindings, Func<int, string?, SipMessageBuilder> createResponse)
+    private SipMessageBuilder Accept<TState>(ImmutableArray<ContactBinding> bindings, TState state, Func<TState, int, string?, SipMessageBuilder> createResponse)
     {
-        var response = createResponse(200, null);
+        var response = createResponse(state, 200, null);
         foreach (var binding in bindings)
         {
             // Rounded up: a binding just granted 3600 s still shows 3600 a few microseconds later.
             var expires = (long)Math.Ceiling(_store.GetRemaining(binding).TotalSeconds);
-            var value = "<" + binding.ContactUri + ">;expires=" + expires.ToString(CultureInfo.InvariantCulture);
-            if (binding.Q is { } q)
-            {
-                value += ";q=" + q.ToString("0.###", CultureInfo.InvariantCulture);
-            }
-
+            var value = binding.Q is { } q
+                ? string.Create(CultureInfo.InvariantCulture, $"<{binding.ContactUri}>;expires={expires};q={q.ToString("0.###", CultureInfo.InvariantCulture)}")
+                : string.Create(CultureInfo.InvariantCulture, $"<{binding.ContactUri}>;expires={expires}");
             response.AddHeader("Contact", value);
         }
 
-        response.AddHeader("Date", _store.Time.GetUtcNow().ToString("r", CultureInfo.InvariantCulture));
+        response.AddHeader("Date", _date.Format(_store.Time.GetUtcNow()));
         return response;
     }
 
     private void LogCommitted(string extension, SipFlow flow, RegistrationPlan plan, IReadOnlyList<ContactBinding> added)
     {
-        var source = flow.ToString();
-        foreach (var binding in added)
+        // Written only for an added or removed binding: a refresh, the common case, needs no source text.
+        var source = added.Count + plan.Removals.Count > 0 ? flow.ToString() : string.Empty;
+        for (var i = 0; i < added.Count; i++)
         {
+            var binding = added[i];
             LogAdded(_logger, extension, binding.ContactUri.ToString(), source, (long)_store.GetRemaining(binding).TotalSeconds);
         }
 
-        foreach (var binding in plan.Upserts)
+        for (var i = 0; i < plan.Upserts.Count; i++)
         {
+            var binding = plan.Upserts[i];
             if (binding.Id != 0)
             {
                 LogRefreshed(_logger, extension, binding.ContactUri.ToString(), flow);
             }
         }
 
-        foreach (var (binding, why) in plan.Removals)
+        for (var i = 0; i < plan.Removals.Count; i++)
         {
+            var (binding, why) = plan.Removals[i];
             if (why == RegistrationChangeKind.Evicted)
             {
                 LogEvicted(_logger, extension, binding.ContactUri.ToString(), binding.Target.ToString());

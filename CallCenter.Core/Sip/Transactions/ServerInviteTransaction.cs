@@ -18,8 +18,8 @@ namespace CallCenter.Core.Sip.Transactions;
 internal sealed class ServerInviteTransaction : ServerTransaction
 {
     private State _state = State.Proceeding;
-    private SipResponse? _provisional;
-    private SipResponse? _final;
+    private SipOutgoingResponse? _provisional;
+    private SipOutgoingResponse? _final;
     private TimeSpan _timerG;
 
     public ServerInviteTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
@@ -39,14 +39,14 @@ internal sealed class ServerInviteTransaction : ServerTransaction
 
     /// <summary>§17.2.1: the 100 goes out at once, before the TU is even asked, so that the client stops Timer A
     /// (Kamailio and Asterisk do the same rather than wait the 200 ms the RFC allows).</summary>
-    public void Begin(SipResponse trying)
+    public void Begin(SipOutgoingResponse trying)
     {
         _provisional = trying;
         Send(trying, retransmission: false);
         Timers.Arm(TimerSlot.Deadline, SipTimerName.InviteUnanswered, SipTransactionLayer.InviteAnswerLimit);
     }
 
-    public override void OnResponse(SipResponse response)
+    public override void OnResponse(SipOutgoingResponse response)
     {
         switch (_state)
         {

@@ -18,7 +18,7 @@ namespace CallCenter.Core.Sip.Transactions;
 internal sealed class ServerNonInviteTransaction : ServerTransaction
 {
     private State _state = State.Trying;
-    private SipResponse? _last;
+    private SipOutgoingResponse? _last;
 
     public ServerNonInviteTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
         : base(layer, shard, request, flow, timers)
@@ -36,7 +36,7 @@ internal sealed class ServerNonInviteTransaction : ServerTransaction
 
     public void Begin() => SetGuard();
 
-    public override void OnResponse(SipResponse response)
+    public override void OnResponse(SipOutgoingResponse response)
     {
         if (_state == State.Completed)
         {

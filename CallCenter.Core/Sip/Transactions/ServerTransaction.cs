@@ -18,6 +18,10 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     private int _finalGiven;
     private long _guard = -1;
 
+    // Created when a timer is first armed: most non-INVITE transactions over UDP never arm one (Timer J lives in
+    // the shard's CompletedTransactions, the Unanswered guard in its GuardDeadlines).
+    private TransactionTimers? _timers;
+
     protected ServerTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SipFlow flow, SipTimerOptions timers)
     {
         Layer = layer;
@@ -25,7 +29,6 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         Request = request;
         Flow = flow;
         TimerOptions = timers;
-        Timers = new TransactionTimers(layer, this);
         Route = ForResponse(request, flow);
         var via = request.TopVia!;
         if (via.HasRfc3261Branch)
@@ -69,21 +72,21 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
     protected SipTransactionLayer Layer { get; }
 
-    protected TransactionTimers Timers { get; }
+    protected TransactionTimers Timers => _timers ??= new TransactionTimers(Layer, this);
 
     protected SipTimerOptions TimerOptions { get; }
 
     protected bool IsReliable => Route.IsReliable;
 
     /// <summary>
-    /// Any thread. The builder is serialized and parsed here, on the caller's thread, so a TU bug surfaces at its
-    /// call rather than on the shard. A final response after a final response is refused here too, except that an
+    /// Any thread. The builder is serialized and checked here (as the parser would check what the TU wrote, without
+    /// parsing the response back), on the caller's thread, so a TU bug surfaces at its call rather than on the shard. A final response after a final response is refused here too, except that an
     /// INVITE's 2xx may be repeated: RFC 6026 §8.5 leaves 2xx retransmission to the TU, through the transaction.
     /// </summary>
     public override void Respond(SipMessageBuilder response)
     {
         ArgumentNullException.ThrowIfNull(response);
-        var built = response.BuildResponse();
+        var built = response.BuildOutgoingResponse();
         if (built.StatusCode >= 200)
         {
             var kind = built.IsSuccess ? SuccessGiven : FailureGiven;
@@ -135,7 +138,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     public void OnDiscard()
     {
         IsSilenced = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
         if (IsReliable)
         {
@@ -153,14 +156,14 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     }
 
     /// <summary>Shard: the TU's response reaches the state machine.</summary>
-    public abstract void OnResponse(SipResponse response);
+    public abstract void OnResponse(SipOutgoingResponse response);
 
     /// <summary>Shard: a retransmission of the request arrived (§17.2.1, §17.2.2).</summary>
     public abstract void OnRetransmission();
 
     public void OnTimer(TransactionTimer timer)
     {
-        if (IsTerminated || !Timers.TryClaim(timer))
+        if (IsTerminated || _timers is null || !_timers.TryClaim(timer))
         {
             Layer.TransactionCounters.StaleTimer();
             return;
@@ -203,9 +206,9 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
     }
 
-    protected void Send(SipResponse response, bool retransmission)
+    protected void Send(SipOutgoingResponse response, bool retransmission)
     {
-        if (response.To?.Tag is { } tag)
+        if (response.ToTag is { } tag)
         {
             ResponseToTag = tag;
         }
@@ -221,7 +224,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
         }
 
         IsTerminated = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
         Layer.Forget(this);
     }
@@ -231,7 +234,7 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
     protected void Retire()
     {
         IsTerminated = true;
-        Timers.DisarmAll();
+        _timers?.DisarmAll();
         ClearGuard();
     }
 

@@ -11,7 +11,7 @@ internal enum ShardWorkKind : byte
     /// <summary>A transaction timer fired; <see cref="ShardWork.Payload"/> is its <see cref="TransactionTimer"/>.</summary>
     Timer,
 
-    /// <summary>The TU answered; <see cref="ShardWork.Payload"/> is the <see cref="SipResponse"/>.</summary>
+    /// <summary>The TU answered; <see cref="ShardWork.Payload"/> is the <see cref="SipOutgoingResponse"/>.</summary>
     Respond,
 
     /// <summary>A client transaction built on another thread is ready to run.</summary>
@@ -61,7 +61,7 @@ internal readonly struct ShardWork
 
     public static ShardWork Timer(TransactionTimer timer) => new(ShardWorkKind.Timer, default, default, timer.Owner, timer);
 
-    public static ShardWork Respond(ISipTransaction transaction, SipResponse response) => new(ShardWorkKind.Respond, default, default, transaction, response);
+    public static ShardWork Respond(ISipTransaction transaction, SipOutgoingResponse response) => new(ShardWorkKind.Respond, default, default, transaction, response);
 
     public static ShardWork Discard(ISipTransaction transaction) => new(ShardWorkKind.Discard, default, default, transaction, null);
 

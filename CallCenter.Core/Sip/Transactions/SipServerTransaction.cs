@@ -54,13 +54,17 @@ public abstract class SipServerTransaction
         var response = SipMessageBuilder.ForResponse(Request, status, reason, needsTag ? toTag ?? NewTag() : null);
         if (Request.TopVia is { } via)
         {
-            response.RemoveFirstValue("Via");
-            response.AddHeaderFirst("Via", SipViaStamp.Stamp(via, Flow.Remote));
+            response.ReplaceTopVia(SipViaStamp.Stamp(via, Flow.Remote));
         }
 
         return response;
     }
 
     /// <summary>§19.3: a tag carries at least 32 bits of randomness.</summary>
-    public static string NewTag() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+    public static string NewTag()
+    {
+        Span<byte> random = stackalloc byte[8];
+        RandomNumberGenerator.Fill(random);
+        return Convert.ToHexStringLower(random);
+    }
 }

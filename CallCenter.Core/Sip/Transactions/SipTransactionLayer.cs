@@ -226,11 +226,11 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
                     var server = (ServerTransaction)work.Transaction!;
                     if (server.IsTerminated)
                     {
-                        ResponseIgnored(server, (SipResponse)work.Payload!);
+                        ResponseIgnored(server, (SipOutgoingResponse)work.Payload!);
                     }
                     else
                     {
-                        server.OnResponse((SipResponse)work.Payload!);
+                        server.OnResponse((SipOutgoingResponse)work.Payload!);
                     }
 
                     break;

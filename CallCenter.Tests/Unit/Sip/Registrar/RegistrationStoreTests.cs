@@ -221,4 +221,49 @@ public sealed class RegistrationStoreTests
         Assert.That(_kit.Store.ExpiryTimerFirings, Is.EqualTo(1));
         Assert.That(_kit.Store.BindingCount, Is.Zero);
     }
+
+    [Test]
+    public void ARefreshedBindingExpiresAtItsNewTimeNotItsOldOne()
+    {
+        _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a", cseq: 1, expires: 60);
+        _kit.Time.Advance(TimeSpan.FromSeconds(30));
+        _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a", cseq: 2, expires: 120);
+
+        _kit.Time.Advance(TimeSpan.FromSeconds(31));
+        Assert.That(_kit.Store.BindingCount, Is.EqualTo(1), "the entry of the first expiry is stale");
+        _kit.Time.Advance(TimeSpan.FromSeconds(88));
+        Assert.That(_kit.Store.BindingCount, Is.EqualTo(1));
+        _kit.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(_kit.Store.BindingCount, Is.Zero);
+    }
+
+    [Test]
+    public void RefreshingOftenKeepsTheExpiryIndexBoundedAndTheBindingsOwnObjects()
+    {
+        _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a", cseq: 1, expires: 3600);
+        _kit.Register("1001", "<sip:1001@192.0.2.11>", callId: "b", cseq: 1, expires: 3600);
+        var first = _kit.Store.GetBindings("1000").Single();
+        for (uint cseq = 2; cseq < 500; cseq++)
+        {
+            _kit.Time.Advance(TimeSpan.FromMilliseconds(10));
+            _kit.Register("1000", "<sip:1000@192.0.2.10>", callId: "a", cseq: cseq, expires: 3600);
+        }
+
+        var last = _kit.Store.GetBindings("1000").Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(_kit.Store.ExpiryEntries, Is.LessThanOrEqualTo((2 * 2) + 64));
+            Assert.That(last.CSeq, Is.EqualTo(499));
+            Assert.That(last.ContactUri, Is.SameAs(first.ContactUri), "the same contact is not kept twice");
+            Assert.That(last.UserAgent, Is.SameAs(first.UserAgent));
+            Assert.That(last.Target, Is.SameAs(first.Target));
+        });
+
+        // Both still expire on time after all those stale entries.
+        _kit.Time.Advance(TimeSpan.FromSeconds(3600) - TimeSpan.FromMilliseconds(10 * 498));
+        Assert.That(_kit.Store.GetBindings("1001"), Is.Empty);
+        Assert.That(_kit.Store.GetBindings("1000"), Has.Length.EqualTo(1));
+        _kit.Time.Advance(TimeSpan.FromMilliseconds(10 * 498));
+        Assert.That(_kit.Store.BindingCount, Is.Zero);
+    }
 }
