@@ -307,17 +307,25 @@ public sealed class Baresip : IAsyncDisposable
         """);
 
     // aufile reads 16-bit mono WAV at the codec's rate; sndfile names its dumps after the time the call started.
-    private static string AudioConfig(Audio audio) => string.Create(
-        CultureInfo.InvariantCulture,
-        $"""
-        module			aufile.so
-        module			aubridge.so
-        module			sndfile.so
-        audio_source		aufile,{audio.SourceWav}
-        audio_player		aubridge,nil
-        snd_path		{audio.RecordingFolder}
+    // RTP ports from a block free right now rather than baresip's default 10000-20000: a stream another program
+    // left running towards a port there (seen: RTP from 127.0.0.1:25000 interleaved with ours) confuses the
+    // phone's receiver and can swallow a DTMF event.
+    private static string AudioConfig(Audio audio)
+    {
+        var rtp = FreePorts.NextUdpBlock(4);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            module			aufile.so
+            module			aubridge.so
+            module			sndfile.so
+            audio_source		aufile,{audio.SourceWav}
+            audio_player		aubridge,nil
+            snd_path		{audio.RecordingFolder}
+            rtp_ports		{rtp}-{rtp + 3}
 
-        """);
+            """);
+    }
 
     // baresip 1.0.0 always opens a TLS listener on the SIP port + 1 (there is no sip_transports setting yet).
     private static int PortWithFreeSuccessor()
