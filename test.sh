@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 configuration="${CONFIGURATION:-Debug}"
 results="$PWD/TestResults"
 
-declare -A peers=([sipp]=sip-tester [baresip]=baresip [sipsak]=sipsak [svmap]=sipvicious [sqlite3]=sqlite3)
+declare -A peers=([sipp]=sip-tester [baresip]=baresip [sipsak]=sipsak [svmap]=sipvicious [sqlite3]=sqlite3 [sox]=sox)
 missing=()
 for command in "${!peers[@]}"; do
   command -v "$command" >/dev/null 2>&1 || missing+=("${peers[$command]}")

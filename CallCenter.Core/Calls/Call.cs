@@ -166,7 +166,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     /// <summary>Media loop: an RFC 4733 key press. Relayed by the relay itself; reported for call logic.</summary>
     public void OnDigit(MediaRelay relay, MediaLegSide from, DtmfEvent digit) =>
-        Post(() => CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol));
+        Post(() => CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol.ToString()));
 
     /// <summary>Media heartbeat: RTP stopped on a leg for the configured media timeout: the call is dead air.</summary>
     public void OnMediaTimeout(MediaRelay relay, MediaLegSide leg, TimeSpan silence) =>

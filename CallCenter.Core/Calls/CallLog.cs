@@ -23,8 +23,10 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Call {UniqueId}: no answer within {Seconds} s")]
     public static partial void NoAnswer(ILogger logger, string uniqueId, double seconds);
 
+    // The digit is a string, not a char: a sink that renders non-string values as JSON (the server's log file)
+    // printed a char quoted, DTMF '"5"'.
     [LoggerMessage(EventId = 3006, Level = LogLevel.Debug, Message = "Call {UniqueId}: DTMF '{Digit}' from the {Leg}")]
-    public static partial void Digit(ILogger logger, string uniqueId, string leg, char digit);
+    public static partial void Digit(ILogger logger, string uniqueId, string leg, string digit);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Call {UniqueId}: no RTP from the {Leg} for {Seconds:F0} s")]
     public static partial void MediaTimeout(ILogger logger, string uniqueId, string leg, double seconds);

@@ -33,7 +33,14 @@ public sealed class Baresip : IAsyncDisposable
     /// <param name="RegistrarPort">where the registrar listens on 127.0.0.1</param>
     /// <param name="Transport">"udp" or "tcp"</param>
     /// <param name="RegistrationInterval">baresip's regint: the expires it asks for, in seconds</param>
-    public sealed record Account(string Extension, string Password, int RegistrarPort, string Transport = "udp", int RegistrationInterval = 3600);
+    /// <param name="Parameters">more account parameters, each with its leading ';' (";answermode=auto")</param>
+    public sealed record Account(
+        string Extension, string Password, int RegistrarPort, string Transport = "udp", int RegistrationInterval = 3600, string Parameters = "");
+
+    /// <summary>Audio for calls: what the phone sends (a WAV file through the <c>aufile</c> source; the call ends
+    /// when it runs out) and a folder where the <c>sndfile</c> module writes what it sent (dump-*-enc.wav) and what
+    /// it received (dump-*-dec.wav). Nothing is played: <c>aubridge</c> stands in for a sound card.</summary>
+    public sealed record Audio(string SourceWav, string RecordingFolder);
 
     public int SipPort { get; }
 
@@ -58,16 +65,19 @@ public sealed class Baresip : IAsyncDisposable
 
     public IReadOnlyList<BaresipLog.RegisterOutcome> Outcomes => Read(log => log.Outcomes.ToArray());
 
-    public static Baresip Start(Account account, TimeSpan lifetime)
+    /// <param name="audio">null for a phone that only registers</param>
+    /// <param name="verbose">baresip's -v: it then also prints, among much else, the RFC 4733 events it receives
+    /// ("received event: '5' (end=0)")</param>
+    public static Baresip Start(Account account, TimeSpan lifetime, Audio? audio = null, bool verbose = false)
     {
         var folder = new TempFolder("cc-baresip");
         var sipPort = PortWithFreeSuccessor();
-        File.WriteAllText(folder.Combine("config"), Config(sipPort));
+        File.WriteAllText(folder.Combine("config"), Config(sipPort) + (audio is null ? string.Empty : AudioConfig(audio)));
         File.WriteAllText(
             folder.Combine("accounts"),
             string.Create(
                 CultureInfo.InvariantCulture,
-                $"<sip:{account.Extension}@127.0.0.1:{account.RegistrarPort};transport={account.Transport}>;auth_pass={account.Password};regint={account.RegistrationInterval}\n"));
+                $"<sip:{account.Extension}@127.0.0.1:{account.RegistrarPort};transport={account.Transport}>;auth_pass={account.Password};regint={account.RegistrationInterval}{account.Parameters}\n"));
 
         var info = new ProcessStartInfo(Peers.Require(Peers.Baresip))
         {
@@ -77,7 +87,8 @@ public sealed class Baresip : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = folder.Path,
         };
-        foreach (var argument in (string[])["-f", folder.Path, "-s", "-t", ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture)])
+        string[] arguments = ["-f", folder.Path, "-s", "-t", ((int)Math.Ceiling(lifetime.TotalSeconds)).ToString(CultureInfo.InvariantCulture)];
+        foreach (var argument in verbose ? [.. arguments, "-v"] : arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -100,6 +111,53 @@ public sealed class Baresip : IAsyncDisposable
     /// </summary>
     public Task WaitForRegistrationsAsync(int count, TimeSpan limit) =>
         WaitAsync(log => log.Registrations >= count, $"{count} successful registration(s)", limit);
+
+    /// <summary>Waits (bounded) until baresip has printed <paramref name="text"/>; fails with its output if it exits
+    /// first or the time runs out.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            Task changed;
+            lock (_log)
+            {
+                changed = _changed.Task;
+            }
+
+            if (Output.Contains(text, StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            if (_process.HasExited)
+            {
+                throw new AssertionException($"baresip exited ({_process.ExitCode}) before printing '{text}'\n{Output}");
+            }
+
+            var remaining = limit - clock.Elapsed;
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new AssertionException($"baresip did not print '{text}' within {limit}\n{Output}");
+            }
+
+            try
+            {
+                await changed.WaitAsync(remaining);
+            }
+            catch (TimeoutException)
+            {
+                // Checked once more at the top, then reported.
+            }
+        }
+    }
+
+    /// <summary>Types a command into baresip's menu through stdin ("/dial sip:...", "/sndcode 5", "/hangup").</summary>
+    public async Task SendCommandAsync(string command)
+    {
+        await _process.StandardInput.WriteLineAsync(command);
+        await _process.StandardInput.FlushAsync();
+    }
 
     /// <summary>
     /// Sends /quit on stdin, which makes baresip unregister and exit, and waits for the exit (bounded; killed at the
@@ -247,6 +305,27 @@ public sealed class Baresip : IAsyncDisposable
         module_app		menu.so
 
         """);
+
+    // aufile reads 16-bit mono WAV at the codec's rate; sndfile names its dumps after the time the call started.
+    // RTP ports from a block free right now rather than baresip's default 10000-20000: a stream another program
+    // left running towards a port there (seen: RTP from 127.0.0.1:25000 interleaved with ours) confuses the
+    // phone's receiver and can swallow a DTMF event.
+    private static string AudioConfig(Audio audio)
+    {
+        var rtp = FreePorts.NextUdpBlock(4);
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"""
+            module			aufile.so
+            module			aubridge.so
+            module			sndfile.so
+            audio_source		aufile,{audio.SourceWav}
+            audio_player		aubridge,nil
+            snd_path		{audio.RecordingFolder}
+            rtp_ports		{rtp}-{rtp + 3}
+
+            """);
+    }
 
     // baresip 1.0.0 always opens a TLS listener on the SIP port + 1 (there is no sip_transports setting yet).
     private static int PortWithFreeSuccessor()

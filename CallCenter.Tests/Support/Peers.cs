@@ -15,7 +15,10 @@ public static class Peers
     public static readonly Peer SvWar = new("svwar", "sipvicious");
     public static readonly Peer SvCrack = new("svcrack", "sipvicious");
 
-    public static readonly IReadOnlyList<Peer> All = [Sipp, Baresip, Sipsak, SvMap, SvWar, SvCrack];
+    // Not a SIP peer: it makes the tones baresip sends and measures what it recorded.
+    public static readonly Peer Sox = new("sox", "sox");
+
+    public static readonly IReadOnlyList<Peer> All = [Sipp, Baresip, Sipsak, SvMap, SvWar, SvCrack, Sox];
 
     /// <summary>The peer's full path, or a failed test that says how to install it.</summary>
     public static string Require(Peer peer) =>
