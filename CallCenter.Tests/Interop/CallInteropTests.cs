@@ -111,6 +111,17 @@ public sealed partial class CallInteropTests
         Assert.That(after.Media.Totals.ForeignSource - before.Media.Totals.ForeignSource, Is.Zero);
         Assert.That(after.Media.Totals.NotForwarded - before.Media.Totals.NotForwarded, Is.Zero);
         Assert.That(after.Media.ActiveRelays, Is.Zero, "the relay is closed with the call");
+
+        // The call's CDR row and its events, as an Asterisk admin reads them.
+        var record = await CdrAsync(id);
+        Assert.That(record.GetProperty("disposition").GetString(), Is.EqualTo("ANSWERED"));
+        Assert.That(record.GetProperty("source").GetString(), Is.EqualTo("4100"));
+        Assert.That(record.GetProperty("destination").GetString(), Is.EqualTo("4000"));
+        Assert.That(record.GetProperty("hangupBy").GetString(), Is.EqualTo("caller"));
+        Assert.That(record.GetProperty("hangupCause").GetInt32(), Is.EqualTo(16), "Q.850 normal clearing");
+        Assert.That(record.GetProperty("billsec").GetInt32(), Is.InRange(6, 9), "the caller hangs up 7.5 s after the answer");
+        var events = await _server.Web.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/cdr/{id}/events");
+        Assert.That(events!.Select(e => e.GetProperty("eventType").GetString()), Is.EqualTo(new[] { "CHAN_START", "RING", "ANSWER", "BRIDGE_ENTER", "HANGUP" }));
     }
 
     /// <summary>Case 2: the caller cancels after the 180; the callee's INVITE is cancelled too.</summary>
@@ -125,7 +136,8 @@ public sealed partial class CallInteropTests
         // only on a CANCEL after its 180, and on the ACK for its 487.
         await AssertSucceededAsync(callee, caller);
         var id = await CallIdAsync("4101", "4001");
-        await ServerLogAsync($"Call {id}: ended CANCEL (SIP 487, by caller)");
+        // Asterisk's dispositions have no CANCEL: a caller who hangs up while it rings is NO ANSWER (cause 16).
+        await ServerLogAsync($"Call {id}: ended NO ANSWER (SIP 487, by caller)");
     }
 
     /// <summary>Case 3: the callee is busy.</summary>
@@ -480,6 +492,25 @@ public sealed partial class CallInteropTests
         var match = Regex.Match(all, $@"Call (\S+): {caller} dialling {callee} at ");
         Assert.That(match.Success, Is.True, line);
         return match.Groups[1].Value;
+    }
+
+    /// <summary>The call's CDR row; the writer commits within its 100 ms batch window, so this waits a little.</summary>
+    private async Task<System.Text.Json.JsonElement> CdrAsync(string uniqueId)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var rows = await _server.Web.GetFromJsonAsync<System.Text.Json.JsonElement[]>("/api/cdr?limit=1000");
+            var row = rows!.FirstOrDefault(r => r.GetProperty("uniqueId").GetString() == uniqueId);
+            if (row.ValueKind != System.Text.Json.JsonValueKind.Undefined && row.GetProperty("state").GetString() == "closed")
+            {
+                return row;
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"no closed CDR row for {uniqueId}");
+        return default;
     }
 
     private Task<string> ServerLogAsync(string text) => LogFiles.WaitForAsync(_install.LogFolder, LogFiles.Main, text, TimeSpan.FromSeconds(5));
