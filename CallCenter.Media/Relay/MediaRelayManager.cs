@@ -21,6 +21,10 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly MediaLogGate _logGate = new();
     private readonly ConcurrentDictionary<long, MediaRelay> _relays = new();
     private readonly MediaLegCounters _retired = new();
+
+    // A closing relay leaves the active set and adds its counters to _retired in one step under this lock, and a
+    // statistics read takes both under it too: otherwise a read in between would miss the relay altogether.
+    private readonly object _statisticsGate = new();
     private readonly byte[] _cname;
     private readonly ITimer _heartbeat;
     private long _nextId;
@@ -49,11 +53,15 @@ public sealed class MediaRelayManager : IAsyncDisposable
     {
         get
         {
-            var totals = _retired.Snapshot();
-            foreach (var relay in _relays.Values)
+            MediaLegStatistics totals;
+            lock (_statisticsGate)
             {
-                var statistics = relay.Statistics;
-                totals = MediaLegStatistics.Sum(totals, MediaLegStatistics.Sum(statistics.A, statistics.B));
+                totals = _retired.Snapshot();
+                foreach (var relay in _relays.Values)
+                {
+                    var statistics = relay.Statistics;
+                    totals = MediaLegStatistics.Sum(totals, MediaLegStatistics.Sum(statistics.A, statistics.B));
+                }
             }
 
             return new MediaRelayManagerStatistics
@@ -146,16 +154,20 @@ public sealed class MediaRelayManager : IAsyncDisposable
     /// <summary>Runs at the end of the relay's DisposeAsync, after its sockets closed and its loops ended.</summary>
     private void OnRelayClosed(MediaRelay relay)
     {
-        if (!_relays.TryRemove(relay.Id, out _))
+        lock (_statisticsGate)
         {
-            return;
+            if (!_relays.TryRemove(relay.Id, out _))
+            {
+                return;
+            }
+
+            Retire(relay.Leg(MediaLegSide.A).Counters);
+            Retire(relay.Leg(MediaLegSide.B).Counters);
         }
 
         foreach (var side in (ReadOnlySpan<MediaLegSide>)[MediaLegSide.A, MediaLegSide.B])
         {
-            var leg = relay.Leg(side);
-            Retire(leg.Counters);
-            if (leg.Sockets is { } sockets)
+            if (relay.Leg(side).Sockets is { } sockets)
             {
                 _allocator.Release(sockets.RtpPort);
             }
