@@ -151,6 +151,17 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 OnReInvite(transaction, dialog, fromCaller);
                 break;
 
+            case SipMethods.Info when request.ContentType?.Split(';')[0].Trim().Equals(DtmfRelayBody.ContentType, StringComparison.OrdinalIgnoreCase) == true:
+                // A key press sent as INFO rather than RFC 4733: the same event for call logic as a relayed one.
+                CallManager.Respond(transaction, transaction.CreateResponse(200));
+                dialog.OnResponseSent(request, 200);
+                if (DtmfRelayBody.TryReadSignal(request.Body.Span, out var digit))
+                {
+                    CallLog.Digit(_manager.Logger, UniqueId, fromCaller ? "caller" : "callee", digit.ToString());
+                }
+
+                break;
+
             case SipMethods.Options or SipMethods.Info or SipMethods.Notify:
                 CallManager.Respond(transaction, transaction.CreateResponse(200));
                 dialog.OnResponseSent(request, 200);
