@@ -73,7 +73,7 @@ typedef struct {
 } stream_t;
 
 static stream_t *st; static int nstreams, ncalls, relaybase, genbase, oneway, direct, shared, spp, ptime_ms;
-static int64_t t_end_mono, t_stop_rx;
+static int64_t t_end_mono, t_stop_rx; static int64_t sender_done;  // the receiver drains 500 ms past the later of the two
 static long bad, unknown, unaligned_pkts;
 static long *delay_h, *jit_h; static long delay_n, jit_n; static double jit_sum, delay_sum; static double jit_max, delay_max;
 
@@ -127,7 +127,9 @@ static void* receiver(void*arg){(void)arg;
   for(int i=0;i<nrx;i++){struct epoll_event e={.events=EPOLLIN,.data.u32=i}; epoll_ctl(ep,EPOLL_CTL_ADD,rx[i].sock,&e);}
   static uint8_t buf[MAXB][PKT]; static char ctl[MAXB][256]; struct mmsghdr m[MAXB]; struct iovec iov[MAXB]; struct sockaddr_in from[MAXB];
   struct epoll_event ev[256];
-  while(ns(CLOCK_MONOTONIC)<t_stop_rx){
+  for(;;){
+    int64_t t=ns(CLOCK_MONOTONIC), done=__atomic_load_n(&sender_done,__ATOMIC_ACQUIRE);
+    if(t>=t_stop_rx&&done&&t>=done+500000000) break;
     int n=epoll_wait(ep,ev,256,50);
     for(int k=0;k<n;k++){rxsock_t*r=&rx[ev[k].data.u32]; int vlen=r->stream<0?MAXB:8;
       for(int i=0;i<vlen;i++){iov[i].iov_base=buf[i];iov[i].iov_len=PKT;memset(&m[i],0,sizeof m[i]);m[i].msg_hdr.msg_iov=&iov[i];m[i].msg_hdr.msg_iovlen=1;
@@ -200,6 +202,7 @@ static int paced(int argc,char**argv){
         who[nb]=x;
         if(++nb==MAXB){sent+=flush(x->sock,m,who,k,nb,&senderr); nb=0;}}
       if(nb){sent+=flush(pass?sharedB:sharedA,m,who,k,nb,&senderr); nb=0;}}}
+  __atomic_store_n(&sender_done,ns(CLOCK_MONOTONIC),__ATOMIC_RELEASE);
   pthread_join(th,NULL);
   long received=0,seq_lost=0,dup=0,reord=0,silent=0,unaligned=0; double jfinal=0;
   for(int s=0;s<nstreams;s++){stream_t*x=&st[s]; if(oneway&&(s&1)) continue;
