@@ -60,12 +60,12 @@ public static class Program
         var managedPerRelay = (GC.GetTotalMemory(forceFullCollection: true) - managedAtStart) / options.Relays;
         var memoryWithRelays = ProcessGauge.Memory();
         Console.WriteLine(Invariant(
-            $"ready relays={relays.Count} first_port={firstPort} codec_a={options.CodecA} codec_b={options.CodecB} layout={options.Layout} remote={options.RemotePort} processors={Environment.ProcessorCount} server_gc={System.Runtime.GCSettings.IsServerGC}"));
+            $"ready pid={Environment.ProcessId} relays={relays.Count} first_port={firstPort} codec_a={options.CodecA} codec_b={options.CodecB} layout={options.Layout} remote={options.RemotePort} processors={Environment.ProcessorCount} server_gc={System.Runtime.GCSettings.IsServerGC}"));
 
         var samples = new List<Sample>();
         var started = time.GetTimestamp();
         samples.Add(Take(manager, time, started, 0));
-        long samplerAllocations = 0;
+        var samplerAllocations = samples[0].SamplerAllocated;
         while (time.GetElapsedTime(started) < options.Duration)
         {
             await Task.Delay(options.SampleInterval, time);
@@ -74,7 +74,7 @@ public static class Program
             var previous = samples[^1];
             samples.Add(sample);
             Console.WriteLine(Invariant(
-                $"sample t={sample.Wall.TotalSeconds:F1} cpu_ms={(sample.Cpu - previous.Cpu).TotalMilliseconds:F0} in={sample.PacketsIn - previous.PacketsIn} out={sample.PacketsOut - previous.PacketsOut}"));
+                $"sample t={sample.Wall.TotalSeconds:F1} cpu_ms={(sample.Cpu - previous.Cpu).TotalMilliseconds:F0} in={sample.PacketsIn - previous.PacketsIn} out={sample.PacketsOut - previous.PacketsOut} alloc_kb={((sample.Allocated - previous.Allocated) - (sample.SamplerAllocated - previous.SamplerAllocated)) / 1024}"));
         }
 
         var memoryUnderLoad = ProcessGauge.Memory();
