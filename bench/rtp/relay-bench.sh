@@ -4,7 +4,8 @@
 # Everything is on 127.0.0.1, bounded in time, and stops by itself. The relay runs on core 1, generators and sinks on
 # core 0, as in ../../../shared/anchors/README.md. Each measurement runs --repeat times; the summary shows medians.
 #
-#   (i)   udpbench relay 42000 1000 41000 12 1 fed by udpbench blast + sink exactly as the anchors README shows
+#   (i)   udpbench relay fed by udpbench blast + sink as the anchors README shows (same shape and timing: 1,000 ports,
+#         172-byte packets, batch 32; the ports moved below the ephemeral range, see below)
 #   (i')  the same relay fed by rtpgen blast (the generator used for our relay, to show the generator does not matter)
 #   (ii)  CallCenter.RtpBench: --relays 500 (1,000 RTP sockets that receive, as udpbench's 1,000), every leg's remote
 #         on rtpgen's socket, blasted by rtpgen at full rate; PCMU on both legs, then PCMU->PCMA (every packet
@@ -34,6 +35,12 @@ keep=false
 parts="b c"
 relay_core=1
 gen_core=0
+# Ports stay below the ephemeral range (32768-60999 here): the README's 42000-42999 met another process's ephemeral
+# port once. Runs are sequential, so only the ports of one run must not overlap.
+relay_base=12000    # our relay: relay i has legs A/B on relay_base+4i / +4i+2 (RTCP above each)
+phone_base=18000    # rtpgen paced: phone A/B of call i on phone_base+4i / +4i+2
+anchor_in=24000     # udpbench relay: 1,000 ports from here
+sink_port=25000     # udpbench sink, rtpgen blast's socket, and every leg's remote in (b)
 
 usage() {
   cat <<EOF
@@ -73,7 +80,7 @@ if ((repeat < 1 || repeat > 5 || call_seconds < 5 || call_seconds > 60 || blast_
   echo "--repeat 1-5, --call-seconds 5-60, --blast-seconds 3-30, --relays 1-1000" >&2; exit 2
 fi
 for n in $calls; do
-  if ((n < 1 || n > 1500)); then echo "--calls: 1-1500 each (relay ports 20000+, phones 26000+)" >&2; exit 2; fi
+  if ((n < 1 || n > 1500)); then echo "--calls: 1-1500 each" >&2; exit 2; fi
 done
 
 work=$(mktemp -d /tmp/cc-rtp-bench.XXXXXX)
@@ -94,6 +101,7 @@ load() { cut -d' ' -f1-3 /proc/loadavg; }
 declare -A results
 record() { results[$1]="${results[$1]:-} $2"; }
 values() { echo "${results[$1]:-}"; }
+failed() { echo "  (that measurement failed; its output is in $work)"; keep=true; }
 
 # Starts the relay host on the relay core and waits for its "ready" line. Usage: start_host OUT [VAR=VALUE...] -- ARGS
 start_host() {
@@ -131,23 +139,22 @@ echo "machine: $(nproc) cores, $(uname -r), $(dotnet --version 2>/dev/null | hea
 # ---------------------------------------------------------------------------------------------- (b) per CPU-second
 anchor_run() { # LABEL GENERATOR(udpbench|rtpgen) REP [PPS for rtpgen; default as fast as it can]
   local out="$work/b-$1-$3" rate=${4:-}
-  taskset -c "$relay_core" /usr/bin/time -f "cpu %U %S" "$udpbench" relay 42000 1000 41000 $((blast_seconds + 2)) 1 >"$out.relay" 2>&1 &
+  taskset -c "$relay_core" /usr/bin/time -f "cpu %U %S" "$udpbench" relay "$anchor_in" 1000 "$sink_port" $((blast_seconds + 2)) 1 >"$out.relay" 2>&1 &
   local relay_pid=$!
   pids+=("$relay_pid")
   sleep 0.3
   if [[ $2 == udpbench ]]; then
-    taskset -c "$gen_core" "$udpbench" sink 41000 $((blast_seconds + 3)) 32 >"$out.sink" &
+    taskset -c "$gen_core" "$udpbench" sink "$sink_port" $((blast_seconds + 3)) 32 >"$out.sink" &
     local sink_pid=$!
     pids+=("$sink_pid")
     sleep 0.2
-    taskset -c "$gen_core" "$udpbench" blast 42000 1000 "$blast_seconds" 172 32 >"$out.gen"
+    taskset -c "$gen_core" "$udpbench" blast "$anchor_in" 1000 "$blast_seconds" 172 32 >"$out.gen"
     wait "$sink_pid"
   else
-    taskset -c "$gen_core" "$rtpgen" blast 42000 1 1000 41000 "$blast_seconds" 32 $rate >"$out.gen"
+    taskset -c "$gen_core" "$rtpgen" blast "$anchor_in" 1 1000 "$sink_port" "$blast_seconds" 32 $rate >"$out.gen"
   fi
-  wait "$relay_pid"
   local line forwarded cpu traffic
-  line=$(grep '^relay' "$out.relay")
+  if ! wait "$relay_pid" || ! line=$(grep '^relay' "$out.relay"); then cat "$out.relay" >&2; return 1; fi
   forwarded=$(kv "$line" forwarded)
   cpu=$(awk '/^cpu/ {print $2 + $3}' "$out.relay")
   local per_cpu
@@ -167,10 +174,10 @@ ours_blast() { # LABEL CODEC REP PPS(0: as fast as it can) [VAR=VALUE...]
   local out="$work/b-$label-$rep" pts=0
   [[ $codec == pcmu-pcma ]] && pts=0,8
   [[ $codec == pcma ]] && pts=8
-  start_host "$out.host" "$@" -- --relays "$relays" --ports 20000-$((20000 + 4 * relays - 1)) --seconds $((blast_seconds + 4)) \
-    --remote one:41000 --codec "$codec"
-  taskset -c "$gen_core" "$rtpgen" blast 20000 2 $((2 * relays)) 41000 "$blast_seconds" 32 $rate -pt "$pts" >"$out.gen"
-  wait "$host_pid"
+  start_host "$out.host" "$@" -- --relays "$relays" --ports "$relay_base-$((relay_base + 4 * relays - 1))" \
+    --seconds $((blast_seconds + 4)) --remote "one:$sink_port" --codec "$codec" || return 1
+  taskset -c "$gen_core" "$rtpgen" blast "$relay_base" 2 $((2 * relays)) "$sink_port" "$blast_seconds" 32 $rate -pt "$pts" >"$out.gen"
+  wait "$host_pid" || return 1
   local steady whole
   steady=$(grep '^rtpbench steady' "$out.host")
   whole=$(grep '^rtpbench whole' "$out.host")
@@ -187,19 +194,19 @@ if [[ " $parts " == *" b "* ]]; then
   echo
   echo "== (b) packets relayed per CPU-second, relay on core $relay_core, generator and sink on core $gen_core"
   for ((rep = 1; rep <= repeat; rep++)); do
-    anchor_run udpbench-readme udpbench "$rep"
-    anchor_run udpbench-rtpgen rtpgen "$rep"
-    ours_blast callcenter-pcmu pcmu "$rep" 0
-    ours_blast callcenter-pcmu-pcma pcmu-pcma "$rep" 0
+    anchor_run udpbench-readme udpbench "$rep" || failed
+    anchor_run udpbench-rtpgen rtpgen "$rep" || failed
+    ours_blast callcenter-pcmu pcmu "$rep" 0 || failed
+    ours_blast callcenter-pcmu-pcma pcmu-pcma "$rep" 0 || failed
     if [[ $inline == true ]]; then
-      ours_blast callcenter-pcmu-inline pcmu "$rep" 0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+      ours_blast callcenter-pcmu-inline pcmu "$rep" 0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
     fi
     # The same load for both, below either one's limit: what a given rate costs (the README's "100,000 packets/s
     # costs 66 % of a core" figure, at half that rate so that our relay is not saturated).
-    anchor_run udpbench-at-$fixed_rate rtpgen "$rep" "$fixed_rate"
-    ours_blast callcenter-pcmu-at-$fixed_rate pcmu "$rep" "$fixed_rate"
+    anchor_run udpbench-at-$fixed_rate rtpgen "$rep" "$fixed_rate" || failed
+    ours_blast callcenter-pcmu-at-$fixed_rate pcmu "$rep" "$fixed_rate" || failed
     if [[ $inline == true ]]; then
-      ours_blast callcenter-inline-at-$fixed_rate pcmu "$rep" "$fixed_rate" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+      ours_blast callcenter-inline-at-$fixed_rate pcmu "$rep" "$fixed_rate" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
     fi
   done
 fi
@@ -210,12 +217,12 @@ paced_run() { # LABEL CALLS REP [VAR=VALUE...]
   shift 3
   local out="$work/c-$label-$n-$rep" gen host_steady host_memory
   if [[ $label == direct ]]; then
-    taskset -c "$gen_core" "$rtpgen" paced 20000 26000 "$n" "$call_seconds" -direct >"$out.gen"
+    taskset -c "$gen_core" "$rtpgen" paced "$relay_base" "$phone_base" "$n" "$call_seconds" -direct >"$out.gen"
   else
-    start_host "$out.host" "$@" -- --relays "$n" --ports 20000-$((20000 + 4 * n - 1)) --seconds $((call_seconds + 3)) \
-      --remote call:26000 --codec pcmu
-    taskset -c "$gen_core" "$rtpgen" paced 20000 26000 "$n" "$call_seconds" >"$out.gen"
-    wait "$host_pid"
+    start_host "$out.host" "$@" -- --relays "$n" --ports "$relay_base-$((relay_base + 4 * n - 1))" \
+      --seconds $((call_seconds + 3)) --remote "call:$phone_base" --codec pcmu || return 1
+    taskset -c "$gen_core" "$rtpgen" paced "$relay_base" "$phone_base" "$n" "$call_seconds" >"$out.gen"
+    wait "$host_pid" || return 1
     host_steady=$(grep '^rtpbench steady' "$out.host")
     host_memory=$(grep '^rtpbench memory' "$out.host")
     record "c:$label:$n:cpu" "$(kv "$host_steady" cpu_pct)"
@@ -243,10 +250,10 @@ if [[ " $parts " == *" c "* ]]; then
   echo "== (c) concurrent calls, G.711 20 ms both ways, ${call_seconds} s each; relay on core $relay_core, rtpgen on core $gen_core"
   for n in $calls; do
     for ((rep = 1; rep <= repeat; rep++)); do
-      paced_run direct "$n" "$rep"
-      paced_run relay "$n" "$rep"
+      paced_run direct "$n" "$rep" || failed
+      paced_run relay "$n" "$rep" || failed
       if [[ $inline == true ]]; then
-        paced_run inline "$n" "$rep" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+        paced_run inline "$n" "$rep" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
       fi
     done
   done
@@ -258,9 +265,9 @@ if [[ $profile == true ]]; then
   echo "== profile: relay host at full rate (PCMU), perf record -g for 10 s"
   out="$work/profile"
   start_host "$out.host" DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 -- --relays "$relays" \
-    --ports 20000-$((20000 + 4 * relays - 1)) --seconds 17 --remote one:41000
+    --ports "$relay_base-$((relay_base + 4 * relays - 1))" --seconds 17 --remote "one:$sink_port"
   pid=$(sed -n 's/^ready pid=\([0-9]*\).*/\1/p' "$out.host")
-  taskset -c "$gen_core" "$rtpgen" blast 20000 2 $((2 * relays)) 41000 14 32 >"$out.gen" &
+  taskset -c "$gen_core" "$rtpgen" blast "$relay_base" 2 $((2 * relays)) "$sink_port" 14 32 >"$out.gen" &
   gen_pid=$!
   pids+=("$gen_pid")
   sleep 3
