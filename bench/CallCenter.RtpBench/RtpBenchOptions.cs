@@ -31,6 +31,8 @@ public sealed record RtpBenchOptions
           --remote LAYOUT:PORT    one:P (every leg sends to P), call:B (leg A of relay i to B+4i, leg B to B+4i+2),
                                   side:B (every A leg to B, every B leg to B+2); default one:41000
           --sample-ms MS          interval of the progress lines (default 1000)
+          --async-sockets         serve the sockets with the runtime's async sockets instead of the relay's event
+                                  loop (MediaRelayOptions.UseEventLoop = false), to compare the two
         """;
 
     public required int Relays { get; init; }
@@ -42,6 +44,7 @@ public sealed record RtpBenchOptions
     public RemoteLayout Layout { get; init; } = RemoteLayout.One;
     public int RemotePort { get; init; } = 41000;
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public bool UseEventLoop { get; init; } = true;
 
     public static byte PayloadTypeOf(AudioCodec codec) => codec == AudioCodec.Pcmu ? (byte)0 : (byte)8;
 
@@ -61,8 +64,15 @@ public sealed record RtpBenchOptions
         var codecA = AudioCodec.Pcmu;
         var codecB = AudioCodec.Pcmu;
         var layout = RemoteLayout.One;
+        var useEventLoop = true;
         for (var i = 0; i < args.Length; i++)
         {
+            if (args[i] == "--async-sockets")
+            {
+                useEventLoop = false;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 error = $"{args[i]} needs a value";
@@ -139,6 +149,7 @@ public sealed record RtpBenchOptions
             Layout = layout,
             RemotePort = remotePort,
             SampleInterval = TimeSpan.FromMilliseconds(sampleMs),
+            UseEventLoop = useEventLoop,
         };
 
         var highestRemote = options.RemoteFor(relays.Value - 1, a: false);

@@ -9,12 +9,14 @@
 #   (i')  the same relay fed by rtpgen blast (the generator used for our relay, to show the generator does not matter)
 #   (ii)  CallCenter.RtpBench: --relays 500 (1,000 RTP sockets that receive, as udpbench's 1,000), every leg's remote
 #         on rtpgen's socket, blasted by rtpgen at full rate; PCMU on both legs, then PCMU->PCMA (every packet
-#         transcoded). Relayed packets per CPU-second of our process over its steady window.
+#         transcoded). Relayed packets per CPU-second of our process over its steady window. The relay's sockets are
+#         served by its event loop (the default on Linux) and, for comparison, by the runtime's async sockets
+#         (--async-sockets, the relay before the event loop existed).
 #   (c)   rtpgen paced: N calls, 20 ms G.711 both ways, each phone on its own socket, for --call-seconds; loss, RFC 3550
 #         jitter, one-way delay, the relay's CPU and RSS per call; and the same N with no relay (-direct), the
 #         generator's own jitter, so that what the relay adds can be read off.
-# --inline also runs (ii) and (c) with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (socket continuations run on
-# the runtime's epoll thread instead of being handed to the thread pool). --profile records the relay host at full
+# --inline also runs the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime's epoll
+# thread runs socket continuations itself instead of handing them to the thread pool). --profile records the relay host at full
 # rate with perf (DOTNET_PerfMapEnabled=1) for 10 s and prints where the time goes.
 set -euo pipefail
 
@@ -29,6 +31,7 @@ blast_seconds=10
 relays=500
 fixed_rate=50000
 inline=false
+with_async=true
 profile=false
 no_build=false
 keep=false
@@ -52,7 +55,8 @@ usage: $0 [options]
   --blast-seconds S     length of each (b) blast (default 10)
   --relays N            relays for (b) (default 500 = 1,000 receiving RTP sockets)
   --fixed-rate PPS      the equal load both relays get in (b) besides full rate (default 50000)
-  --inline              also run (b) and (c) with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+  --inline              also run the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+  --no-async            skip the async-sockets relay (the comparison with the relay before its event loop)
   --profile             perf record the relay host at full rate for 10 s and summarise
   --no-build            use the existing Release build of bench/CallCenter.RtpBench
   --keep                keep the work folder (every process's output)
@@ -69,6 +73,7 @@ while (($#)); do
     --relays) relays=$2; shift 2 ;;
     --fixed-rate) fixed_rate=$2; shift 2 ;;
     --inline) inline=true; shift ;;
+    --no-async) with_async=false; shift ;;
     --profile) profile=true; shift ;;
     --no-build) no_build=true; shift ;;
     --keep) keep=true; shift ;;
@@ -167,15 +172,19 @@ anchor_run() { # LABEL GENERATOR(udpbench|rtpgen) REP [PPS for rtpgen; default a
     "$1" "$3" "$forwarded" "$(kv "$line" pps)" "$cpu" "$traffic" "$per_cpu" "$(load)"
 }
 
-ours_blast() { # LABEL CODEC REP PPS(0: as fast as it can) [VAR=VALUE...]
+ours_blast() { # LABEL CODEC REP PPS(0: as fast as it can) [--host-flag...] [VAR=VALUE...]
   local label=$1 codec=$2 rep=$3 rate=$4
   shift 4
   [[ $rate == 0 ]] && rate=""
+  local flags=() envs=()
+  for arg in "$@"; do
+    if [[ $arg == --* ]]; then flags+=("$arg"); else envs+=("$arg"); fi
+  done
   local out="$work/b-$label-$rep" pts=0
   [[ $codec == pcmu-pcma ]] && pts=0,8
   [[ $codec == pcma ]] && pts=8
-  start_host "$out.host" "$@" -- --relays "$relays" --ports "$relay_base-$((relay_base + 4 * relays - 1))" \
-    --seconds $((blast_seconds + 4)) --remote "one:$sink_port" --codec "$codec" || return 1
+  start_host "$out.host" "${envs[@]}" -- --relays "$relays" --ports "$relay_base-$((relay_base + 4 * relays - 1))" \
+    --seconds $((blast_seconds + 4)) --remote "one:$sink_port" --codec "$codec" "${flags[@]}" || return 1
   taskset -c "$gen_core" "$rtpgen" blast "$relay_base" 2 $((2 * relays)) "$sink_port" "$blast_seconds" 32 $rate -pt "$pts" >"$out.gen"
   wait "$host_pid" || return 1
   local steady whole
@@ -198,29 +207,39 @@ if [[ " $parts " == *" b "* ]]; then
     anchor_run udpbench-rtpgen rtpgen "$rep" || failed
     ours_blast callcenter-pcmu pcmu "$rep" 0 || failed
     ours_blast callcenter-pcmu-pcma pcmu-pcma "$rep" 0 || failed
+    if [[ $with_async == true ]]; then
+      ours_blast callcenter-async-pcmu pcmu "$rep" 0 --async-sockets || failed
+    fi
     if [[ $inline == true ]]; then
-      ours_blast callcenter-pcmu-inline pcmu "$rep" 0 DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
+      ours_blast callcenter-async-inline pcmu "$rep" 0 --async-sockets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
     fi
     # The same load for both, below either one's limit: what a given rate costs (the README's "100,000 packets/s
-    # costs 66 % of a core" figure, at half that rate so that our relay is not saturated).
+    # costs 66 % of a core" figure, at half that rate so that neither relay is saturated).
     anchor_run udpbench-at-$fixed_rate rtpgen "$rep" "$fixed_rate" || failed
-    ours_blast callcenter-pcmu-at-$fixed_rate pcmu "$rep" "$fixed_rate" || failed
+    ours_blast callcenter-at-$fixed_rate pcmu "$rep" "$fixed_rate" || failed
+    if [[ $with_async == true ]]; then
+      ours_blast callcenter-async-at-$fixed_rate pcmu "$rep" "$fixed_rate" --async-sockets || failed
+    fi
     if [[ $inline == true ]]; then
-      ours_blast callcenter-inline-at-$fixed_rate pcmu "$rep" "$fixed_rate" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
+      ours_blast callcenter-inline-at-$fixed_rate pcmu "$rep" "$fixed_rate" --async-sockets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
     fi
   done
 fi
 
 # ------------------------------------------------------------------------------------------------ (c) concurrent calls
-paced_run() { # LABEL CALLS REP [VAR=VALUE...]
+paced_run() { # LABEL CALLS REP [--host-flag...] [VAR=VALUE...]
   local label=$1 n=$2 rep=$3
   shift 3
+  local flags=() envs=() arg
+  for arg in "$@"; do
+    if [[ $arg == --* ]]; then flags+=("$arg"); else envs+=("$arg"); fi
+  done
   local out="$work/c-$label-$n-$rep" gen host_steady host_memory
   if [[ $label == direct ]]; then
     taskset -c "$gen_core" "$rtpgen" paced "$relay_base" "$phone_base" "$n" "$call_seconds" -direct >"$out.gen"
   else
-    start_host "$out.host" "$@" -- --relays "$n" --ports "$relay_base-$((relay_base + 4 * n - 1))" \
-      --seconds $((call_seconds + 3)) --remote "call:$phone_base" --codec pcmu || return 1
+    start_host "$out.host" "${envs[@]}" -- --relays "$n" --ports "$relay_base-$((relay_base + 4 * n - 1))" \
+      --seconds $((call_seconds + 3)) --remote "call:$phone_base" --codec pcmu "${flags[@]}" || return 1
     taskset -c "$gen_core" "$rtpgen" paced "$relay_base" "$phone_base" "$n" "$call_seconds" >"$out.gen"
     wait "$host_pid" || return 1
     host_steady=$(grep '^rtpbench steady' "$out.host")
@@ -235,7 +254,7 @@ paced_run() { # LABEL CALLS REP [VAR=VALUE...]
   for key in loss_pct jitter_mean_ms jitter_p99_ms delay_p50_ms delay_p99_ms tick_lag_p99_ms; do
     record "c:$label:$n:$key" "$(kv "$gen" "$key")"
   done
-  printf '  %-8s %5d calls run %d: loss %s%% (%s of %s), jitter mean %s p99 %s ms, delay p50 %s p99 %s ms, generator tick lag p99 %s ms' \
+  printf '  %-7s %5d calls run %d: loss %s%% (%s of %s), jitter mean %s p99 %s ms, delay p50 %s p99 %s ms, generator tick lag p99 %s ms' \
     "$label" "$n" "$rep" "$(kv "$gen" loss_pct)" "$(kv "$gen" lost)" "$(kv "$gen" sent)" "$(kv "$gen" jitter_mean_ms)" \
     "$(kv "$gen" jitter_p99_ms)" "$(kv "$gen" delay_p50_ms)" "$(kv "$gen" delay_p99_ms)" "$(kv "$gen" tick_lag_p99_ms)"
   if [[ $label != direct ]]; then
@@ -252,8 +271,11 @@ if [[ " $parts " == *" c "* ]]; then
     for ((rep = 1; rep <= repeat; rep++)); do
       paced_run direct "$n" "$rep" || failed
       paced_run relay "$n" "$rep" || failed
+      if [[ $with_async == true ]]; then
+        paced_run async "$n" "$rep" --async-sockets || failed
+      fi
       if [[ $inline == true ]]; then
-        paced_run inline "$n" "$rep" DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
+        paced_run inline "$n" "$rep" --async-sockets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
       fi
     done
   done
@@ -291,23 +313,28 @@ echo
 echo "== summary (medians of $repeat; load average now $(load))"
 if [[ " $parts " == *" b "* ]]; then
   anchor=$(median $(values b:udpbench-readme))
-  printf '%-34s %12s %10s %10s   %s\n' "(b) relay" "pkts/CPU-s" "vs anchor" "CPU %" "runs (pkts/CPU-s)"
-  for label in udpbench-readme udpbench-rtpgen callcenter-pcmu callcenter-pcmu-pcma callcenter-pcmu-inline \
-    udpbench-at-$fixed_rate callcenter-pcmu-at-$fixed_rate callcenter-inline-at-$fixed_rate; do
+  anchor_fixed=$(median $(values "b:udpbench-at-$fixed_rate"))
+  printf '%-34s %12s %10s %10s   %s\n' "(b) relay" "pkts/CPU-s" "vs udpbench" "CPU %" "runs (pkts/CPU-s)"
+  for label in udpbench-readme udpbench-rtpgen callcenter-pcmu callcenter-pcmu-pcma callcenter-async-pcmu \
+    callcenter-async-inline udpbench-at-$fixed_rate callcenter-at-$fixed_rate callcenter-async-at-$fixed_rate \
+    callcenter-inline-at-$fixed_rate; do
     v=$(values "b:$label")
     [[ -z $v ]] && continue
     m=$(median $v)
-    printf '%-34s %12s %9s%% %10s   %s\n' "$label" "$m" "$(awk -v m="$m" -v a="$anchor" 'BEGIN {printf "%.0f", (a > 0 ? 100 * m / a : 0)}')" \
+    a=$anchor
+    [[ $label == *-at-* ]] && a=$anchor_fixed
+    printf '%-34s %12s %9s%% %10s   %s\n' "$label" "$m" "$(awk -v m="$m" -v a="$a" 'BEGIN {printf "%.0f", (a > 0 ? 100 * m / a : 0)}')" \
       "$(median $(values "b:$label:cpu"))" "$v"
   done
-  echo "  (relayed G.711 calls per core = pkts/CPU-s / 100: a call relays 100 packets/s, 50 each way; CPU % is the"
+  echo "  (full-rate rows are compared with udpbench-readme, the -at- rows with udpbench at the same rate;"
+  echo "   relayed G.711 calls per core = pkts/CPU-s / 100: a call relays 100 packets/s, 50 each way; CPU % is the"
   echo "   relay's share of its core while traffic flowed - at full rate a figure below 100 means the machine's other"
   echo "   load took the rest)"
 fi
 if [[ " $parts " == *" c "* ]]; then
   printf '\n%-8s %6s %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "(c)" calls "loss %" "jit mean" "jit p99" "dly p50" "dly p99" "gen lag" "CPU %" "us/packet" "RSS KB/call"
   for n in $calls; do
-    for label in direct relay inline; do
+    for label in direct relay async inline; do
       [[ -z $(values "c:$label:$n:loss_pct") ]] && continue
       printf '%-8s %6d %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "$label" "$n" \
         "$(median $(values "c:$label:$n:loss_pct"))" "$(median $(values "c:$label:$n:jitter_mean_ms"))" \
