@@ -15,8 +15,8 @@
 #   (c)   rtpgen paced: N calls, 20 ms G.711 both ways, each phone on its own socket, for --call-seconds; loss, RFC 3550
 #         jitter, one-way delay, the relay's CPU and RSS per call; and the same N with no relay (-direct), the
 #         generator's own jitter, so that what the relay adds can be read off.
-# --inline also runs the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime's epoll
-# thread runs socket continuations itself instead of handing them to the thread pool). --profile records the relay host at full
+# --inline also runs (b) for the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime's
+# epoll thread runs socket continuations itself instead of handing them to the thread pool). --profile records the relay host at full
 # rate with perf (DOTNET_PerfMapEnabled=1) for 10 s and prints where the time goes.
 set -euo pipefail
 
@@ -55,7 +55,7 @@ usage: $0 [options]
   --blast-seconds S     length of each (b) blast (default 10)
   --relays N            relays for (b) (default 500 = 1,000 receiving RTP sockets)
   --fixed-rate PPS      the equal load both relays get in (b) besides full rate (default 50000)
-  --inline              also run the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
+  --inline              also run (b) for the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
   --no-async            skip the async-sockets relay (the comparison with the relay before its event loop)
   --profile             perf record the relay host at full rate for 10 s and summarise
   --no-build            use the existing Release build of bench/CallCenter.RtpBench
@@ -101,7 +101,7 @@ trap cleanup EXIT
 
 # ------------------------------------------------------------------------------------------------------------ helpers
 kv() { grep -o "\b$2=[^ ]*" <<<"$1" | head -1 | cut -d= -f2; }
-median() { tr ' ' '\n' <<<"$*" | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+median() { printf '%s\n' "$@" | awk 'NF' | sort -g | awk '{v[NR]=$1} END {if (NR==0) print "-"; else if (NR%2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 declare -A results
 record() { results[$1]="${results[$1]:-} $2"; }
@@ -274,9 +274,6 @@ if [[ " $parts " == *" c "* ]]; then
       if [[ $with_async == true ]]; then
         paced_run async "$n" "$rep" --async-sockets || failed
       fi
-      if [[ $inline == true ]]; then
-        paced_run inline "$n" "$rep" --async-sockets DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 || failed
-      fi
     done
   done
 fi
@@ -296,15 +293,16 @@ if [[ $profile == true ]]; then
   perf record -F 999 -g -p "$pid" -o "$out.data" -- sleep 10 >/dev/null 2>&1
   wait "$gen_pid" "$host_pid"
   echo "-- by binary (self time)"
-  perf report -i "$out.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8
+  # (|| true: with pipefail, head closing the pipe early would end the script)
+  perf report -i "$out.data" --no-children --sort dso -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -8 || true
   echo "-- kernel entry points and scheduling (time including callees)"
   perf report -i "$out.data" --children --sort symbol -g none --stdio 2>/dev/null |
     grep -E '\[k\] (__sys_sendmsg|__sys_recvmsg|do_epoll_wait|__schedule|handle_softirqs|sock_def_readable|__x64_sys_futex) ' |
-    awk '{print "   " $1 "  " $4}'
+    awk '{print "   " $1 "  " $4}' || true
   echo "-- top symbols (self time)"
   perf report -i "$out.data" --no-children --sort symbol -g none --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -25 |
-    sed -E 's/ +-? +-? *$//' | cut -c1-160
-  grep '^rtpbench steady' "$out.host"
+    sed -E 's/ +-? +-? *$//' | cut -c1-160 || true
+  grep '^rtpbench steady' "$out.host" || true
   rm -f "/tmp/perf-$pid.map" "/tmp/perfinfo-$pid.map"
 fi
 
@@ -334,7 +332,7 @@ fi
 if [[ " $parts " == *" c "* ]]; then
   printf '\n%-8s %6s %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "(c)" calls "loss %" "jit mean" "jit p99" "dly p50" "dly p99" "gen lag" "CPU %" "us/packet" "RSS KB/call"
   for n in $calls; do
-    for label in direct relay async inline; do
+    for label in direct relay async; do
       [[ -z $(values "c:$label:$n:loss_pct") ]] && continue
       printf '%-8s %6d %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "$label" "$n" \
         "$(median $(values "c:$label:$n:loss_pct"))" "$(median $(values "c:$label:$n:jitter_mean_ms"))" \
