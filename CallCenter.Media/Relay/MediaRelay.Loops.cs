@@ -12,11 +12,11 @@ public sealed partial class MediaRelay
     internal const int ReceiveBufferLength = 2048;
 
     /// <summary>
-    /// Without the event loop (<see cref="RelayEventLoop"/>; other systems, or switched off), one loop per RTP socket:
-    /// datagrams of one leg are handled in arrival order, one at a time, which is what makes the leg's per-source
-    /// state lock-free. The buffer and the source address are the loop's own and
-    /// reused for every packet; the socket's awaitable receive and send arguments are cached by the runtime, so a
-    /// packet costs no allocation.
+    /// Without the event loop (<see cref="RelayEventLoop"/>: other systems, or switched off), one loop per RTP
+    /// socket: datagrams of one leg are handled in arrival order, one at a time, which is what makes the leg's
+    /// per-source state lock-free. The buffer and the source address are the loop's own and reused for every packet;
+    /// the socket's awaitable receive and send arguments are cached by the runtime, so our code allocates nothing per
+    /// packet (the runtime's own hand-off queue does when the thread pool falls behind: bench/RESULTS.md).
     /// </summary>
     private async Task ReceiveRtpAsync(MediaLeg leg)
     {
