@@ -68,4 +68,16 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 4016, Level = LogLevel.Error, Message = "The media heartbeat failed; it runs again at the next interval")]
     public static partial void HeartbeatFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4017, Level = LogLevel.Warning,
+        Message = "The media event loop is unavailable ({Call} failed with errno {Errno}); relays use the runtime's async sockets")]
+    public static partial void EventLoopUnavailable(ILogger logger, string call, int errno);
+
+    [LoggerMessage(EventId = 4018, Level = LogLevel.Critical,
+        Message = "The media event loop stopped: epoll_wait failed with errno {Errno}; relays no longer forward media")]
+    public static partial void EventLoopFailed(ILogger logger, int errno);
+
+    [LoggerMessage(EventId = 4019, Level = LogLevel.Error,
+        Message = "Relay {RelayId} leg {Leg}: a socket could not join the media event loop (errno {Errno}); it is not served")]
+    public static partial void EventLoopRegisterFailed(ILogger logger, long relayId, MediaLegSide leg, int errno);
 }

@@ -12,10 +12,11 @@ public sealed partial class MediaRelay
     internal const int ReceiveBufferLength = 2048;
 
     /// <summary>
-    /// One loop per RTP socket: datagrams of one leg are handled in arrival order, one at a time, which is what
-    /// makes the leg's per-source state lock-free. The buffer and the source address are the loop's own and
-    /// reused for every packet; the socket's awaitable receive and send arguments are cached by the runtime, so a
-    /// packet costs no allocation.
+    /// Without the event loop (<see cref="RelayEventLoop"/>: other systems, or switched off), one loop per RTP
+    /// socket: datagrams of one leg are handled in arrival order, one at a time, which is what makes the leg's
+    /// per-source state lock-free. The buffer and the source address are the loop's own and reused for every packet;
+    /// the socket's awaitable receive and send arguments are cached by the runtime, so our code allocates nothing per
+    /// packet (the runtime's own hand-off queue does when the thread pool falls behind: bench/RESULTS.md).
     /// </summary>
     private async Task ReceiveRtpAsync(MediaLeg leg)
     {
@@ -39,26 +40,10 @@ public sealed partial class MediaRelay
                     continue;
                 }
 
-                ForwardDecision decision;
-                try
+                var decision = Decide(leg, buffer, received, source);
+                if (decision.Forward && await SendAsync(to, to.Sockets!.Rtp, buffer.AsMemory(0, decision.Length), decision.Destination!, token))
                 {
-                    decision = received >= ReceiveBufferLength ? CountOversize(leg) : ProcessRtp(leg, buffer.AsSpan(0, received), source);
-                }
-                catch (Exception e)
-                {
-                    // A bug in the packet logic costs this packet, not the call.
-                    MediaLog.LoopFault(_logger, e, Id, leg.Side);
-                    continue;
-                }
-
-                if (decision.Forward)
-                {
-                    if (await SendAsync(to, to.Sockets!.Rtp, buffer.AsMemory(0, decision.Length), decision.Destination!, token))
-                    {
-                        Interlocked.Increment(ref to.Counters.PacketsOut);
-                        Interlocked.Add(ref to.Counters.BytesOut, decision.Length);
-                        Interlocked.Add(ref to.Counters.PayloadOctetsOut, decision.PayloadLength);
-                    }
+                    CountForwarded(to, decision);
                 }
 
                 await SendReportIfDueAsync(leg, token);
@@ -128,17 +113,9 @@ public sealed partial class MediaRelay
         {
             return await socket.ReceiveFromAsync(buffer.AsMemory(0, ReceiveBufferLength), SocketFlags.None, source, token);
         }
-        catch (SocketException e) when (!token.IsCancellationRequested
-                                        && e.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused
-                                            or SocketError.HostUnreachable or SocketError.NetworkUnreachable or SocketError.MessageSize)
+        catch (SocketException e) when (!token.IsCancellationRequested && IsTransientReceiveError(e.SocketErrorCode))
         {
-            // ICMP errors for an earlier send surface here on some systems; they say nothing about the next one.
-            Interlocked.Increment(ref leg.Counters.ReceiveErrors);
-            if (_logGate.ShouldLog(MediaLogGate.Kind.ReceiveError, out var count))
-            {
-                MediaLog.ReceiveError(_logger, Id, leg.Side, e.SocketErrorCode, count);
-            }
-
+            CountReceiveError(leg, e.SocketErrorCode);
             return Skip;
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException
@@ -158,17 +135,59 @@ public sealed partial class MediaRelay
         }
         catch (SocketException e)
         {
-            Interlocked.Increment(ref to.Counters.SendFailures);
-            if (_logGate.ShouldLog(MediaLogGate.Kind.SendFailure, out var count))
-            {
-                MediaLog.SendFailed(_logger, Id, to.Side, EndPointOf(destination), e.SocketErrorCode, count);
-            }
-
+            CountSendFailure(to, destination, e.SocketErrorCode);
             return false;
         }
         catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
         {
             return false;
+        }
+    }
+
+    /// <summary>What to do with the <paramref name="received"/> bytes in <paramref name="buffer"/>, on whichever thread
+    /// reads the leg's RTP socket.</summary>
+    private ForwardDecision Decide(MediaLeg leg, byte[] buffer, int received, SocketAddress source)
+    {
+        try
+        {
+            return received >= ReceiveBufferLength ? CountOversize(leg) : ProcessRtp(leg, buffer.AsSpan(0, received), source);
+        }
+        catch (Exception e)
+        {
+            // A bug in the packet logic costs this packet, not the call.
+            MediaLog.LoopFault(_logger, e, Id, leg.Side);
+            return ForwardDecision.Drop;
+        }
+    }
+
+    private static void CountForwarded(MediaLeg to, ForwardDecision decision)
+    {
+        Interlocked.Increment(ref to.Counters.PacketsOut);
+        Interlocked.Add(ref to.Counters.BytesOut, decision.Length);
+        Interlocked.Add(ref to.Counters.PayloadOctetsOut, decision.PayloadLength);
+    }
+
+    /// <summary>ICMP errors for an earlier send surface on a later receive on some systems; they say nothing about
+    /// the next datagram.</summary>
+    private static bool IsTransientReceiveError(SocketError error) =>
+        error is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.HostUnreachable
+            or SocketError.NetworkUnreachable or SocketError.MessageSize;
+
+    private void CountReceiveError(MediaLeg leg, SocketError error)
+    {
+        Interlocked.Increment(ref leg.Counters.ReceiveErrors);
+        if (_logGate.ShouldLog(MediaLogGate.Kind.ReceiveError, out var count))
+        {
+            MediaLog.ReceiveError(_logger, Id, leg.Side, error, count);
+        }
+    }
+
+    private void CountSendFailure(MediaLeg to, SocketAddress destination, SocketError error)
+    {
+        Interlocked.Increment(ref to.Counters.SendFailures);
+        if (_logGate.ShouldLog(MediaLogGate.Kind.SendFailure, out var count))
+        {
+            MediaLog.SendFailed(_logger, Id, to.Side, EndPointOf(destination), error, count);
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using CallCenter.Media.Rtp;
 
@@ -83,18 +84,37 @@ public sealed partial class MediaRelay
     /// </summary>
     private async ValueTask SendReportIfDueAsync(MediaLeg leg, CancellationToken token)
     {
-        var now = _time.GetElapsedTime(_started);
-        if (now < leg.NextRtcpDue || leg.Destination is not { } destination)
-        {
-            return;
-        }
-
-        leg.NextRtcpDue = now + (RtcpInterval * (0.5 + Random.Shared.NextDouble()));
-        var length = WriteReport(leg, now);
-        if (await SendAsync(leg, leg.Sockets!.Rtcp, leg.RtcpBuffer.AsMemory(0, length), destination.RtcpAddress, token))
+        if (TryTakeReport(leg, out var length, out var destination)
+            && await SendAsync(leg, leg.Sockets!.Rtcp, leg.RtcpBuffer.AsMemory(0, length), destination, token))
         {
             Interlocked.Increment(ref leg.Counters.RtcpOut);
         }
+    }
+
+    /// <summary>The same, on the event loop.</summary>
+    private void SendReportIfDueNow(MediaLeg leg)
+    {
+        if (TryTakeReport(leg, out var length, out var destination) && SendNow(leg, leg.Sockets!.Rtcp, leg.RtcpBuffer.AsSpan(0, length), destination))
+        {
+            Interlocked.Increment(ref leg.Counters.RtcpOut);
+        }
+    }
+
+    /// <summary>Writes the report into the leg's RTCP buffer if one is due (§6.3.1) and schedules the next.</summary>
+    private bool TryTakeReport(MediaLeg leg, out int length, [NotNullWhen(true)] out SocketAddress? destination)
+    {
+        var now = _time.GetElapsedTime(_started);
+        if (now < leg.NextRtcpDue || leg.Destination is not { } current)
+        {
+            length = 0;
+            destination = null;
+            return false;
+        }
+
+        leg.NextRtcpDue = now + (RtcpInterval * (0.5 + Random.Shared.NextDouble()));
+        length = WriteReport(leg, now);
+        destination = current.RtcpAddress;
+        return true;
     }
 
     internal int WriteReport(MediaLeg leg, TimeSpan now)

@@ -11,10 +11,12 @@ namespace CallCenter.Media.Relay;
 /// <see cref="RtpStreamRewriter"/>), converts PCMU↔PCMA when the legs chose differently, passes RFC 4733 events
 /// (renumbering their payload type) and reports each key press to the owner. RTCP is terminated per leg: the
 /// relay reads what a phone reports and sends its own reports about the stream it receives from that phone.
-/// Threads: four receive loops per relay (RTP and RTCP of each leg); <see cref="Configure"/> and
-/// <see cref="DisposeAsync"/> from the owner's call loop; the timeout check from the manager's heartbeat. No lock
+/// Threads: on Linux the manager's one <see cref="RelayEventLoop"/> reads all four sockets (RTP and RTCP of each
+/// leg); elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
+/// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat. No lock
 /// is shared among them; see <see cref="MediaLeg"/> for who owns what.
-/// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .Loops.cs, .Rtcp.cs, .Timeout.cs.
+/// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .EventLoop.cs and .Loops.cs (the two ways
+/// of reading the sockets), .Rtcp.cs, .Timeout.cs.
 /// </summary>
 public sealed partial class MediaRelay : IAsyncDisposable
 {
@@ -29,6 +31,7 @@ public sealed partial class MediaRelay : IAsyncDisposable
     private readonly Action<MediaRelay>? _closed;
     private readonly CancellationTokenSource _closing = new();
     private readonly IPEndPoint _anyEndPoint;
+    private readonly RelayEventLoop? _eventLoop;
     private Task[] _loops = [];
     private int _disposed;
 
@@ -42,7 +45,8 @@ public sealed partial class MediaRelay : IAsyncDisposable
         RtpSocketPair? b,
         AddressFamily family,
         byte[] cname,
-        Action<MediaRelay>? closed)
+        Action<MediaRelay>? closed,
+        RelayEventLoop? eventLoop = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
         Id = id;
@@ -53,6 +57,7 @@ public sealed partial class MediaRelay : IAsyncDisposable
         _logGate = logGate;
         _cname = cname;
         _closed = closed;
+        _eventLoop = eventLoop;
         _anyEndPoint = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         // RFC 3550 §5.1, §8: SSRC, first sequence number and first timestamp are random.
         _a = new MediaLeg(MediaLegSide.A, a, family, (uint)Random.Shared.NextInt64(1, uint.MaxValue), (ushort)Random.Shared.Next(ushort.MaxValue), (uint)Random.Shared.NextInt64(uint.MaxValue));
@@ -115,12 +120,26 @@ public sealed partial class MediaRelay : IAsyncDisposable
         };
     }
 
-    /// <summary>Starts the four receive loops; the manager calls it once the relay is registered.</summary>
+    /// <summary>Hands the four sockets to the event loop, or starts their receive loops; the manager calls it once
+    /// the relay is registered.</summary>
     internal void Start()
     {
-        if (_a.Sockets is null || _b.Sockets is null)
+        if (_a.Sockets is not { } a || _b.Sockets is not { } b)
         {
             throw new InvalidOperationException("A relay without sockets cannot start.");
+        }
+
+        if (_eventLoop is not null)
+        {
+            // The loop receives only when epoll says a socket is readable, but a datagram can still vanish in
+            // between; a non-blocking socket then answers WouldBlock instead of stalling every call.
+            foreach (var socket in (ReadOnlySpan<Socket>)[a.Rtp, a.Rtcp, b.Rtp, b.Rtcp])
+            {
+                socket.Blocking = false;
+            }
+
+            _eventLoop.Add(this);
+            return;
         }
 
         _loops =
@@ -141,6 +160,12 @@ public sealed partial class MediaRelay : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
+        if (_eventLoop is not null)
+        {
+            // Only once the loop has let go of the sockets may they close (and their descriptors be reused).
+            await _eventLoop.RemoveAsync(this);
+        }
+
         _a.Sockets?.Dispose();
         _b.Sockets?.Dispose();
         // The loops catch their own exceptions and end once their socket is closed.

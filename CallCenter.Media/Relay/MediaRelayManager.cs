@@ -27,6 +27,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly object _statisticsGate = new();
     private readonly byte[] _cname;
     private readonly ITimer _heartbeat;
+    private readonly RelayEventLoop? _eventLoop;
     private long _nextId;
     private long _created;
     private long _exhaustions;
@@ -43,11 +44,15 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _logger = logger;
         _allocator = new RtpPortAllocator(options.PortMin, options.PortMax);
         _cname = Encoding.ASCII.GetBytes(options.Cname);
+        _eventLoop = options.UseEventLoop ? RelayEventLoop.TryStart(options.BindAddress.AddressFamily, logger) : null;
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout);
     }
 
     public int ActiveRelays => _relays.Count;
+
+    /// <summary>True when the relays' sockets are served by the dedicated event loop (see <see cref="MediaRelayOptions.UseEventLoop"/>).</summary>
+    public bool UsesEventLoop => _eventLoop is not null;
 
     public MediaRelayManagerStatistics Statistics
     {
@@ -103,7 +108,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed);
+        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, _eventLoop);
         _relays[id] = relay;
         Interlocked.Increment(ref _created);
         relay.Start();
@@ -233,7 +238,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the heartbeat and closes every relay still open.</summary>
+    /// <summary>Stops the heartbeat, closes every relay still open, then ends the event loop.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -245,6 +250,11 @@ public sealed class MediaRelayManager : IAsyncDisposable
         foreach (var relay in _relays.Values)
         {
             await relay.DisposeAsync();
+        }
+
+        if (_eventLoop is not null)
+        {
+            await _eventLoop.DisposeAsync();
         }
     }
 }

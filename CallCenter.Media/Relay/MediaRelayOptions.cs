@@ -24,6 +24,11 @@ public sealed record MediaRelayOptions
     /// <summary>How often the one heartbeat checks every relay. A timeout is seen up to one interval late.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>On Linux, serve every relay socket from one dedicated epoll thread (<see cref="RelayEventLoop"/>)
+    /// rather than the runtime's async sockets, whose hand-off of each packet to the thread pool costs more CPU than
+    /// the relaying itself. Ignored elsewhere. Off only to compare the two or to work around a problem.</summary>
+    public bool UseEventLoop { get; init; } = true;
+
     /// <summary>The RTCP CNAME (RFC 3550 §6.5.1) this server uses in its reports.</summary>
     public string Cname { get; init; } = "callcenter";
 

@@ -9,9 +9,11 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CallCenter.Tests.Integration.Media;
 
 /// <summary>Ports, heartbeat and RTCP timing of real relays; time is the fake clock's (the heartbeat fires inside
-/// Advance), the sockets are real. Relay ports come from 40400-40999.</summary>
-[TestFixture]
-public sealed class MediaRelayLifecycleTests
+/// Advance), the sockets are real. Relay ports come from 40400-40999. Run once with the relays' sockets on the
+/// event loop and once on the runtime's async sockets.</summary>
+[TestFixture(true)]
+[TestFixture(false)]
+public sealed class MediaRelayLifecycleTests(bool useEventLoop)
 {
     private readonly List<IAsyncDisposable> _managers = [];
 
@@ -29,7 +31,7 @@ public sealed class MediaRelayLifecycleTests
     private MediaRelayManager Manager(FakeTimeProvider time, int portMin, int portMax, TimeSpan mediaTimeout = default)
     {
         var manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout, UseEventLoop = useEventLoop },
             time,
             NullLogger<MediaRelayManager>.Instance);
         _managers.Add(manager);

@@ -10,9 +10,11 @@ namespace CallCenter.Tests.Integration.Media;
 /// <summary>
 /// Two phones on loopback talk through a real relay. The relay takes its ports from 40000-40399; the phones'
 /// sockets are ephemeral (if one lands in that range the relay skips the port, as it would any port in use).
+/// Run once with the relay's sockets on the event loop and once on the runtime's async sockets.
 /// </summary>
-[TestFixture]
-public sealed class MediaRelayLoopbackTests
+[TestFixture(true)]
+[TestFixture(false)]
+public sealed class MediaRelayLoopbackTests(bool useEventLoop)
 {
     private static readonly TimeSpan Ptime = TimeSpan.FromMilliseconds(20);
 
@@ -26,9 +28,10 @@ public sealed class MediaRelayLoopbackTests
     public void SetUp()
     {
         _manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 40000, PortMax = 40399 },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 40000, PortMax = 40399, UseEventLoop = useEventLoop },
             TimeProvider.System,
             NullLogger<MediaRelayManager>.Instance);
+        Assert.That(_manager.UsesEventLoop, Is.EqualTo(useEventLoop && OperatingSystem.IsLinux()));
         _observer = new RecordingRelayObserver();
         Assert.That(_manager.TryCreateRelay(_observer, out var relay, out var error), Is.True, error.ToString());
         _relay = relay!;
