@@ -187,6 +187,21 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by callee)");
     }
 
+    /// <summary>A late offer (INVITE without SDP): our offer goes in the 200, the caller's answer comes in the ACK.</summary>
+    [Test]
+    public async Task ALateOfferIsAnsweredWithOurOfferInThe200AndTheAnswerTakenFromTheAck()
+    {
+        var callee = await StartCalleeAsync("4008", "call_uas_answer_late_offer.xml");
+
+        var caller = await RunCallerAsync("call_uac_late_offer.xml", "4108", "4008");
+
+        // call_uac_late_offer.xml fails unless the 200 carries an audio offer with PCMU or PCMA.
+        await AssertSucceededAsync(callee, caller);
+        Assert.That(caller.Log, Does.Contain("late offer answered with"));
+        var id = await CallIdAsync("4108", "4008");
+        await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
+    }
+
     /// <summary>Case 7: hold and resume from the caller are answered on the caller's leg alone.</summary>
     [Test]
     public async Task CallerHoldAndResumeReInvitesAreAnsweredRecvonlyThenSendrecv()
