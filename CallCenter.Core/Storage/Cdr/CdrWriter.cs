@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace CallCenter.Core.Storage.Cdr;
@@ -28,7 +26,7 @@ namespace CallCenter.Core.Storage.Cdr;
 /// <para>Failure: a batch that cannot be written (disk full, file locked) is put back in front of what arrived since
 /// and retried every few seconds; the failure is logged once and the recovery once.</para>
 /// </summary>
-public sealed partial class CdrWriter : IAsyncDisposable
+public sealed partial class CdrWriter : WriteBehindLoop
 {
     public const int DefaultCapacity = 10_000;
 
@@ -37,37 +35,23 @@ public sealed partial class CdrWriter : IAsyncDisposable
 
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(5);
 
-    private readonly object _gate = new();
     private readonly CdrRepository _repository;
-    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly int _updateCeiling;
-
-    // A doorbell, not a queue: one pending ring is enough to make the writer look at what is pending.
-    private readonly Channel<bool> _doorbell = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-
-    private readonly CancellationTokenSource _stopping = new();
     private Dictionary<string, CdrPendingCall> _calls = new(StringComparer.Ordinal);
     private List<CallEvent> _events = [];
+    private Dictionary<string, CdrPendingCall> _takenCalls = new(StringComparer.Ordinal);
+    private List<CallEvent> _takenEvents = [];
     private int _inFlight;
     private long _droppedInEpisode;
-    private List<TaskCompletionSource> _flushes = [];
-    private TaskCompletionSource _flushRequested = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Task? _loop;
-    private long _written;
-    private long _batches;
-    private long _failures;
     private long _dropped;
     private long _unmatched;
-    private bool _failing;
-    private int _disposed;
 
     internal CdrWriter(CdrRepository repository, TimeProvider time, ILogger logger, int capacity = DefaultCapacity)
+        : base(time, BatchWindow, RetryDelay)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _repository = repository;
-        _time = time;
         _logger = logger;
         Capacity = capacity;
         _updateCeiling = capacity + Math.Max(1, capacity / 4);
@@ -80,20 +64,12 @@ public sealed partial class CdrWriter : IAsyncDisposable
     {
         get
         {
-            lock (_gate)
+            lock (Gate)
             {
                 return DepthLocked;
             }
         }
     }
-
-    /// <summary>Reports on disk (an open, an answer, an end or an event each count one).</summary>
-    public long Written => Interlocked.Read(ref _written);
-
-    /// <summary>Transactions committed.</summary>
-    public long Batches => Interlocked.Read(ref _batches);
-
-    public long Failures => Interlocked.Read(ref _failures);
 
     /// <summary>Reports refused because the queue was full or the writer was disposed.</summary>
     public long Dropped => Interlocked.Read(ref _dropped);
@@ -130,9 +106,9 @@ public sealed partial class CdrWriter : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(callEvent);
         ArgumentException.ThrowIfNullOrEmpty(callEvent.UniqueId);
         bool accepted;
-        lock (_gate)
+        lock (Gate)
         {
-            accepted = _disposed == 0 && DepthLocked < Capacity;
+            accepted = !IsDisposedLocked && DepthLocked < Capacity;
             if (accepted)
             {
                 _events.Add(callEvent);
@@ -142,71 +118,12 @@ public sealed partial class CdrWriter : IAsyncDisposable
         return Accepted(accepted);
     }
 
-    /// <summary>Completes once everything reported before the call is on disk (or the writer was disposed).</summary>
-    public Task FlushAsync()
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
-        {
-            if (_disposed != 0)
-            {
-                return Task.CompletedTask;
-            }
-
-            _flushes.Add(done);
-            _flushRequested.TrySetResult();
-        }
-
-        _doorbell.Writer.TryWrite(true);
-        return done.Task;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        lock (_gate)
-        {
-            if (_disposed != 0)
-            {
-                return;
-            }
-
-            _disposed = 1;
-        }
-
-        _doorbell.Writer.TryComplete();
-        if (_loop is not null)
-        {
-            // The loop writes what is pending before it ends; cancelling only cuts short a retry wait or a batch window.
-            await _stopping.CancelAsync();
-#pragma warning disable VSTHRD003 // The loop is this object's own task, started in Start().
-            await _loop;
-#pragma warning restore VSTHRD003
-        }
-
-        List<TaskCompletionSource> flushes;
-        lock (_gate)
-        {
-            flushes = _flushes;
-            _flushes = [];
-        }
-
-        foreach (var flush in flushes)
-        {
-            flush.TrySetResult();
-        }
-
-        _repository.Dispose();
-        _stopping.Dispose();
-    }
-
-    internal void Start() => _loop = Task.Run(() => RunAsync(_stopping.Token));
-
     private bool EnqueueCall<T>(string uniqueId, int limit, T report, Action<CdrPendingCall, T> set)
     {
         bool accepted;
-        lock (_gate)
+        lock (Gate)
         {
-            if (_disposed != 0)
+            if (IsDisposedLocked)
             {
                 accepted = false;
             }
@@ -236,15 +153,15 @@ public sealed partial class CdrWriter : IAsyncDisposable
     {
         if (accepted)
         {
-            _doorbell.Writer.TryWrite(true);
+            Ring();
             return true;
         }
 
         Interlocked.Increment(ref _dropped);
         bool first;
-        lock (_gate)
+        lock (Gate)
         {
-            first = _disposed == 0 && _droppedInEpisode++ == 0;
+            first = !IsDisposedLocked && _droppedInEpisode++ == 0;
         }
 
         if (first)
@@ -255,116 +172,28 @@ public sealed partial class CdrWriter : IAsyncDisposable
         return false;
     }
 
-    private async Task RunAsync(CancellationToken stopping)
+    protected override int TakeBatchLocked()
     {
-        try
-        {
-            while (await _doorbell.Reader.WaitToReadAsync(CancellationToken.None))
-            {
-                _doorbell.Reader.TryRead(out _);
-                var written = Written;
-                if (WriteBatch())
-                {
-                    if (Written != written && !stopping.IsCancellationRequested)
-                    {
-                        await GatherAsync(stopping);
-                    }
-                }
-                else if (!stopping.IsCancellationRequested)
-                {
-                    try
-                    {
-                        await Task.Delay(RetryDelay, _time, stopping);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                        // Disposal: fall through to the last attempt below.
-                    }
-
-                    _doorbell.Writer.TryWrite(true);
-                }
-            }
-        }
-        finally
-        {
-            // A last attempt, so that a clean stop leaves every call that ended on disk as closed.
-            WriteBatch();
-        }
+        _takenCalls = _calls;
+        _takenEvents = _events;
+        _calls = new Dictionary<string, CdrPendingCall>(StringComparer.Ordinal);
+        _events = [];
+        _inFlight = _takenCalls.Count + _takenEvents.Count;
+        return _inFlight;
     }
 
-    /// <summary>Writer task: waits out <see cref="BatchWindow"/>, or less if a flush is asked for or the writer stops.</summary>
-    private async Task GatherAsync(CancellationToken stopping)
+    /// <summary>Counts reports on disk: an open, an answer, an end or an event each count one.</summary>
+    protected override long WriteTaken()
     {
-        Task flushRequested;
-        lock (_gate)
-        {
-            if (_flushes.Count > 0)
-            {
-                return;
-            }
-
-            if (_flushRequested.Task.IsCompleted)
-            {
-                _flushRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            }
-
-            flushRequested = _flushRequested.Task;
-        }
-
-        using var window = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        var delay = Task.Delay(BatchWindow, _time, window.Token);
-        await Task.WhenAny(delay, flushRequested).ConfigureAwait(false);
-        await window.CancelAsync().ConfigureAwait(false);
+        var unmatched = _repository.Write(_takenCalls.Values, _takenEvents);
+        Interlocked.Add(ref _unmatched, unmatched);
+        return _takenCalls.Values.Sum(c => c.Count) + _takenEvents.Count;
     }
 
-    // Writer task. Returns false when the batch failed and was put back.
-    private bool WriteBatch()
+    protected override void OnBatchWritten()
     {
-        Dictionary<string, CdrPendingCall> calls;
-        List<CallEvent> events;
-        List<TaskCompletionSource> flushes;
-        lock (_gate)
-        {
-            calls = _calls;
-            events = _events;
-            flushes = _flushes;
-            _calls = new Dictionary<string, CdrPendingCall>(StringComparer.Ordinal);
-            _events = [];
-            _flushes = [];
-            _inFlight = calls.Count + events.Count;
-        }
-
-        if (calls.Count + events.Count > 0)
-        {
-            try
-            {
-                var unmatched = _repository.Write(calls.Values, events);
-                Interlocked.Add(ref _written, calls.Values.Sum(c => c.Count) + events.Count);
-                Interlocked.Add(ref _unmatched, unmatched);
-                Interlocked.Increment(ref _batches);
-                if (_failing)
-                {
-                    _failing = false;
-                    LogWriteRecovered(_logger);
-                }
-            }
-            catch (Exception ex) when (ex is SqliteException or IOException or ObjectDisposedException)
-            {
-                // Put back before counting, so that whoever sees the failure count also sees the batch pending again.
-                PutBack(calls, events, flushes);
-                Interlocked.Increment(ref _failures);
-                if (!_failing)
-                {
-                    _failing = true;
-                    LogWriteFailed(_logger, calls.Count + events.Count, ex);
-                }
-
-                return false;
-            }
-        }
-
         long dropped = 0;
-        lock (_gate)
+        lock (Gate)
         {
             _inFlight = 0;
 
@@ -380,34 +209,29 @@ public sealed partial class CdrWriter : IAsyncDisposable
         {
             LogDropsEnded(_logger, dropped);
         }
-
-        foreach (var flush in flushes)
-        {
-            flush.TrySetResult();
-        }
-
-        return true;
     }
 
-    private void PutBack(Dictionary<string, CdrPendingCall> calls, List<CallEvent> events, List<TaskCompletionSource> flushes)
-    {
-        lock (_gate)
-        {
-            foreach (var (uniqueId, older) in calls)
-            {
-                if (_calls.TryGetValue(uniqueId, out var newer))
-                {
-                    newer.MergeOlder(older);
-                }
-                else
-                {
-                    _calls.Add(uniqueId, older);
-                }
-            }
+    protected override void OnWriteFailed(int count, Exception exception) => LogWriteFailed(_logger, count, exception);
 
-            _events.InsertRange(0, events);
-            _flushes.InsertRange(0, flushes);
-            _inFlight = 0;
+    protected override void OnWriteRecovered() => LogWriteRecovered(_logger);
+
+    protected override void OnStopped() => _repository.Dispose();
+
+    protected override void PutBackLocked()
+    {
+        foreach (var (uniqueId, older) in _takenCalls)
+        {
+            if (_calls.TryGetValue(uniqueId, out var newer))
+            {
+                newer.MergeOlder(older);
+            }
+            else
+            {
+                _calls.Add(uniqueId, older);
+            }
         }
+
+        _events.InsertRange(0, _takenEvents);
+        _inFlight = 0;
     }
 }
