@@ -6,13 +6,35 @@ namespace CallCenter.Core.Sip.Transport;
 
 public sealed partial class SipTransportManager
 {
-    private const int DatagramReceiveBufferBytes = 1 << 20;
+    // setsockopt(SOL_SOCKET, SO_RCVBUFFORCE): like SO_RCVBUF but not capped by net.core.rmem_max (Linux, CAP_NET_ADMIN).
+    private const int SocketLevel = 1;
+    private const int ReceiveBufferForce = 33;
 
-    private static void PrepareDatagramSocket(Socket socket)
+    private static void PrepareDatagramSocket(Socket socket, int receiveBufferBytes)
     {
-        // A burst of REGISTERs after a power cut arrives faster than one loop drains it; the kernel buffer absorbs
-        // it (Linux clamps this to net.core.rmem_max).
-        socket.ReceiveBufferSize = DatagramReceiveBufferBytes;
+        // The kernel buffer absorbs bursts and our own stalls (SipTransportSettings.UdpReceiveBufferBytes). The
+        // forced size needs privileges; without them the plain request is clamped to net.core.rmem_max.
+        var forced = false;
+        if (OperatingSystem.IsLinux())
+        {
+            try
+            {
+                Span<byte> value = stackalloc byte[sizeof(int)];
+                System.Buffers.Binary.BinaryPrimitives.WriteInt32LittleEndian(value, receiveBufferBytes);
+                socket.SetRawSocketOption(SocketLevel, ReceiveBufferForce, value);
+                forced = true;
+            }
+            catch (SocketException)
+            {
+                // EPERM: not privileged. Fall back to the capped request below.
+            }
+        }
+
+        if (!forced)
+        {
+            socket.ReceiveBufferSize = receiveBufferBytes;
+        }
+
         if (OperatingSystem.IsWindows())
         {
             // SIO_UDP_CONNRESET off: otherwise an ICMP port unreachable for an earlier send fails the next receive.

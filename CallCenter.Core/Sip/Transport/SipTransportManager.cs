@@ -129,7 +129,7 @@ public sealed partial class SipTransportManager : ISipSender, IAsyncDisposable
 
             if (options.Transport == SipTransport.Udp)
             {
-                PrepareDatagramSocket(socket);
+                PrepareDatagramSocket(socket, _settings.UdpReceiveBufferBytes);
                 socket.Bind(endPoint);
             }
             else

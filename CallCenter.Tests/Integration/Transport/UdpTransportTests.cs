@@ -34,6 +34,28 @@ public sealed class UdpTransportTests
     }
 
     [Test]
+    public async Task Receive_buffer_is_the_configured_size_beyond_rmem_max_when_privileged()
+    {
+        // 12 MB is above Debian's net.core.rmem_max (4 MB here): only SO_RCVBUFFORCE grants it.
+        const int asked = 12 << 20;
+        var settings = new SipTransportSettings { UdpReceiveBufferBytes = asked };
+        _manager = await StartAsync(_handler, _time, Options(null, Listener(SipTransport.Udp, IPAddress.Loopback)), settings);
+        var granted = _manager.Listeners.Single().Socket.ReceiveBufferSize;
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.That(granted, Is.GreaterThan(0));
+            return;
+        }
+
+        // Linux reports twice what was set (it counts its bookkeeping); the suite runs as root, as the service does.
+        var rmemMax = int.Parse(File.ReadAllText("/proc/sys/net/core/rmem_max").Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        var privileged = Environment.UserName == "root";
+        Assert.That(granted, Is.GreaterThanOrEqualTo(privileged ? asked : Math.Min(asked, rmemMax)),
+            $"rmem_max {rmemMax}, privileged {privileged}");
+    }
+
+    [Test]
     public async Task Datagram_is_handed_up_with_its_source_and_answered_from_the_listener_port()
     {
         var listener = await StartUdpAsync(IPAddress.Loopback);
