@@ -3,6 +3,7 @@ using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using CallCenter.Core.Sip.Messages;
 
 namespace CallCenter.Core.Sip.Auth;
 
@@ -82,7 +83,7 @@ public sealed class DigestNonceManager
         Span<byte> raw = stackalloc byte[RawLength];
         raw[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(raw[1..], _time.GetTimestamp());
-        RandomNumberGenerator.Fill(raw.Slice(9, 8));
+        SipRandom.Fill(raw.Slice(9, 8));
         ComputeMac(raw[..PayloadLength], realm, raw[PayloadLength..]);
         return Base64Url.EncodeToString(raw);
     }

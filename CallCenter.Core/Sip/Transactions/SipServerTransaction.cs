@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transport;
 
@@ -64,7 +63,7 @@ public abstract class SipServerTransaction
     public static string NewTag()
     {
         Span<byte> random = stackalloc byte[8];
-        RandomNumberGenerator.Fill(random);
+        SipRandom.Fill(random);
         return Convert.ToHexStringLower(random);
     }
 }

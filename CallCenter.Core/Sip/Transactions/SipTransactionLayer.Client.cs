@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transport;
@@ -207,7 +206,7 @@ public sealed partial class SipTransactionLayer
     private static string NewBranch()
     {
         Span<byte> random = stackalloc byte[10];
-        RandomNumberGenerator.Fill(random);
+        SipRandom.Fill(random);
         return SipVia.MagicCookie + Convert.ToHexStringLower(random);
     }
 }
