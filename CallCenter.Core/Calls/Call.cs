@@ -117,7 +117,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         _relay = relay;
         if (ConfigureCallerMedia())
         {
-            InviteCallee(callee, contacts[0]);
+            InviteCallee(callee, Reachable(contacts));
         }
     }
 
@@ -199,7 +199,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
                 break;
             case CallState.Routing or CallState.Ringing:
-                _bInvite?.Cancel();
+                _bFork?.CancelAll();
                 FailCaller(503, "server stopping");
                 break;
         }
@@ -217,7 +217,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         if (_state != CallState.Ended)
         {
             // A bug must not leave a phone ringing forever or a relay open: end what can be ended.
-            _bInvite?.Cancel();
+            _bFork?.CancelAll();
             if (_state == CallState.Answered)
             {
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
