@@ -220,14 +220,27 @@ internal sealed partial class Call
         }
 
         var status = result.Response?.StatusCode ?? 408;
-        FailCaller(CallerStatusFor(status), "callee answered " + status.ToString(CultureInfo.InvariantCulture));
+        var why = "callee answered " + status.ToString(CultureInfo.InvariantCulture);
+        switch (CallerStatusFor(status))
+        {
+            case 486:
+                OnCalleeBusy(why);
+                break;
+            case 480:
+                // No phone took the call: timeouts, 480s, 5xx of the phones, a redirect we do not follow.
+                OnCalleeUnanswered(480, why);
+                break;
+            case var other:
+                FailCaller(other, why);
+                break;
+        }
     }
 
     private void OnRingTimeout()
     {
-        CallLog.NoAnswer(_manager.Logger, UniqueId, _manager.Options.Calls.RingTimeout.TotalSeconds);
+        CallLog.NoAnswer(_manager.Logger, UniqueId, RingTime.TotalSeconds);
         _bFork?.CancelAll();
-        FailCaller(480, "no answer");
+        OnCalleeUnanswered(480, "no answer");
     }
 
     private bool TryReadCalleeAnswer(SipResponse response, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SdpMediaSelection? selection)

@@ -63,8 +63,9 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     public bool Post(Action work) => _context.Post(work);
 
-    /// <summary>Call context: routes the INVITE: callee known, within its call limit, registered; caller's SDP
-    /// acceptable; a relay free. Any "no" is the caller's final answer and the end of the call.</summary>
+    /// <summary>Call context: routes the INVITE: callee known, then its features, call limit and phones
+    /// (<see cref="Route"/>); caller's SDP acceptable; a relay free. A "no" that no forward rule catches is the
+    /// caller's final answer and the end of the call.</summary>
     public void Start()
     {
         var options = _manager.Options;
@@ -81,44 +82,13 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             return;
         }
 
-        if (!_manager.TryTakeSlot(callee.Extension, callee.CallLimit))
-        {
-            FailCaller(486, "callee at its call limit");
-            return;
-        }
-
-        _calleeExtension = callee.Extension;
         if (_aRequest.MaxForwards is 0)
         {
             FailCaller(483, "Max-Forwards exhausted");
             return;
         }
 
-        var contacts = _manager.Registrations.GetContacts(callee.Extension);
-        if (contacts.Count == 0)
-        {
-            FailCaller(480, "callee not registered");
-            return;
-        }
-
-        if (!TryReadCallerOffer(out var rejection))
-        {
-            FailCaller(rejection, "caller's SDP");
-            return;
-        }
-
-        if (!_manager.Media.TryCreateRelay(this, out var relay, out var error))
-        {
-            CallLog.NoRelay(_manager.Logger, UniqueId, error.ToString());
-            FailCaller(503, "no media ports");
-            return;
-        }
-
-        _relay = relay;
-        if (ConfigureCallerMedia())
-        {
-            InviteCallee(callee, Reachable(contacts));
-        }
+        Route(callee);
     }
 
     /// <summary>Call context: a request inside one of this call's dialogs.</summary>
@@ -264,7 +234,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 }
             }),
             null,
-            _manager.Options.Calls.RingTimeout,
+            RingTime,
             Timeout.InfiniteTimeSpan);
     }
 

@@ -87,6 +87,9 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
 
     internal SipDialogTable<Call> Dialogs { get; } = new();
 
+    /// <summary>Any thread: the features routing applies to <paramref name="user"/> now.</summary>
+    internal UserFeatures FeaturesOf(UserOptions user) => UserFeatures.Of(user);
+
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. The server-wide and the
     /// caller's own call limits are checked here, before anything is allocated for the call (an INVITE storm is

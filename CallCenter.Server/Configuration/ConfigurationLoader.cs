@@ -294,6 +294,11 @@ public static class ConfigurationLoader
                 },
                 MaxContacts = r.Int(user, "maxContacts", 3, 1, 100),
                 CallLimit = r.Int(user, "callLimit", 2, 1, 1_000),
+                DoNotDisturb = r.Bool(user, "dnd", false),
+                ForwardAlways = r.OptionalString(user, "forwardAlways"),
+                ForwardBusy = r.OptionalString(user, "forwardBusy"),
+                ForwardNoAnswer = r.OptionalString(user, "forwardNoAnswer"),
+                NoAnswerTimeout = user.Attribute("noAnswerTimeout") is null ? null : r.Seconds(user, "noAnswerTimeout", TimeSpan.Zero, 1, 600),
             });
         }
 

@@ -66,14 +66,24 @@ internal sealed class CallHarness : IAsyncDisposable
     /// <summary>Options for <paramref name="extensions"/>, each with room for several phones.</summary>
     public static CallCenterOptions Options(params string[] extensions) => StaticConfiguration.Options(extensions);
 
-    /// <summary>Registers <paramref name="phones"/> contacts for the extension, phone i at 192.0.2.(10 + i).</summary>
-    public void Register(string extension, int phones, Reachability reachability = Reachability.Unknown)
+    /// <summary><paramref name="options"/> with one user changed.</summary>
+    public static CallCenterOptions WithUser(CallCenterOptions options, string extension, Func<UserOptions, UserOptions> change) =>
+        options with
+        {
+            Extensions = options.Extensions with
+            {
+                Users = [.. options.Extensions.Users.Select(u => u.Extension == extension ? change(u) : u)],
+            },
+        };
+
+    /// <summary>Registers <paramref name="phones"/> contacts for the extension, phone i at 192.0.2.(hostBase + i).</summary>
+    public void Register(string extension, int phones, Reachability reachability = Reachability.Unknown, int hostBase = 10)
     {
         var snapshot = Registrations.GetSnapshot(extension);
         var now = Time.GetUtcNow();
         var bindings = Enumerable.Range(1, phones).Select(i =>
         {
-            var address = $"192.0.2.{10 + i}";
+            var address = $"192.0.2.{hostBase + i}";
             SipUri.TryParse($"sip:{extension}@{address}:5060", out var uri, out _);
             return new ContactBinding
             {

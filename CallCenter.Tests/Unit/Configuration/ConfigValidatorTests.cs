@@ -239,6 +239,52 @@ public sealed class ConfigValidatorTests
     }
 
     [Test]
+    public void AForwardTargetMustBeAUser()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" />
+              <user extension="1001" password="b" forwardBusy="1000" forwardNoAnswer="1009" />
+            </extensions>
+            """;
+
+        ConfigSamples.AssertAt(ExtensionsError(xml), Extensions, xml, "forwardNoAnswer=\"1009\"", "User 1001 forwards to 1009 (forwardNoAnswer)",
+            "no <user> has that extension", "correct forwardNoAnswer");
+    }
+
+    [Test]
+    public void AUserCannotForwardToItself()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" forwardAlways="1000" />
+            </extensions>
+            """;
+
+        ConfigSamples.AssertAt(ExtensionsError(xml), Extensions, xml, "forwardAlways=", "forwards to itself", "give another extension or remove forwardAlways");
+    }
+
+    [Test]
+    public void ForwardsThatLoopAcrossUsersAreLegalAndTheFeaturesAreRead()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" dnd="true" forwardBusy="1001" noAnswerTimeout="12" />
+              <user extension="1001" password="b" forwardAlways="1000" />
+            </extensions>
+            """;
+        using var config = ConfigSamples.Folder(extensions: xml);
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty);
+        var alice = result.Options!.Extensions.FindUser("1000")!;
+        Assert.That((alice.DoNotDisturb, alice.ForwardBusy, alice.NoAnswerTimeout), Is.EqualTo((true, "1001", (TimeSpan?)TimeSpan.FromSeconds(12))));
+        Assert.That(result.Options.Extensions.FindUser("1001")!.ForwardAlways, Is.EqualTo("1000"));
+        Assert.That(result.Options.Extensions.FindUser("1001")!.NoAnswerTimeout, Is.Null);
+    }
+
+    [Test]
     public void AUserNeedsACredential()
     {
         const string xml = """
