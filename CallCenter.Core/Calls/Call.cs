@@ -71,10 +71,18 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         var options = _manager.Options;
         var destination = _aRequest.RequestUri.User;
 
+        var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
+
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
-            destination ?? string.Empty, "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            destination ?? string.Empty, isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
+        if (isFeature)
+        {
+            OnFeatureCode(feature, argument);
+            return;
+        }
+
         var callee = destination is null ? null : options.Extensions.FindUser(destination);
         if (callee is null)
         {

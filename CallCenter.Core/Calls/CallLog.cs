@@ -61,6 +61,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Call {UniqueId}: forward from {From} to {To} refused: more than {Limit} forwards, the rules loop")]
     public static partial void ForwardLoop(ILogger logger, string uniqueId, string from, string to, int limit);
 
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Call {UniqueId}: {Extension} dialled feature code {Action}; features now {Features}")]
+    public static partial void FeatureCode(ILogger logger, string uniqueId, string extension, string action, string features);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

@@ -129,6 +129,22 @@ internal sealed class CallHarness : IAsyncDisposable
         return transaction;
     }
 
+    /// <summary>The caller's ACK for the 200 it got (§13.2.2.4), as the dispatcher hands it to the call layer.</summary>
+    public void Ack(RecordingServerTransaction caller)
+    {
+        var ok = caller.Final;
+        var text =
+            "ACK sip:callcenter@127.0.0.1 SIP/2.0\r\n" +
+            $"Via: SIP/2.0/UDP 192.0.2.99:5062;branch=z9hG4bKack{Interlocked.Increment(ref _callerSequence)}\r\n" +
+            "Max-Forwards: 70\r\n" +
+            $"From: {ok.GetHeaderValue("From")}\r\n" +
+            $"To: {ok.GetHeaderValue("To")}\r\n" +
+            $"Call-ID: {ok.CallId}\r\n" +
+            "CSeq: 1 ACK\r\nContent-Length: 0\r\n\r\n";
+        Assert.That(SipMessageParser.TryParse(Encoding.ASCII.GetBytes(text), out var message, out var error), Is.True, error.ToString());
+        Assert.That(Manager.OnAck((SipRequest)message!, caller.Flow), Is.True, "the ACK belongs to the call\n" + text);
+    }
+
     /// <summary>Waits (bounded) for something a call does on its own context.</summary>
     public static async Task UntilAsync(Func<bool> condition, string what)
     {

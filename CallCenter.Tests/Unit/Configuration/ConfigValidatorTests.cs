@@ -285,6 +285,42 @@ public sealed class ConfigValidatorTests
     }
 
     [Test]
+    public void TwoFeaturesCannotShareACode()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features dndOn="*78" dndToggle="*78" />""");
+
+        ConfigSamples.AssertAt(MainError(xml), Main, xml, "dndToggle=", "Feature code *78 of dndToggle is already the code of dndOn", "give one of them another code");
+    }
+
+    [Test]
+    public void ACodeCannotBeginWithACodeThatAnExtensionFollows()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features forwardAlwaysOn="*7" />""");
+        using var config = ConfigSamples.Folder(main: xml);
+
+        var errors = ConfigurationLoader.Load(config.Folder).Errors;
+
+        // *78, *79, *76 and *73 all begin with *7; each error sits on the attribute the admin wrote.
+        Assert.That(errors, Has.Length.EqualTo(4), string.Join('\n', errors));
+        var dndOn = errors.Single(e => e.Message.Contains("*78 of dndOn", StringComparison.Ordinal));
+        ConfigSamples.AssertAt(dndOn, Main, xml, "forwardAlwaysOn=", "*78 of dndOn begins with *7, the code of forwardAlwaysOn",
+            "read as forwardAlwaysOn to extension 8");
+    }
+
+    [Test]
+    public void FeatureCodesDefaultToFreePbxsAndMayBeChanged()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features dndOn="#78" directedPickup="*88" />""");
+        using var config = ConfigSamples.Folder(main: xml);
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty);
+        var codes = result.Options!.Features;
+        Assert.That((codes.DndOn, codes.DndOff, codes.ForwardAlwaysOn, codes.Pickup, codes.DirectedPickup), Is.EqualTo(("#78", "*79", "*72", "*8", "*88")));
+    }
+
+    [Test]
     public void AUserNeedsACredential()
     {
         const string xml = """
