@@ -183,6 +183,9 @@ internal sealed partial class Call
             {
                 Forget(SendByeAsync(_bDialog, _bTarget!));
                 _bDialog.Terminate();
+
+                // The call already gave its table entries back (Finish); this dialog came after.
+                _manager.Dialogs.TryRemove(_bDialog.Id, this);
             }
 
             return;

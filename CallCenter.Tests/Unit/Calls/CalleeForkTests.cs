@@ -96,6 +96,28 @@ public sealed class CalleeForkTests
     }
 
     [Test]
+    public async Task ACallerWhoHangsUpCancelsEveryPhoneAndA2xxThatCrossesTheCancelIsAckedAndEnded()
+    {
+        var caller = _harness.Dial("1000", "1001");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "both phones are invited");
+        var (first, second) = Phones();
+        first.Provisional(180);
+        second.Provisional(180);
+
+        _harness.Manager.OnCancel(caller);
+        await CallHarness.UntilAsync(() => caller.HasFinalResponse, "the caller's INVITE ends");
+        Assert.That(caller.Final.StatusCode, Is.EqualTo(487));
+        Assert.That(first.Cancelled && second.Cancelled, Is.True);
+        first.Answer();
+        second.Fail(487);
+
+        await CallHarness.UntilAsync(() => _harness.Client.Byes(first.Target.EndPoint.Address.ToString()).Count == 1, "the phone that answered is hung up");
+        Assert.That(_harness.Invites.Acks.Count(a => a.CallId == first.Request.CallId), Is.EqualTo(1));
+        await _harness.IdleAsync();
+        Assert.That(_harness.Manager.Dialogs.Count, Is.Zero, "no dialog is left in the table");
+    }
+
+    [Test]
     public async Task TheRingTimeoutCancelsEveryPhoneAndTheCallerHears480()
     {
         var caller = _harness.Dial("1000", "1001");
