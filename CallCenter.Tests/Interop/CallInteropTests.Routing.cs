@@ -31,6 +31,39 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
     }
 
+    /// <summary>Forking with real phones: two baresip instances registered as 4016 both get the INVITE; the one that
+    /// answers by itself talks, the other (left ringing) gets a CANCEL, as baresip's SIP trace shows.</summary>
+    [Test]
+    public async Task TwoBaresipPhonesOfOneExtensionRingTheOneThatAnswersTalksAndTheOtherStopsRinging()
+    {
+        var tone = _work.Combine("tone-fork.wav");
+        await MakeToneAsync(tone, 600, 8);
+        await using var answering = Baresip.Start(
+            new Baresip.Account("4016", "secret-4016", _install.SipPort, Parameters: ";answermode=auto"),
+            TimeSpan.FromSeconds(40), new Baresip.Audio(tone, Directory.CreateDirectory(_work.Combine("fork-answers")).FullName));
+        await using var ringing = Baresip.Start(
+            new Baresip.Account("4016", "secret-4016", _install.SipPort),
+            TimeSpan.FromSeconds(40), new Baresip.Audio(tone, Directory.CreateDirectory(_work.Combine("fork-rings")).FullName));
+        await answering.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+        await ringing.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+
+        var caller = await RunCallerAsync("call_uac_answered.xml", "4116", "4016");
+
+        AssertSipp(caller, 1);
+        await answering.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(5));
+        // baresip registers a contact of its own making (sip:4016-0x...@), which is the Request-URI it is called at.
+        await ringing.WaitForOutputAsync("CANCEL sip:4016-", TimeSpan.FromSeconds(5));
+        Assert.That(ringing.Output, Does.Contain("Incoming call from: Caller 4116"), "the second phone was rung too");
+        Assert.That(ringing.Output, Does.Contain("SIP/2.0 487 Request Terminated"), "and stopped ringing");
+        Assert.That(ringing.Output, Does.Not.Contain("Call established"), ringing.Output);
+        var id = await CallIdAsync("4116", "4016");
+        var log = LogFiles.Read(_install.LogFolder);
+        Assert.That(log.Split('\n').Count(l => l.Contains($"Call {id}: 4116 dialling 4016 at ", StringComparison.Ordinal)), Is.EqualTo(2), "one INVITE per phone");
+        await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
+        Assert.That(await answering.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, answering.Output);
+        Assert.That(await ringing.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, ringing.Output);
+    }
+
     /// <summary>Forward on busy, set through the API: 4011's phone answers 486, the call goes to 4012, which answers;
     /// the caller hears 181 first. The CDR keeps the dialled 4011 as dst; the CEL has the forward.</summary>
     [Test]
