@@ -20,7 +20,8 @@ namespace CallCenter.Core.Calls;
 /// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
 /// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
-/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B), .End.cs.</para>
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B, rung on every
+/// phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards), .Features.cs (feature codes), .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {

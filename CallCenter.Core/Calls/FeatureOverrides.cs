@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace CallCenter.Core.Calls;
 
 /// <summary>
@@ -9,6 +11,7 @@ public sealed record FeatureOverrides(bool? DoNotDisturb = null, string? Forward
 {
     public static FeatureOverrides None { get; } = new();
 
+    [JsonIgnore]
     public bool IsEmpty => DoNotDisturb is null && ForwardAlways is null && ForwardBusy is null && ForwardNoAnswer is null;
 
     /// <summary>The features routing applies: <paramref name="configured"/> with these changes on top.</summary>
