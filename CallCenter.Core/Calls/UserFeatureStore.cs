@@ -108,7 +108,10 @@ public sealed partial class UserFeatureStore : IAsyncDisposable
                 _overrides[user.Extension] = next;
             }
 
-            _pending[user.Extension] = next;
+            if (_repository is not null)
+            {
+                _pending[user.Extension] = next;
+            }
         }
 
         _doorbell.Writer.TryWrite(true);
