@@ -16,19 +16,19 @@ namespace CallCenter.Core.Calls;
 // the dialog the 2xx makes. The ISipInviteOwner callbacks arrive on B's transaction shard and only post.
 internal sealed partial class Call
 {
+    private CalleeFork? _bFork;
     private SipClientInvite? _bInvite;
-    private CalleeLegOwner? _bOwner;
     private SipTarget? _bTarget;
     private SipDialog? _bDialog;
     private SdpSessionDescription? _bLocal;
     private SdpSessionVersion? _bVersion;
     private SdpMediaSelection? _bSelection;
 
-    public void OnProvisional(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeProvisional(response));
+    public void OnProvisional(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeProvisional(invite, response));
 
-    public void OnSuccess(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeAnswered(response));
+    public void OnSuccess(SipClientInvite invite, SipResponse response) => Post(() => OnCalleeAnswered(invite, response));
 
-    public void OnFailure(SipClientInvite invite, SipClientResult result) => Post(() => OnCalleeFailed(result));
+    public void OnFailure(SipClientInvite invite, SipClientResult result) => Post(() => OnCalleeFailed(invite, result));
 
     /// <summary>The callee's status as the caller hears it. A B2BUA answers for itself: a 5xx of the phone's is not
     /// the server's overload (503 would tell the caller's proxy to avoid us), and a challenge from the phone is not
@@ -43,36 +43,54 @@ internal sealed partial class Call
         _ => 480,
     };
 
-    private void InviteCallee(UserOptions callee, ContactBinding binding)
+    /// <summary>Rings every phone of the callee at once (<see cref="CalleeFork"/>): one INVITE per contact, all
+    /// with the same SDP offer on the relay's B side, so that whichever answers, the relay is ready for it. The
+    /// offer's address is the one the server shows the best-ranked contact's flow; phones of one extension sit
+    /// behind one listener in practice, and rtp/@publicAddress overrides it anyway.</summary>
+    private void InviteCallee(UserOptions callee, IReadOnlyList<ContactBinding> bindings)
     {
         var options = _manager.Options;
-        _bTarget = binding.Target;
-        var flow = _bTarget.Flow ?? _aFlow;
-        var local = MediaEndpointFor(flow, MediaLegSide.B);
+        var offerFlow = bindings[0].Target.Flow ?? _aFlow;
+        var local = MediaEndpointFor(offerFlow, MediaLegSide.B);
         _bVersion = SdpSessionVersion.Create(System.Net.IPAddress.Parse(local.Address));
         _bLocal = SdpOfferAnswer.CreateOffer(CalleeCapabilities(), local, _bVersion);
+        var body = _bLocal.ToBytes();
 
         var domain = options.Sip.Domain;
-        var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
-            .WithParameter("tag", SipServerTransaction.NewTag());
         var to = SipNameAddress.Create(SipUri.Create("sip", callee.Extension, domain));
         var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
-        var invite = SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
-            .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
-            .AddHeader("From", from.ToString())
-            .AddHeader("To", to.ToString())
-            .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
-            .AddHeader("CSeq", "1 INVITE")
-            .AddHeader("Contact", ContactFor(flow))
-            .AddHeader("Allow", SipCapabilities.Allow)
-            .AddHeader("User-Agent", options.Sip.UserAgent)
-            .SetBody(_bLocal.ToBytes(), "application/sdp");
         _state = CallState.Ringing;
         ArmRingTimer();
-        _bOwner = new CalleeLegOwner(this);
-        _bInvite = _manager.Invites.SendInvite(invite, _bTarget, _bOwner);
-        Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + _bTarget + "\"}");
-        CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, _bTarget.ToString());
+        _bFork = new CalleeFork(_manager.Invites, _manager.Client, _manager.Logger, UniqueId);
+        foreach (var binding in bindings)
+        {
+            var target = binding.Target;
+            var flow = target.Flow ?? _aFlow;
+            var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
+                .WithParameter("tag", SipServerTransaction.NewTag());
+            var invite = SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
+                .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
+                .AddHeader("From", from.ToString())
+                .AddHeader("To", to.ToString())
+                .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
+                .AddHeader("CSeq", "1 INVITE")
+                .AddHeader("Contact", ContactFor(flow))
+                .AddHeader("Allow", SipCapabilities.Allow)
+                .AddHeader("User-Agent", options.Sip.UserAgent)
+                .SetBody(body, "application/sdp");
+            _bFork.Send(invite, target, new CalleeLegOwner(this));
+            Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + target + "\"}");
+            CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, target.ToString());
+        }
+    }
+
+    /// <summary>The contacts to ring: all but those whose last qualify probe went unanswered (the store ranks them
+    /// last); if every one is unreachable, the best-ranked one anyway, since a probe lost behind a NAT does not
+    /// prove the phone gone and an INVITE costs the caller nothing more than the 480 it would get.</summary>
+    private static IReadOnlyList<ContactBinding> Reachable(IReadOnlyList<ContactBinding> contacts)
+    {
+        var reachable = contacts.TakeWhile(c => c.Reachability != Reachability.Unreachable).ToArray();
+        return reachable.Length > 0 ? reachable : [contacts[0]];
     }
 
     /// <summary>Our codecs with the one A chose first, so that both legs land on the same codec when B can, and
@@ -91,26 +109,48 @@ internal sealed partial class Call
     private string? CallerDisplayName() =>
         _aRequest.From?.DisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
 
-    private void OnCalleeProvisional(SipResponse response)
+    private void OnCalleeProvisional(SipClientInvite invite, SipResponse response)
     {
-        if (_state != CallState.Ringing || response.StatusCode == 100)
+        if (_state != CallState.Ringing || response.StatusCode == 100 || _bFork is null)
         {
             return;
         }
 
-        var earlyMedia = false;
-        if (response.StatusCode == 183 && TryReadCalleeAnswer(response, out var selection))
+        SdpMediaSelection? selection = null;
+        var usable = response.StatusCode == 183 && TryReadCalleeAnswer(response, out selection);
+        switch (_bFork.OnProvisional(invite, usable))
         {
-            _bSelection = selection;
-            Configure(MediaLegSide.B, selection);
-            earlyMedia = true;
+            case ForkProvisional.EarlyMedia:
+                _bSelection = selection;
+                Configure(MediaLegSide.B, selection!);
+                SendCallerProvisional(183, withSdp: true);
+                break;
+            case ForkProvisional.Ringing:
+                SendCallerProvisional(response.StatusCode is 180 or 181 or 182 ? response.StatusCode : 180, withSdp: false);
+                break;
         }
-
-        SendCallerProvisional(response.StatusCode is 180 or 181 or 182 ? response.StatusCode : earlyMedia ? 183 : 180, earlyMedia);
     }
 
-    private void OnCalleeAnswered(SipResponse response)
+    private void OnCalleeAnswered(SipClientInvite invite, SipResponse response)
     {
+        var branch = _bFork?.OnSuccess(invite, response) ?? ForkAnswer.Ignore;
+        if (branch is ForkAnswer.Ignore or ForkAnswer.Late)
+        {
+            return;
+        }
+
+        if (branch == ForkAnswer.Won)
+        {
+            // Early media may have come from another phone: then the winner's 2xx must bring its own answer.
+            if (_bFork!.EarlyMedia != _bFork.Winner)
+            {
+                _bSelection = null;
+            }
+
+            _bInvite = invite;
+            _bTarget = _bFork.Winner!.Target;
+        }
+
         if (_bDialog is null)
         {
             if (!SipDialog.TryCreateUac(_bInvite!.Request, response, _bTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
@@ -143,6 +183,9 @@ internal sealed partial class Call
             {
                 Forget(SendByeAsync(_bDialog, _bTarget!));
                 _bDialog.Terminate();
+
+                // The call already gave its table entries back (Finish); this dialog came after.
+                _manager.Dialogs.TryRemove(_bDialog.Id, this);
             }
 
             return;
@@ -172,22 +215,35 @@ internal sealed partial class Call
         CallLog.Answered(_manager.Logger, UniqueId);
     }
 
-    private void OnCalleeFailed(SipClientResult result)
+    private void OnCalleeFailed(SipClientInvite invite, SipClientResult failed)
     {
-        if (_state != CallState.Ringing)
+        if (_state != CallState.Ringing || _bFork?.OnFailure(invite, failed) is not { } result)
         {
             return;
         }
 
         var status = result.Response?.StatusCode ?? 408;
-        FailCaller(CallerStatusFor(status), "callee answered " + status.ToString(CultureInfo.InvariantCulture));
+        var why = "callee answered " + status.ToString(CultureInfo.InvariantCulture);
+        switch (CallerStatusFor(status))
+        {
+            case 486:
+                OnCalleeBusy(why);
+                break;
+            case 480:
+                // No phone took the call: timeouts, 480s, 5xx of the phones, a redirect we do not follow.
+                OnCalleeUnanswered(480, why);
+                break;
+            case var other:
+                FailCaller(other, why);
+                break;
+        }
     }
 
     private void OnRingTimeout()
     {
-        CallLog.NoAnswer(_manager.Logger, UniqueId, _manager.Options.Calls.RingTimeout.TotalSeconds);
-        _bInvite?.Cancel();
-        FailCaller(480, "no answer");
+        CallLog.NoAnswer(_manager.Logger, UniqueId, RingTime.TotalSeconds);
+        _bFork?.CancelAll();
+        OnCalleeUnanswered(480, "no answer");
     }
 
     private bool TryReadCalleeAnswer(SipResponse response, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out SdpMediaSelection? selection)

@@ -164,7 +164,7 @@ internal sealed partial class Call
     {
         if (_state is CallState.Routing or CallState.Ringing)
         {
-            _bInvite?.Cancel();
+            _bFork?.CancelAll();
             FailCaller(487, "caller cancelled");
         }
     }

@@ -23,7 +23,7 @@ internal sealed partial class Call
         _state = CallState.Ended;
         if (wasRinging && _bDialog is null)
         {
-            _bInvite?.Cancel();
+            _bFork?.CancelAll();
         }
 
         CallManager.Respond(CallerInvite, CallerInvite.CreateResponse(status, toTag: _aTag));
@@ -85,7 +85,7 @@ internal sealed partial class Call
         _manager.Forget(this);
 
         // The callee's INVITE transaction lingers (Timer M) and must not keep this call alive with it.
-        _bOwner?.Detach(_bDialog, _bTarget, _manager.Invites, _manager.Client);
+        _bFork?.Detach(_bDialog);
         var now = _manager.Time.GetUtcNow();
         _manager.Cdr?.End(new CallEnded(UniqueId, now, end.Disposition, end.Q850Cause, end.SipStatus, end.HungUpBy));
         CallLog.Ended(_manager.Logger, UniqueId, end.Disposition.ToText(), end.SipStatus, end.HungUpBy.ToText(), (now - _startedUtc).TotalSeconds);

@@ -20,7 +20,8 @@ namespace CallCenter.Core.Calls;
 /// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
 /// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
-/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B), .End.cs.</para>
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B, rung on every
+/// phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards), .Features.cs (feature codes), .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {
@@ -63,17 +64,26 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     public bool Post(Action work) => _context.Post(work);
 
-    /// <summary>Call context: routes the INVITE: callee known, within its call limit, registered; caller's SDP
-    /// acceptable; a relay free. Any "no" is the caller's final answer and the end of the call.</summary>
+    /// <summary>Call context: routes the INVITE: callee known, then its features, call limit and phones
+    /// (<see cref="Route"/>); caller's SDP acceptable; a relay free. A "no" that no forward rule catches is the
+    /// caller's final answer and the end of the call.</summary>
     public void Start()
     {
         var options = _manager.Options;
         var destination = _aRequest.RequestUri.User;
 
+        var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
+
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
-            destination ?? string.Empty, "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            destination ?? string.Empty, isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
+        if (isFeature)
+        {
+            OnFeatureCode(feature, argument);
+            return;
+        }
+
         var callee = destination is null ? null : options.Extensions.FindUser(destination);
         if (callee is null)
         {
@@ -81,44 +91,13 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             return;
         }
 
-        if (!_manager.TryTakeSlot(callee.Extension, callee.CallLimit))
-        {
-            FailCaller(486, "callee at its call limit");
-            return;
-        }
-
-        _calleeExtension = callee.Extension;
         if (_aRequest.MaxForwards is 0)
         {
             FailCaller(483, "Max-Forwards exhausted");
             return;
         }
 
-        var contacts = _manager.Registrations.GetContacts(callee.Extension);
-        if (contacts.Count == 0)
-        {
-            FailCaller(480, "callee not registered");
-            return;
-        }
-
-        if (!TryReadCallerOffer(out var rejection))
-        {
-            FailCaller(rejection, "caller's SDP");
-            return;
-        }
-
-        if (!_manager.Media.TryCreateRelay(this, out var relay, out var error))
-        {
-            CallLog.NoRelay(_manager.Logger, UniqueId, error.ToString());
-            FailCaller(503, "no media ports");
-            return;
-        }
-
-        _relay = relay;
-        if (ConfigureCallerMedia())
-        {
-            InviteCallee(callee, contacts[0]);
-        }
+        Route(callee);
     }
 
     /// <summary>Call context: a request inside one of this call's dialogs.</summary>
@@ -199,7 +178,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
                 break;
             case CallState.Routing or CallState.Ringing:
-                _bInvite?.Cancel();
+                _bFork?.CancelAll();
                 FailCaller(503, "server stopping");
                 break;
         }
@@ -217,7 +196,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         if (_state != CallState.Ended)
         {
             // A bug must not leave a phone ringing forever or a relay open: end what can be ended.
-            _bInvite?.Cancel();
+            _bFork?.CancelAll();
             if (_state == CallState.Answered)
             {
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
@@ -264,7 +243,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 }
             }),
             null,
-            _manager.Options.Calls.RingTimeout,
+            RingTime,
             Timeout.InfiniteTimeSpan);
     }
 

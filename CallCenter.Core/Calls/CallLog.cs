@@ -55,6 +55,15 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Call {UniqueId}: {What} not delivered ({Result})")]
     public static partial void SendFailed(ILogger logger, string uniqueId, string what, string result);
 
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Call {UniqueId}: forwarded from {From} to {To} ({Reason})")]
+    public static partial void Forwarded(ILogger logger, string uniqueId, string from, string to, string reason);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Call {UniqueId}: forward from {From} to {To} refused: more than {Limit} forwards, the rules loop")]
+    public static partial void ForwardLoop(ILogger logger, string uniqueId, string from, string to, int limit);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Call {UniqueId}: {Extension} dialled feature code {Action}; features now {Features}")]
+    public static partial void FeatureCode(ILogger logger, string uniqueId, string extension, string action, string features);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

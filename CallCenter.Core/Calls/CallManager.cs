@@ -42,7 +42,8 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
         TimeProvider time,
         ILoggerFactory loggers,
         CallSettings? settings = null,
-        CdrWriter? cdr = null)
+        CdrWriter? cdr = null,
+        UserFeatureStore? features = null)
     {
         Cdr = cdr;
         ArgumentNullException.ThrowIfNull(loggers);
@@ -55,6 +56,7 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
         Settings = settings ?? new CallSettings();
         Logger = loggers.CreateLogger<CallManager>();
         LocalAddresses = new SipLocalAddresses(time);
+        Features = features ?? new UserFeatureStore(time, loggers.CreateLogger<UserFeatureStore>());
     }
 
     public int ActiveCalls => _calls.Count;
@@ -86,6 +88,12 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     internal SipLocalAddresses LocalAddresses { get; }
 
     internal SipDialogTable<Call> Dialogs { get; } = new();
+
+    /// <summary>Any thread: the features routing applies to <paramref name="user"/> now.</summary>
+    internal UserFeatures FeaturesOf(UserOptions user) => Features.Resolve(user);
+
+    /// <summary>What users changed of their call features at run time (feature codes, the web API).</summary>
+    public UserFeatureStore Features { get; }
 
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. The server-wide and the

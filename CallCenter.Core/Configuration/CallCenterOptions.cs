@@ -16,6 +16,7 @@ public sealed record CallCenterOptions
     public required SipOptions Sip { get; init; }
     public required RtpOptions Rtp { get; init; }
     public CallsOptions Calls { get; init; } = new();
+    public FeatureCodesOptions Features { get; init; } = new();
     public required WebOptions Web { get; init; }
     public required StorageOptions Storage { get; init; }
     public required LoggingOptions Logging { get; init; }
@@ -179,6 +180,40 @@ public sealed record CallsOptions
 
     /// <summary>Calls in progress on the server; an INVITE beyond it gets 503 with Retry-After.</summary>
     public int MaxCalls { get; init; } = 5_000;
+}
+
+/// <summary>
+/// Feature codes dialled from a phone (callcenter.xml &lt;features&gt;), with FreePBX's defaults. The "on" codes of
+/// the forwards take the target extension right after the code (*721002). Pickup and directed pickup are read here
+/// for the pickup feature; nothing answers them yet.
+/// </summary>
+public sealed record FeatureCodesOptions
+{
+    public string DndOn { get; init; } = "*78";
+    public string DndOff { get; init; } = "*79";
+    public string DndToggle { get; init; } = "*76";
+    public string ForwardAlwaysOn { get; init; } = "*72";
+    public string ForwardAlwaysOff { get; init; } = "*73";
+    public string ForwardBusyOn { get; init; } = "*90";
+    public string ForwardBusyOff { get; init; } = "*91";
+    public string ForwardNoAnswerOn { get; init; } = "*52";
+    public string ForwardNoAnswerOff { get; init; } = "*53";
+
+    /// <summary>Answers whatever rings in the caller's pickup group (Asterisk's pickupexten).</summary>
+    public string Pickup { get; init; } = "*8";
+
+    /// <summary>Followed by an extension: answers that extension's ringing call.</summary>
+    public string DirectedPickup { get; init; } = "**";
+
+    /// <summary>Every code with its name in callcenter.xml, and whether an extension follows it.</summary>
+    public IEnumerable<(string Attribute, string Code, bool TakesExtension)> All =>
+    [
+        ("dndOn", DndOn, false), ("dndOff", DndOff, false), ("dndToggle", DndToggle, false),
+        ("forwardAlwaysOn", ForwardAlwaysOn, true), ("forwardAlwaysOff", ForwardAlwaysOff, false),
+        ("forwardBusyOn", ForwardBusyOn, true), ("forwardBusyOff", ForwardBusyOff, false),
+        ("forwardNoAnswerOn", ForwardNoAnswerOn, true), ("forwardNoAnswerOff", ForwardNoAnswerOff, false),
+        ("pickup", Pickup, false), ("directedPickup", DirectedPickup, true),
+    ];
 }
 
 public sealed record ShutdownOptions

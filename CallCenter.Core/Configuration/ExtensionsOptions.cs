@@ -69,6 +69,24 @@ public sealed record UserOptions
 
     /// <summary>Simultaneous calls this extension may take part in; later calls get busy.</summary>
     public int CallLimit { get; init; } = 2;
+
+    /// <summary>Do not disturb: callers hear busy (or go to <see cref="ForwardBusy"/>). A phone's feature code
+    /// overrides it at run time.</summary>
+    public bool DoNotDisturb { get; init; }
+
+    /// <summary>Every call goes to this extension instead (Asterisk's CF); checked before do-not-disturb.</summary>
+    public string? ForwardAlways { get; init; }
+
+    /// <summary>Where a call goes when this user is busy: at its call limit, every phone busy, or do-not-disturb
+    /// (Asterisk's CFB).</summary>
+    public string? ForwardBusy { get; init; }
+
+    /// <summary>Where a call goes when nobody answers within <see cref="NoAnswerTimeout"/>, or no phone is
+    /// registered or reachable (FreePBX's CFU, "no answer/unavailable").</summary>
+    public string? ForwardNoAnswer { get; init; }
+
+    /// <summary>How long this user's phones ring; null: calls/@ringTimeout.</summary>
+    public TimeSpan? NoAnswerTimeout { get; init; }
 }
 
 public sealed record AgentOptions

@@ -15,6 +15,39 @@ internal static partial class ConfigValidator
         AgentExtensionsExist(r, agents, values);
         UsersHaveOneCredentialForm(r, users);
         Ha1DigestsWellFormed(r, users, realm);
+        ForwardTargetsExist(r, users, values);
+    }
+
+    // A forward to nowhere would turn every diverted call into a 404 the admin never sees coming; a forward to
+    // oneself is a loop of one. Loops across users (1001 → 1002 → 1001) are legal rule by rule and are ended at run
+    // time by the call's forward limit.
+    private static void ForwardTargetsExist(ConfigReader r, IReadOnlyList<(UserOptions Value, XElement Element)> users, ExtensionsOptions values)
+    {
+        foreach (var (user, element) in users)
+        {
+            foreach (var (attribute, target) in new[]
+            {
+                ("forwardAlways", user.ForwardAlways), ("forwardBusy", user.ForwardBusy), ("forwardNoAnswer", user.ForwardNoAnswer),
+            })
+            {
+                if (target is null)
+                {
+                    continue;
+                }
+
+                if (target == user.Extension)
+                {
+                    r.Error(At(element, attribute),
+                        $"User {user.Extension} forwards to itself ({attribute}=\"{target}\"); give another extension or remove {attribute}.");
+                }
+                else if (values.FindUser(target) is null)
+                {
+                    r.Error(At(element, attribute),
+                        $"User {user.Extension} forwards to {target} ({attribute}), but no <user> has that extension; " +
+                        $"add <user extension=\"{target}\" .../> or correct {attribute}.");
+                }
+            }
+        }
     }
 
     private static void ExtensionsUnique(ConfigReader r, IReadOnlyList<(UserOptions Value, XElement Element)> users)

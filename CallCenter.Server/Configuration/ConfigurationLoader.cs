@@ -84,6 +84,7 @@ public static class ConfigurationLoader
             Sip = ReadSip(r, root, folder),
             Rtp = ReadRtp(r, root),
             Calls = ReadCalls(r, root),
+            Features = ReadFeatures(r, root),
             Web = ReadWeb(r, root),
             Storage = ReadStorage(r, root, installRoot),
             Logging = ReadLogging(r, root, installRoot),
@@ -98,6 +99,7 @@ public static class ConfigurationLoader
         }
 
         ConfigValidator.ValidateMain(r, root, options.Sip, options.Rtp, options.Web);
+        ConfigValidator.ValidateFeatures(r, root.Element("features"), options.Features);
         return errors.Count > before ? null : options;
     }
 
@@ -217,6 +219,27 @@ public static class ConfigurationLoader
         };
     }
 
+    private static FeatureCodesOptions ReadFeatures(ConfigReader r, XElement root)
+    {
+        var features = Child(root, "features");
+        var d = new FeatureCodesOptions();
+        string Code(string name, string fallback) => r.OptionalString(features, name) ?? fallback;
+        return new FeatureCodesOptions
+        {
+            DndOn = Code("dndOn", d.DndOn),
+            DndOff = Code("dndOff", d.DndOff),
+            DndToggle = Code("dndToggle", d.DndToggle),
+            ForwardAlwaysOn = Code("forwardAlwaysOn", d.ForwardAlwaysOn),
+            ForwardAlwaysOff = Code("forwardAlwaysOff", d.ForwardAlwaysOff),
+            ForwardBusyOn = Code("forwardBusyOn", d.ForwardBusyOn),
+            ForwardBusyOff = Code("forwardBusyOff", d.ForwardBusyOff),
+            ForwardNoAnswerOn = Code("forwardNoAnswerOn", d.ForwardNoAnswerOn),
+            ForwardNoAnswerOff = Code("forwardNoAnswerOff", d.ForwardNoAnswerOff),
+            Pickup = Code("pickup", d.Pickup),
+            DirectedPickup = Code("directedPickup", d.DirectedPickup),
+        };
+    }
+
     private static WebOptions ReadWeb(ConfigReader r, XElement root)
     {
         var web = Child(root, "web");
@@ -294,6 +317,11 @@ public static class ConfigurationLoader
                 },
                 MaxContacts = r.Int(user, "maxContacts", 3, 1, 100),
                 CallLimit = r.Int(user, "callLimit", 2, 1, 1_000),
+                DoNotDisturb = r.Bool(user, "dnd", false),
+                ForwardAlways = r.OptionalString(user, "forwardAlways"),
+                ForwardBusy = r.OptionalString(user, "forwardBusy"),
+                ForwardNoAnswer = r.OptionalString(user, "forwardNoAnswer"),
+                NoAnswerTimeout = user.Attribute("noAnswerTimeout") is null ? null : r.Seconds(user, "noAnswerTimeout", TimeSpan.Zero, 1, 600),
             });
         }
 

@@ -66,7 +66,10 @@ public static partial class ServerHost
             // Call records the last run left open are closed as interrupted before any call of this run can begin.
             // Disposed after the app (declared later, disposed earlier than the database): its last batch is written.
             await using var cdr = await CdrStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
-            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr);
+
+            // DND and forwards users set from their phones apply from the first call of this run.
+            await using var features = await UserFeatureStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
+            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -104,7 +107,8 @@ public static partial class ServerHost
         Serilog.ILogger serilog,
         Database database,
         RegistrationStore registrations,
-        CdrStore cdr)
+        CdrStore cdr,
+        UserFeatureStore features)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -153,6 +157,7 @@ public static partial class ServerHost
         builder.Services.AddSingleton(cdr.Writer);
         builder.Services.AddSingleton(cdr.Records);
         builder.Services.AddSingleton(cdr.Events);
+        builder.Services.AddSingleton(features);
         builder.Services.AddSingleton<SipRegistrar>();
         builder.Services.AddSingleton(sp =>
         {
@@ -173,7 +178,8 @@ public static partial class ServerHost
             new Lazy<ISipClient>(sp.GetRequiredService<ISipClient>),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILoggerFactory>(),
-            cdr: sp.GetRequiredService<CdrWriter>()));
+            cdr: sp.GetRequiredService<CdrWriter>(),
+            features: sp.GetRequiredService<UserFeatureStore>()));
         builder.Services.AddSingleton<ISipCallHandler>(sp => sp.GetRequiredService<CallManager>());
         builder.Services.AddSingleton<SipRequestDispatcher>();
         builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
@@ -203,6 +209,7 @@ public static partial class ServerHost
         SipEndpoints.Map(app);
         CallEndpoints.Map(app);
         CdrEndpoints.Map(app);
+        FeatureEndpoints.Map(app);
         return app;
     }
 

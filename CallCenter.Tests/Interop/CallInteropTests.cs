@@ -36,7 +36,7 @@ public sealed partial class CallInteropTests
         _install = new ShippedConfigCopy();
         _install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in Enumerable.Range(4000, 10).Concat(Enumerable.Range(4100, 10)).Concat([4200, 4201]))
+            foreach (var n in Enumerable.Range(4000, 20).Concat(Enumerable.Range(4100, 20)).Concat([4200, 4201]))
             {
                 var user = new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n));
                 if (n == StormCaller)
@@ -356,22 +356,25 @@ public sealed partial class CallInteropTests
     /// <summary>Registers <paramref name="extension"/> from a fresh port with register.xml, then starts the UAS
     /// scenario on that port and returns once it listens. <paramref name="life"/> bounds a UAS that should never
     /// be called (-timeout without -timeout_error); otherwise its run must end by itself within the peer limit.</summary>
-    private async Task<Callee> StartCalleeAsync(string extension, string scenario, bool echo = false, TimeSpan? life = null)
+    private async Task<Callee> StartCalleeAsync(string extension, string scenario, bool echo = false, TimeSpan? life = null, string? phone = null)
     {
         var (port, mediaPort) = SippPorts();
         var sipPort = port.ToString(CultureInfo.InvariantCulture);
-        var injection = _work.Combine($"register-{extension}.csv");
+        // Several phones of one extension keep their files apart by their phone name; the second one's 200 lists
+        // the first one's binding too, which register.xml would take for a wrong answer.
+        var name = phone is null ? extension : $"{extension}-{phone}";
+        var injection = _work.Combine($"register-{name}.csv");
         SippUsers.Write(injection, [(extension, "secret-" + extension)]);
         var registration = await ExternalProcess.RunAsync(
             Peers.Require(Peers.Sipp),
-            [$"127.0.0.1:{SipPort}", "-sf", ScenarioPath("register.xml"), "-inf", injection, "-i", "127.0.0.1", "-p", sipPort,
+            [$"127.0.0.1:{SipPort}", "-sf", ScenarioPath(phone is null ? "register.xml" : "register_another_phone.xml"), "-inf", injection, "-i", "127.0.0.1", "-p", sipPort,
              "-m", "1", "-timeout", "10s", "-timeout_error", "-nostdin"],
             PeerLimit,
             _work.Path);
         Assert.That(registration.ExitCode, Is.Zero, $"the callee {extension} could not register\n{registration.Output}{registration.Error}");
 
-        var logFile = _work.Combine($"callee-{extension}.log");
-        var messageFile = _work.Combine($"callee-{extension}.messages");
+        var logFile = _work.Combine($"callee-{name}.log");
+        var messageFile = _work.Combine($"callee-{name}.messages");
         List<string> arguments =
         [
             "-sf", ScenarioPath(scenario), "-i", "127.0.0.1", "-p", sipPort,

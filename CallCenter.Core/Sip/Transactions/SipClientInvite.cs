@@ -8,16 +8,24 @@ namespace CallCenter.Core.Sip.Transactions;
 /// </summary>
 public sealed class SipClientInvite
 {
-    private readonly ClientInviteTransaction _transaction;
+    private readonly Action _postCancel;
     private int _cancelRequested;
 
     internal SipClientInvite(ClientInviteTransaction transaction, SipTarget target)
+        : this(transaction.Request, target, transaction.PostCancel)
     {
-        _transaction = transaction;
-        Target = target;
     }
 
-    public SipRequest Request => _transaction.Request;
+    /// <summary>For a transaction user's tests: a handle on an INVITE that a test double "sent", whose CANCEL is
+    /// whatever the double records. The layer itself always uses the constructor above.</summary>
+    internal SipClientInvite(SipRequest request, SipTarget target, Action postCancel)
+    {
+        Request = request;
+        Target = target;
+        _postCancel = postCancel;
+    }
+
+    public SipRequest Request { get; }
 
     public SipTarget Target { get; }
 
@@ -34,7 +42,7 @@ public sealed class SipClientInvite
     {
         if (Interlocked.Exchange(ref _cancelRequested, 1) == 0)
         {
-            _transaction.PostCancel();
+            _postCancel();
         }
     }
 

@@ -239,6 +239,88 @@ public sealed class ConfigValidatorTests
     }
 
     [Test]
+    public void AForwardTargetMustBeAUser()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" />
+              <user extension="1001" password="b" forwardBusy="1000" forwardNoAnswer="1009" />
+            </extensions>
+            """;
+
+        ConfigSamples.AssertAt(ExtensionsError(xml), Extensions, xml, "forwardNoAnswer=\"1009\"", "User 1001 forwards to 1009 (forwardNoAnswer)",
+            "no <user> has that extension", "correct forwardNoAnswer");
+    }
+
+    [Test]
+    public void AUserCannotForwardToItself()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" forwardAlways="1000" />
+            </extensions>
+            """;
+
+        ConfigSamples.AssertAt(ExtensionsError(xml), Extensions, xml, "forwardAlways=", "forwards to itself", "give another extension or remove forwardAlways");
+    }
+
+    [Test]
+    public void ForwardsThatLoopAcrossUsersAreLegalAndTheFeaturesAreRead()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" dnd="true" forwardBusy="1001" noAnswerTimeout="12" />
+              <user extension="1001" password="b" forwardAlways="1000" />
+            </extensions>
+            """;
+        using var config = ConfigSamples.Folder(extensions: xml);
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty);
+        var alice = result.Options!.Extensions.FindUser("1000")!;
+        Assert.That((alice.DoNotDisturb, alice.ForwardBusy, alice.NoAnswerTimeout), Is.EqualTo((true, "1001", (TimeSpan?)TimeSpan.FromSeconds(12))));
+        Assert.That(result.Options.Extensions.FindUser("1001")!.ForwardAlways, Is.EqualTo("1000"));
+        Assert.That(result.Options.Extensions.FindUser("1001")!.NoAnswerTimeout, Is.Null);
+    }
+
+    [Test]
+    public void TwoFeaturesCannotShareACode()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features dndOn="*78" dndToggle="*78" />""");
+
+        ConfigSamples.AssertAt(MainError(xml), Main, xml, "dndToggle=", "Feature code *78 of dndToggle is already the code of dndOn", "give one of them another code");
+    }
+
+    [Test]
+    public void ACodeCannotBeginWithACodeThatAnExtensionFollows()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features forwardAlwaysOn="*7" />""");
+        using var config = ConfigSamples.Folder(main: xml);
+
+        var errors = ConfigurationLoader.Load(config.Folder).Errors;
+
+        // *78, *79, *76 and *73 all begin with *7; each error sits on the attribute the admin wrote.
+        Assert.That(errors, Has.Length.EqualTo(4), string.Join('\n', errors));
+        var dndOn = errors.Single(e => e.Message.Contains("*78 of dndOn", StringComparison.Ordinal));
+        ConfigSamples.AssertAt(dndOn, Main, xml, "forwardAlwaysOn=", "*78 of dndOn begins with *7, the code of forwardAlwaysOn",
+            "read as forwardAlwaysOn to extension 8");
+    }
+
+    [Test]
+    public void FeatureCodesDefaultToFreePbxsAndMayBeChanged()
+    {
+        var xml = MainWith("""<listener transport="udp" port="5060" />""", """<features dndOn="#78" directedPickup="*88" />""");
+        using var config = ConfigSamples.Folder(main: xml);
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty);
+        var codes = result.Options!.Features;
+        Assert.That((codes.DndOn, codes.DndOff, codes.ForwardAlwaysOn, codes.Pickup, codes.DirectedPickup), Is.EqualTo(("#78", "*79", "*72", "*8", "*88")));
+    }
+
+    [Test]
     public void AUserNeedsACredential()
     {
         const string xml = """

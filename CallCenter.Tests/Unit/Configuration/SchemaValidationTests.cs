@@ -42,6 +42,35 @@ public sealed class SchemaValidationTests
         ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Main, xml, "transport=", "'sctp'", "one of udp, tcp, tls");
     }
 
+    [Test]
+    public void AFeatureCodeMustStartWithAStarOrHash()
+    {
+        const string xml = """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test">
+                <listener transport="udp" />
+              </sip>
+              <features dndOn="78" />
+            </callcenter>
+            """;
+        using var config = ConfigSamples.Folder(main: xml);
+
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Main, xml, "dndOn=", "'dndOn' on <features>", "'78'", "'*' or '#' followed by");
+    }
+
+    [Test]
+    public void AUsersRingTimeMustBeFrom1To600Seconds()
+    {
+        const string xml = """
+            <extensions>
+              <user extension="1000" password="a" noAnswerTimeout="0" />
+            </extensions>
+            """;
+        using var config = ConfigSamples.Folder(extensions: xml);
+
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Extensions, xml, "noAnswerTimeout=", "'noAnswerTimeout' on <user>", "1 to 600 seconds");
+    }
+
     [TestCase("SHA-256 MD5", new[] { "SHA-256", "MD5" })]
     [TestCase("MD5", new[] { "MD5" })]
     public void DigestAlgorithmsAreReadInOrderOfPreference(string value, string[] expected)
