@@ -42,7 +42,7 @@ public sealed class CdrTests
     {
         using var database = await OpenDatabaseAsync();
 
-        Assert.That(database.SchemaVersion, Is.EqualTo(3));
+        Assert.That(database.SchemaVersion, Is.EqualTo(MigrationCatalog.All.Length).And.AtLeast(3));
         using var connection = database.OpenConnection();
         Assert.That(
             connection.Query<string>("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('cdr', 'cel') ORDER BY name;"),
@@ -51,7 +51,7 @@ public sealed class CdrTests
             connection.Query<string>("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cdr';"),
             Is.SupersetOf(new[] { "ix_cdr_start", "ix_cdr_src", "ix_cdr_dst", "ix_cdr_open" }));
         Assert.That(
-            connection.Query<string>("SELECT name FROM schema_migrations ORDER BY version;"),
+            connection.Query<string>("SELECT name FROM schema_migrations ORDER BY version;").Take(3),
             Is.EqualTo(new[] { "service_events", "registrations", "cdr" }));
     }
 
@@ -72,7 +72,7 @@ public sealed class CdrTests
 
         SqliteConnection.ClearAllPools();
         using var database = await OpenDatabaseAsync();
-        Assert.That(database.SchemaVersion, Is.EqualTo(3));
+        Assert.That(database.SchemaVersion, Is.EqualTo(MigrationCatalog.All.Length).And.AtLeast(3));
         using (var connection = database.OpenConnection())
         {
             Assert.That(connection.ExecuteScalar<string>("SELECT extension FROM registrations WHERE id = 7;"), Is.EqualTo("1000"));
