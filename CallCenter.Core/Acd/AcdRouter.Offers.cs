@@ -168,7 +168,10 @@ public sealed partial class AcdRouter
     {
         var agent = caller.Agent!;
         var queue = caller.Queue;
-        var talk = Now - caller.ConnectedAt;
+        // Talk excludes hold, so that handle time (talk + hold + wrap-up) counts each second once.
+        var connected = Now - caller.ConnectedAt;
+        hold = hold < TimeSpan.Zero ? TimeSpan.Zero : hold > connected ? connected : hold;
+        var talk = connected - hold;
         _records.Queue(new AcdQueueRecord(UtcNow, queue.Name, caller.Id, agent.Id, how)
         {
             Wait = caller.ConnectedAt - caller.Entered,

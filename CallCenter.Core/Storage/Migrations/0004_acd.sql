@@ -16,7 +16,7 @@ CREATE TABLE acd_queue_events (
     position          INTEGER NULL,             -- place in line at the event (1 is next)
     original_position INTEGER NULL,             -- place in line on entering
     ring_ms           INTEGER NULL,             -- RINGNOANSWER: how long the agent's phone rang
-    talk_ms           INTEGER NULL,             -- COMPLETE*: from CONNECT to hang-up
+    talk_ms           INTEGER NULL,             -- COMPLETE*: from CONNECT to hang-up, less the hold time
     hold_ms           INTEGER NULL,             -- COMPLETE*: time the caller spent on hold during the talk
     wrap_ms           INTEGER NULL,             -- WRAPUPEND: the agent's wrap-up after this call
     data              TEXT    NULL              -- OVERFLOW target, EXITWITHKEY key, caller priority on ENTERQUEUE...
