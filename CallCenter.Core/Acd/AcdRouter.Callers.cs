@@ -50,8 +50,7 @@ public sealed partial class AcdRouter
             case CallerPhase.CallbackPending:
                 break;
             default:
-                var position = caller.Queue.PositionOf(caller);
-                RemoveFromLine(caller, AcdQueueEventType.Abandon, r => r with { Position = position, OriginalPosition = caller.OriginalPosition });
+                RemoveFromLine(caller, AcdQueueEventType.Abandon, null);
                 break;
         }
 
@@ -85,9 +84,7 @@ public sealed partial class AcdRouter
         var queue = caller.Queue;
         if (queue.Options.ExitDigit == digit)
         {
-            var position = queue.PositionOf(caller);
-            RemoveFromLine(caller, AcdQueueEventType.ExitWithKey,
-                r => r with { Position = position, Data = digit.ToString(CultureInfo.InvariantCulture) });
+            RemoveFromLine(caller, AcdQueueEventType.ExitWithKey, r => r with { Data = digit.ToString(CultureInfo.InvariantCulture) });
             _control.Exit(callerId, queue.Name, QueueExitReason.ExitKey);
         }
         else if (queue.Options.CallbackDigit == digit && caller.Request.CallbackNumber is not null
@@ -176,7 +173,7 @@ public sealed partial class AcdRouter
         queue.Line.Add(caller);
         caller.OriginalPosition = queue.PositionOf(caller);
         Record(queue, caller, null, AcdQueueEventType.EnterQueue,
-            r => r with { Position = caller.OriginalPosition, Data = caller.Priority.ToString(CultureInfo.InvariantCulture) });
+            r => r with { Position = caller.OriginalPosition, Data = caller.Request.CallbackNumber });
 
         var now = caller.Entered;
         if (options.MaxWait > TimeSpan.Zero)
@@ -226,12 +223,18 @@ public sealed partial class AcdRouter
         return QueueJoinResult.Overflowed;
     }
 
-    /// <summary>Takes a caller out of line (not connected): withdraws its offers, records why, forgets it.</summary>
+    /// <summary>Takes a caller out of line (not connected): withdraws its offers, records why (with its place in line
+    /// then and on entering), forgets it.</summary>
     private void RemoveFromLine(AcdCaller caller, AcdQueueEventType why, Func<AcdQueueRecord, AcdQueueRecord>? with)
     {
+        var position = caller.Queue.PositionOf(caller);
         WithdrawOffers(caller);
         Release(caller);
-        Record(caller.Queue, caller, null, why, with);
+        Record(caller.Queue, caller, null, why, r =>
+        {
+            var placed = r with { Position = position, OriginalPosition = caller.OriginalPosition };
+            return with is null ? placed : with(placed);
+        });
         caller.Queue.Line.Remove(caller);
         caller.InLine = false;
         caller.EntryVersion++;
@@ -248,9 +251,7 @@ public sealed partial class AcdRouter
 
         var queue = caller.Queue;
         var target = queue.Options.OnMaxWait;
-        var position = queue.PositionOf(caller);
-        RemoveFromLine(caller, AcdQueueEventType.ExitWithTimeout,
-            r => r with { Position = position, OriginalPosition = caller.OriginalPosition, Data = target?.ToString() });
+        RemoveFromLine(caller, AcdQueueEventType.ExitWithTimeout, r => r with { Data = target?.ToString() });
         if (target is not null)
         {
             // The overflow re-enters with the same id; it was forgotten above so that it can be queued afresh.

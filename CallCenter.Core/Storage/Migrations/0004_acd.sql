@@ -19,7 +19,7 @@ CREATE TABLE acd_queue_events (
     talk_ms           INTEGER NULL,             -- COMPLETE*: from CONNECT to hang-up, less the hold time
     hold_ms           INTEGER NULL,             -- COMPLETE*: time the caller spent on hold during the talk
     wrap_ms           INTEGER NULL,             -- WRAPUPEND: the agent's wrap-up after this call
-    data              TEXT    NULL              -- OVERFLOW target, EXITWITHKEY key, caller priority on ENTERQUEUE...
+    data              TEXT    NULL              -- OVERFLOW target, EXITWITHKEY key, the caller's number on ENTERQUEUE...
 );
 CREATE INDEX ix_acd_queue_events_queue ON acd_queue_events (queue, event, event_utc);
 CREATE INDEX ix_acd_queue_events_caller ON acd_queue_events (caller_id);
