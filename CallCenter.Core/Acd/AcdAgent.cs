@@ -53,17 +53,3 @@ internal sealed class AcdAgent(AgentOptions options, int order)
 
     public int Proficiency(string skill) => Skills.TryGetValue(skill, out var level) ? level : 0;
 }
-
-/// <summary>An agent's place in one queue, with the per-queue statistics fewest-calls and least-talk-time read.</summary>
-internal sealed class AcdMember(AcdAgent agent, AcdQueue queue, int penalty)
-{
-    public AcdAgent Agent { get; } = agent;
-    public AcdQueue Queue { get; } = queue;
-    public int Penalty { get; set; } = penalty;
-
-    /// <summary>Position in the queue's member list.</summary>
-    public int Order { get; set; }
-
-    public int Calls { get; set; }
-    public TimeSpan TalkTime { get; set; }
-}

@@ -54,7 +54,6 @@ public sealed partial class AcdRouter
                 break;
         }
 
-        ServeFreed();
         Rearm();
     }
 
@@ -68,7 +67,6 @@ public sealed partial class AcdRouter
         }
 
         CallEnded(caller, AcdQueueEventType.CompleteAgent, hold);
-        ServeFreed();
         Rearm();
     }
 
@@ -106,7 +104,6 @@ public sealed partial class AcdRouter
             return false;
         }
 
-        ServeFreed();
         Rearm();
         return true;
     }

@@ -39,7 +39,6 @@ public sealed partial class AcdRouter
         Record(queue, caller, agent, AcdQueueEventType.Connect,
             r => r with { Ring = Now - offer.Started, OriginalPosition = caller.OriginalPosition });
         _control.Connect(offerId, caller.Id, agent.Id);
-        ServeFreed();
         Rearm();
     }
 

@@ -173,6 +173,36 @@ public sealed class AcdRoutingTests
         Assert.That(bed.Control.OffersFor("c1").Single().AgentId, Is.EqualTo("junior"), "penalty before idle time, as in Asterisk");
     }
 
+    [Test]
+    public void TheSnapshotShowsTheLongestWaitNowTheLineAndEachAgent()
+    {
+        var bed = new AcdTestBed(QueuesOf(Queue("q") with { CallbackDigit = '1' }), AgentsOf(Agent("x", "q"), Agent("y", "q")));
+        bed.Login("x");
+        bed.Router.SetNotReady("x", "break");
+        bed.Join("c1", "q");
+        bed.Advance(40);
+        bed.Join("c2", "q", priority: 1);
+        bed.Advance(5);
+        bed.Router.CallerPressed("c1", '1');
+        bed.Login("y");
+        var c2Offer = bed.Control.Offers.Single();
+
+        var snapshot = bed.Router.Snapshot();
+        var queue = snapshot.Queues.Single();
+        Assert.Multiple(() =>
+        {
+            Assert.That(snapshot.At, Is.EqualTo(bed.Clock.GetUtcNow()));
+            Assert.That((queue.InLine, queue.BeingOffered, queue.OnVirtualHold), Is.EqualTo((2, 1, 1)));
+            Assert.That(queue.LongestWait, Is.EqualTo(TimeSpan.FromSeconds(45)));
+            Assert.That((queue.AgentsLoggedIn, queue.AgentsAvailable, queue.AgentsOnCall), Is.EqualTo((2, 0, 0)));
+            Assert.That(queue.Callers.Select(c => (c.CallerId, c.Position, c.Priority, c.Wait.TotalSeconds, c.Phase)),
+                Is.EqualTo(new[] { ("c2", 1, 1, 5.0, "offering"), ("c1", 2, 0, 45.0, "callback-pending") }));
+            Assert.That(snapshot.Agents.Select(a => (a.Id, a.State, a.Reason, a.CallerId)),
+                Is.EqualTo(new[] { ("x", AgentState.NotReady, (string?)"break", (string?)null), ("y", AgentState.Ringing, null, "c2") }));
+            Assert.That(c2Offer.AgentId, Is.EqualTo("y"));
+        });
+    }
+
     private static string Run(AcdTestBed bed)
     {
         foreach (var id in new[] { "c", "b", "a", "d" }.Where(id => bed.Extensions.Agents.Any(a => a.Id == id)))
