@@ -244,6 +244,27 @@ public sealed class QueuesConfigTests
     }
 
     [Test]
+    public async Task AnEditedQueuesXmlIsReloadedAndABadEditIsRefusedWithItsLocation()
+    {
+        using var config = Folder("""<queues><queue name="sales" ringTimeout="15" /></queues>""");
+        var initial = ConfigurationLoader.Load(config.Folder);
+        Assert.That(initial.Errors, Is.Empty, () => string.Join("\n", initial.Errors));
+        using var live = new LiveConfiguration(config.Folder, initial.Options!, new ListLogger<LiveConfiguration>(), new FakeTimeProvider());
+        var changes = new List<CallCenterOptions>();
+        live.Changed += changes.Add;
+
+        config.Write(Queues, """<queues><queue name="sales" ringTimeout="25" /><queue name="support" /></queues>""");
+        var applied = await live.ReloadNowAsync();
+        Assert.That(applied.Succeeded, Is.True);
+        Assert.That(changes.Single().Queues.Queues.Select(q => (q.Name, q.RingTimeout.TotalSeconds)), Is.EqualTo(new[] { ("sales", 25.0), ("support", 15.0) }));
+
+        config.Write(Queues, """<queues><queue name="sales" ringTimeout="0" /></queues>""");
+        var refused = await live.ReloadNowAsync();
+        Assert.That(refused.Errors.Single().ToString(), Does.StartWith("queues.xml:1:"));
+        Assert.That(live.Current.Queues.Queues, Has.Length.EqualTo(2), "the last good configuration keeps serving");
+    }
+
+    [Test]
     public void CheckConfigNamesTheQueues()
     {
         using var output = new StringWriter();
