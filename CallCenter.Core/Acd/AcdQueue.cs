@@ -11,9 +11,8 @@ internal sealed class AcdQueue(QueueOptions options)
     /// <summary>In extensions.xml order.</summary>
     public List<AcdMember> Members { get; } = [];
 
-    /// <summary>Everyone in line (waiting, being offered, in retry, on virtual hold), in the order they are served:
-    /// priority first, then arrival.</summary>
-    public SortedSet<AcdCaller> Line { get; } = new(LineOrder.Instance);
+    /// <summary>Everyone in line (waiting, being offered, in retry, on virtual hold), in the order they are served.</summary>
+    public AcdLine Line { get; } = new();
 
     /// <summary>Round-robin's memory: the member order of the agent offered the previous call.</summary>
     public int LastOrder { get; set; } = -1;
@@ -30,35 +29,5 @@ internal sealed class AcdQueue(QueueOptions options)
     };
 
     /// <summary>1-based place in line.</summary>
-    public int PositionOf(AcdCaller caller)
-    {
-        var position = 1;
-        foreach (var other in Line)
-        {
-            if (ReferenceEquals(other, caller))
-            {
-                return position;
-            }
-
-            position++;
-        }
-
-        return position;
-    }
-
-    private sealed class LineOrder : IComparer<AcdCaller>
-    {
-        public static readonly LineOrder Instance = new();
-
-        public int Compare(AcdCaller? x, AcdCaller? y)
-        {
-            if (ReferenceEquals(x, y))
-            {
-                return 0;
-            }
-
-            var c = y!.Priority.CompareTo(x!.Priority);
-            return c != 0 ? c : x.Sequence.CompareTo(y.Sequence);
-        }
-    }
+    public int PositionOf(AcdCaller caller) => Line.PositionOf(caller);
 }

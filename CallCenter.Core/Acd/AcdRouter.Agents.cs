@@ -225,7 +225,7 @@ public sealed partial class AcdRouter
             }
 
             _scratchCallers.Clear();
-            _scratchCallers.AddRange(queue.Line);
+            queue.Line.CopyTo(_scratchCallers);
             foreach (var caller in _scratchCallers)
             {
                 RemoveFromLine(caller, AcdQueueEventType.ExitEmpty, null);

@@ -25,8 +25,8 @@ public sealed partial class AcdRouter
             queues.Add(new QueueSnapshot(
                 queue.Name,
                 queue.Line.Count,
-                queue.Line.Count(c => c.Phase == CallerPhase.Offering),
-                queue.Line.Count(c => c.Phase is CallerPhase.CallbackPending or CallerPhase.CallingBack),
+                queue.Line.CountWhere(c => c.Phase == CallerPhase.Offering),
+                queue.Line.CountWhere(c => c.Phase is CallerPhase.CallbackPending or CallerPhase.CallingBack),
                 longest,
                 queue.Members.Count(m => m.Agent.IsLoggedIn),
                 queue.Members.Count(m => m.Agent.State == AgentState.Available),

@@ -45,6 +45,7 @@ public class AcdRoutingBenchmarks
     private int _next;
     private int _callerCounter;
     private long _recorded;
+    private long _decisionBytes;
 
     [GlobalSetup]
     public void Setup()
@@ -137,9 +138,11 @@ public class AcdRoutingBenchmarks
         var agent = _next;
         _next = (_next + 1) % Agents;
 
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
         var start = System.Diagnostics.Stopwatch.GetTimestamp();
         _router.AgentHungUp(_talkingTo[agent]);
         var decision = System.Diagnostics.Stopwatch.GetTimestamp() - start;
+        _decisionBytes += GC.GetAllocatedBytesForCurrentThread() - allocated;
         _decisions[_recorded++ % Samples] = decision;
 
         // Answer the offer the decision made, and put a new caller into that queue so that every line keeps its length.
@@ -178,7 +181,8 @@ public class AcdRoutingBenchmarks
         double Micro(long ticks) => ticks * 1_000_000.0 / System.Diagnostics.Stopwatch.Frequency;
         var line = string.Create(CultureInfo.InvariantCulture,
             $"// ACD decision (agent freed -> offer), last {count} decisions: median {Micro(sorted[count / 2]):0.00} us, " +
-            $"p99 {Micro(sorted[(int)(count * 0.99)]):0.00} us, p99.9 {Micro(sorted[(int)(count * 0.999)]):0.00} us, max {Micro(sorted[^1]):0.00} us; " +
+            $"p99 {Micro(sorted[(int)(count * 0.99)]):0.00} us, p99.9 {Micro(sorted[(int)(count * 0.999)]):0.00} us, max {Micro(sorted[^1]):0.00} us, " +
+            $"{_decisionBytes / (double)_recorded:0} bytes allocated per decision (call-end record, two state records, the offer); " +
             $"structure {_structureBytes / 1024.0 / 1024.0:0.00} MB for {Agents} agents, {Queues} queues, {Waiting} waiting callers");
         Console.WriteLine(line);
         File.AppendAllText(Path.Combine(Path.GetTempPath(), "acd-routing-decisions.txt"), line + Environment.NewLine);
