@@ -202,16 +202,21 @@ public sealed partial class AcdRouter
 
     private QueueJoinResult OverflowOrExit(AcdCaller caller, AcdQueue from, OverflowTarget? target, QueueExitReason otherwise)
     {
-        if (target is null)
+        AcdQueue? next = null;
+        var usable = target is not null && (target.Action != OverflowAction.Queue
+            || (target.Target is not null && _options.FindQueue(target.Target) is not null
+                && _queues.TryGetValue(target.Target, out next) && !ReferenceEquals(next, from)));
+
+        // No overflow, or one into a queue a reload has removed since: the caller leaves as if there were none.
+        if (!usable)
         {
             _control.Exit(caller.Id, from.Name, otherwise);
             return QueueJoinResult.Refused;
         }
 
-        Record(from, caller, null, AcdQueueEventType.Overflow, r => r with { Data = target.ToString() });
-        _control.Overflow(caller.Id, from.Name, target);
-        if (target.Action == OverflowAction.Queue && target.Target is not null && _queues.TryGetValue(target.Target, out var next)
-            && !ReferenceEquals(next, from))
+        Record(from, caller, null, AcdQueueEventType.Overflow, r => r with { Data = target!.ToString() });
+        _control.Overflow(caller.Id, from.Name, target!);
+        if (next is not null)
         {
             // The caller keeps its priority and arrival order in the new queue; its wait there starts now.
             Enter(caller, next);
