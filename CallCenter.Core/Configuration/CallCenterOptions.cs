@@ -22,6 +22,9 @@ public sealed record CallCenterOptions
     public required LoggingOptions Logging { get; init; }
     public required ShutdownOptions Shutdown { get; init; }
     public required ExtensionsOptions Extensions { get; init; }
+
+    /// <summary>queues.xml; empty when the file is absent (no ACD).</summary>
+    public QueuesOptions Queues { get; init; } = new();
 }
 
 public sealed record NodeOptions

@@ -99,4 +99,20 @@ public sealed record AgentOptions
 
     /// <summary>The extension this agent normally sits at; must exist in the users list.</summary>
     public string? DefaultExtension { get; init; }
+
+    /// <summary>What the agent can handle and how well; skills-based routing and callers' required skills read it.</summary>
+    public ImmutableArray<AgentSkillOptions> Skills { get; init; } = [];
+
+    /// <summary>The queues the agent serves once logged in, each with its penalty (lower is asked first).</summary>
+    public ImmutableArray<QueueMembershipOptions> Queues { get; init; } = [];
 }
+
+/// <summary>A skill an agent has, at a proficiency from 1 (barely) to 100 (expert).</summary>
+public sealed record AgentSkillOptions(string Name, int Proficiency);
+
+/// <summary>
+/// An agent's place in a queue. The penalty works as Asterisk's member penalty: agents with a lower penalty are
+/// offered calls first, and a queue's max-penalty rule (which its relax steps may raise as a caller waits) keeps
+/// the higher ones out until then.
+/// </summary>
+public sealed record QueueMembershipOptions(string Queue, int Penalty);

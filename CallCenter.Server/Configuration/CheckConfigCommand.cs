@@ -54,5 +54,6 @@ public static class CheckConfigCommand
         output.WriteLine($"  data:      {options.Storage.DataFolder}");
         output.WriteLine($"  users:     {options.Extensions.Users.Length}");
         output.WriteLine($"  agents:    {options.Extensions.Agents.Length}");
+        output.WriteLine($"  queues:    {(options.Queues.Queues.IsEmpty ? "none" : string.Join(", ", options.Queues.Queues.Select(q => q.Name)))}");
     }
 }

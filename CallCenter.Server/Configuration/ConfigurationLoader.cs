@@ -17,11 +17,13 @@ public static class ConfigurationLoader
     public const string ExtensionsFile = "extensions.xml";
     public const string MainSchema = "callcenter.xsd";
     public const string ExtensionsSchema = "extensions.xsd";
+    public const string QueuesFile = "queues.xml";
+    public const string QueuesSchema = "queues.xsd";
 
     /// <summary>The files a configuration consists of; the watcher reloads when any of them (or a schema in
-    /// schema/) changes. Files that later features add (queues, IVR, trunks, routes) join this list, each
+    /// schema/) changes. Files that later features add (IVR, trunks, routes) join this list, each
     /// with its schema.</summary>
-    public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile];
+    public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile, QueuesFile];
 
     public static ConfigLoadResult Load(string configFolder, long generation = 1)
     {
@@ -41,13 +43,42 @@ public static class ConfigurationLoader
         var main = ConfigDocument.Load(folder, MainFile, MainSchema, errors);
         var extensionsDocument = ConfigDocument.Load(folder, ExtensionsFile, ExtensionsSchema, errors);
 
+        // queues.xml is optional: an installation that is only a PBX has none. When it is there, it is read
+        // through its schema like the others.
+        var hasQueues = File.Exists(Path.Combine(folder, QueuesFile));
+        var queuesDocument = hasQueues ? ConfigDocument.Load(folder, QueuesFile, QueuesSchema, errors) : null;
+
         var realm = main?.Root?.Element("sip")?.Attribute("realm")?.Value ?? "realm";
         var extensions = extensionsDocument is null ? null : ReadExtensionsFile(extensionsDocument.Root!, realm, errors);
+        var queues = !hasQueues ? new QueuesOptions()
+            : queuesDocument is null ? null
+            : ReadQueuesFile(queuesDocument.Root!, extensions, errors);
+
+        // Agents name their queues in extensions.xml; that reference can only be judged once both files read well.
+        if (extensions is not null && queues is not null)
+        {
+            ConfigValidator.ValidateAgentQueues(new ConfigReader(ExtensionsFile, errors), extensionsDocument!.Root!, extensions, queues);
+        }
+
         var options = main is null ? null : ReadMainFile(main.Root!, folder, root, generation, extensions ?? new ExtensionsOptions(), errors);
 
-        return errors.Count == 0 && options is not null && extensions is not null
-            ? ConfigLoadResult.Success(options)
+        return errors.Count == 0 && options is not null && extensions is not null && queues is not null
+            ? ConfigLoadResult.Success(options with { Queues = queues })
             : ConfigLoadResult.Failure(InReadingOrder(errors));
+    }
+
+    private static QueuesOptions? ReadQueuesFile(XElement root, ExtensionsOptions? extensions, List<ConfigError> errors)
+    {
+        var before = errors.Count;
+        var reader = new ConfigReader(QueuesFile, errors);
+        var queues = QueuesReader.Read(reader, root);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        ConfigValidator.ValidateQueues(reader, root, queues, extensions);
+        return errors.Count > before ? null : queues;
     }
 
     // Schema errors, reading errors and rule violations are found in separate passes; an admin reads them
@@ -334,6 +365,10 @@ public static class ConfigurationLoader
                 Name = r.OptionalString(agent, "name") ?? r.OptionalString(agent, "id") ?? string.Empty,
                 Pin = r.RequiredString(agent, "pin"),
                 DefaultExtension = r.OptionalString(agent, "extension"),
+                Skills = [.. agent.Elements("skill").Select(skill =>
+                    new AgentSkillOptions(r.RequiredString(skill, "name"), r.Int(skill, "proficiency", 1, 1, 100)))],
+                Queues = [.. agent.Elements("queue").Select(queue =>
+                    new QueueMembershipOptions(r.RequiredString(queue, "name"), r.Int(queue, "penalty", 0, 0, 100)))],
             });
         }
 
