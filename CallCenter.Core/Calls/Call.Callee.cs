@@ -165,6 +165,7 @@ internal sealed partial class Call
         }
 
         _state = CallState.Answered;
+        _legB = new CallLeg(BLegId, _calleeExtension, MediaLegSide.B, _bDialog, _bTarget!, _bTarget!.Flow ?? _aFlow, _bLocal!, _bVersion!, _bSelection);
         _manager.Cdr?.Answer(new CallAnswered(UniqueId, _manager.Time.GetUtcNow(), BLegId, _calleeExtension));
         Record(CelEventType.Answer, BLegId);
         Record(CelEventType.BridgeEnter, ALegId);

@@ -125,14 +125,20 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     public void OnInDialogRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        var fromCaller = _aDialog is not null && Dialog(request) == _aDialog;
-        var dialog = fromCaller ? _aDialog : _bDialog;
-        if (dialog is null || _state == CallState.Ended)
+        var leg = FindLeg(request);
+        if (leg is null || _state == CallState.Ended)
         {
             CallManager.Respond(transaction, transaction.CreateResponse(481));
             return;
         }
 
+        if (leg.Released)
+        {
+            OnReleasedLegRequest(transaction);
+            return;
+        }
+
+        var dialog = leg.Dialog;
         if (dialog.OnRequest(request) is { } rejected)
         {
             CallManager.Respond(transaction, rejected.AddRetryAfter(transaction.CreateResponse(rejected.StatusCode, rejected.ReasonPhrase)));
@@ -144,11 +150,19 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             case SipMethods.Bye:
                 CallManager.Respond(transaction, transaction.CreateResponse(200));
                 dialog.OnResponseSent(request, 200);
-                Hangup(fromCaller ? HangupParty.Caller : HangupParty.Callee, byeCaller: !fromCaller, byeCallee: fromCaller);
+                OnLegHungUp(leg);
                 break;
 
             case SipMethods.Invite:
-                OnReInvite(transaction, dialog, fromCaller);
+                OnReInvite(transaction, leg);
+                break;
+
+            case SipMethods.Update:
+                OnUpdate(transaction, leg);
+                break;
+
+            case SipMethods.Refer:
+                OnRefer(transaction, leg);
                 break;
 
             case SipMethods.Info when request.ContentType?.Split(';')[0].Trim().Equals(DtmfRelayBody.ContentType, StringComparison.OrdinalIgnoreCase) == true:
@@ -157,7 +171,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 dialog.OnResponseSent(request, 200);
                 if (DtmfRelayBody.TryReadSignal(request.Body.Span, out var digit))
                 {
-                    CallLog.Digit(_manager.Logger, UniqueId, fromCaller ? "caller" : "callee", digit.ToString());
+                    CallLog.Digit(_manager.Logger, UniqueId, leg.Side == MediaLegSide.A ? "caller" : "callee", digit.ToString());
                 }
 
                 break;
@@ -168,7 +182,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 break;
 
             default:
-                // UPDATE, REFER and the rest are not handled inside a call yet: a clean refusal, the call goes on.
+                // PRACK, MESSAGE, SUBSCRIBE and the rest have no meaning inside one of our calls: a clean refusal.
                 CallManager.Respond(transaction, transaction.CreateResponse(501));
                 dialog.OnResponseSent(request, 501);
                 break;
@@ -207,9 +221,6 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     private void Record(CelEventType type, string legId, string? extra = null) =>
         _manager.Cdr?.Event(new CallEvent(UniqueId, UniqueId, legId, type, _manager.Time.GetUtcNow(), extra));
-
-    private SipDialog? Dialog(SipRequest request) =>
-        SipDialogId.TryFromRequest(request, out var id) && _aDialog?.Id == id ? _aDialog : _bDialog?.Id == id ? _bDialog : null;
 
     private void OnFault(Exception ex)
     {

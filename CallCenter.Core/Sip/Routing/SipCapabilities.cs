@@ -9,8 +9,9 @@ namespace CallCenter.Core.Sip.Routing;
 /// </summary>
 public static class SipCapabilities
 {
-    /// <summary>The Allow header value (§20.5): the methods we take.</summary>
-    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
+    /// <summary>The Allow header value (§20.5): the methods we take. INFO, UPDATE (RFC 3311), REFER (RFC 3515) and
+    /// NOTIFY are taken inside a call's dialogs only; out of one they get 481.</summary>
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, REFER, NOTIFY";
 
     public const string Accept = "application/sdp";
 

@@ -8,16 +8,25 @@ namespace CallCenter.Core.Sip.Transactions;
 /// </summary>
 public sealed class SipClientInvite
 {
-    private readonly ClientInviteTransaction _transaction;
+    private readonly SipRequest _request;
+    private readonly Action _postCancel;
     private int _cancelRequested;
 
     internal SipClientInvite(ClientInviteTransaction transaction, SipTarget target)
+        : this(transaction.Request, target, transaction.PostCancel)
     {
-        _transaction = transaction;
+    }
+
+    /// <summary>For a transaction user's tests: a handle with no transaction behind it, whose CANCEL is
+    /// <paramref name="postCancel"/>.</summary>
+    internal SipClientInvite(SipRequest request, SipTarget target, Action postCancel)
+    {
+        _request = request;
+        _postCancel = postCancel;
         Target = target;
     }
 
-    public SipRequest Request => _transaction.Request;
+    public SipRequest Request => _request;
 
     public SipTarget Target { get; }
 
@@ -34,7 +43,7 @@ public sealed class SipClientInvite
     {
         if (Interlocked.Exchange(ref _cancelRequested, 1) == 0)
         {
-            _transaction.PostCancel();
+            _postCancel();
         }
     }
 
