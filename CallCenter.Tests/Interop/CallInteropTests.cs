@@ -202,21 +202,28 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
     }
 
-    /// <summary>Case 7: hold and resume from the caller are answered on the caller's leg alone.</summary>
+    /// <summary>Case 7: hold and resume from the caller are answered on the caller's leg and relayed to the callee
+    /// with re-INVITEs of the server's own (a=sendonly, then a=sendrecv); the CEL has HOLD and UNHOLD.</summary>
     [Test]
-    public async Task CallerHoldAndResumeReInvitesAreAnsweredRecvonlyThenSendrecv()
+    public async Task CallerHoldAndResumeAreAnsweredOnItsLegAndRelayedToTheCalleeAsReInvites()
     {
-        var callee = await StartCalleeAsync("4005", "call_uas_answer.xml");
+        var callee = await StartCalleeAsync("4005", "call_uas_held.xml");
 
         var caller = await RunCallerAsync("call_uac_hold.xml", "4105", "4005");
 
-        // call_uac_hold.xml checks the answers' direction attributes itself (check_it); the callee's scenario fails
-        // on anything between its ACK and the BYE, so it was not re-INVITEd.
+        // call_uac_hold.xml checks the answers' direction attributes itself (check_it); call_uas_held.xml fails
+        // unless the server's re-INVITEs come, the first holding (sendonly or inactive), the second sendrecv.
         await AssertSucceededAsync(callee, caller);
         Assert.That(caller.Log, Does.Contain("hold answered with a=recvonly"));
         Assert.That(caller.Log, Does.Contain("resume answered with a=sendrecv"));
+        var calleeRun = await callee.FinishAsync();
+        Assert.That(calleeRun.Log, Does.Contain("held with a=sendonly"));
+        Assert.That(calleeRun.Log, Does.Contain("resumed with a=sendrecv"));
         var id = await CallIdAsync("4105", "4005");
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
+        await CdrAsync(id);
+        var events = await _server.Web.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/cdr/{id}/events");
+        Assert.That(events!.Select(e => e.GetProperty("eventType").GetString()), Is.EqualTo(new[] { "CHAN_START", "RING", "ANSWER", "BRIDGE_ENTER", "HOLD", "UNHOLD", "HANGUP" }));
     }
 
     /// <summary>Case 8: an offer of G.729 only is refused 488 before the callee is called.</summary>
