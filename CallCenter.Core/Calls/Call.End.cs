@@ -58,8 +58,8 @@ internal sealed partial class Call
             leg.Dialog.Terminate();
         }
 
-        _aDialog?.Terminate();
-        _bDialog?.Terminate();
+        // The first dialogs are the legs' (or were, before a transfer or a hand-over moved one elsewhere): a leg
+        // handed to another call keeps its dialog alive.
         CallLog.HungUp(_manager.Logger, UniqueId, by.ToText());
         Record(CelEventType.Hangup, (by == HangupParty.Callee ? _legB?.Channel : _legA?.Channel) ?? (by == HangupParty.Callee ? BLegId : ALegId));
         Finish(CallEnd.Answered(by));

@@ -54,8 +54,9 @@ internal sealed partial class Call
         return _releasedLegs.Find(l => l.Dialog.Id == id);
     }
 
-    /// <summary>Takes <paramref name="leg"/> out of the call: it stays in the dialog table until the call ends,
-    /// its dialog is ended with BYE unless the party already hung up.</summary>
+    /// <summary>Takes <paramref name="leg"/> out of the call: it stays in the dialog table until the call ends.
+    /// With <paramref name="bye"/> its dialog is ended with BYE now; without, the caller ends it (the party already
+    /// hung up, or a final NOTIFY must go first).</summary>
     private void ReleaseLeg(CallLeg leg, bool bye)
     {
         if (leg.Released)
@@ -81,9 +82,9 @@ internal sealed partial class Call
         if (bye && leg.Dialog.State == SipDialogState.Confirmed)
         {
             Forget(SendByeAsync(leg.Dialog, leg.Target));
+            leg.Dialog.Terminate();
         }
 
-        leg.Dialog.Terminate();
         Record(CelEventType.Hangup, leg.Channel);
     }
 
