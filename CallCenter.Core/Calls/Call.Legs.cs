@@ -102,8 +102,16 @@ internal sealed partial class Call
     }
 
     /// <summary>A request on a leg that has left the call: a BYE (crossing ours) is answered 200, the rest 481.</summary>
-    private static void OnReleasedLegRequest(SipServerTransaction transaction) =>
-        CallManager.Respond(transaction, transaction.CreateResponse(transaction.Request.IsMethod(SipMethods.Bye) ? 200 : 481));
+    private static void OnReleasedLegRequest(SipServerTransaction transaction, CallLeg leg)
+    {
+        var isBye = transaction.Request.IsMethod(SipMethods.Bye);
+        CallManager.Respond(transaction, transaction.CreateResponse(isBye ? 200 : 481));
+        if (isBye)
+        {
+            // The party hung up itself (a transferor after the final NOTIFY): no BYE of ours is owed any more.
+            leg.Dialog.Terminate();
+        }
+    }
 
     private IEnumerable<CallLeg> AllLegs()
     {

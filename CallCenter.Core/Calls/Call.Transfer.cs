@@ -24,6 +24,7 @@ namespace CallCenter.Core.Calls;
 internal sealed partial class Call
 {
     private const string SipfragType = "message/sipfrag;version=2.0";
+    private static readonly TimeSpan TransferorGrace = TimeSpan.FromSeconds(2);
     private TransferAttempt? _transfer;
     private char _nextChannel = 'C';
 
@@ -297,19 +298,27 @@ internal sealed partial class Call
         attempt.RingTimer = null;
     }
 
-    /// <summary>The final NOTIFY (200), then BYE on the transferor's leg unless the transferor hung up meanwhile.
-    /// The BYE waits for the NOTIFY's answer so that a phone that ends the call itself on reading the 200 (most do)
-    /// is not crossed by ours.</summary>
+    /// <summary>The final NOTIFY (200), then BYE on the transferor's leg unless the transferor hangs up itself
+    /// within <see cref="TransferorGrace"/> of the NOTIFY's answer. Most phones end the call on reading the 200
+    /// (RFC 5589 §6.1's flow; baresip does, at once), and a BYE of ours would cross theirs.</summary>
     private async Task FinishTransferorAsync(CallLeg transferor, uint referSequence)
     {
         await NotifyAsync(transferor, referSequence, 200, "OK", terminated: true).ConfigureAwait(false);
         Post(() =>
         {
-            if (transferor.Dialog.State == SipDialogState.Confirmed)
-            {
-                Forget(SendByeAsync(transferor.Dialog, transferor.Target));
-                transferor.Dialog.Terminate();
-            }
+            transferor.ByeTimer?.Dispose();
+            transferor.ByeTimer = _manager.Time.CreateTimer(
+                _ => Post(() =>
+                {
+                    if (transferor.Dialog.State == SipDialogState.Confirmed)
+                    {
+                        Forget(SendByeAsync(transferor.Dialog, transferor.Target));
+                        transferor.Dialog.Terminate();
+                    }
+                }),
+                null,
+                TransferorGrace,
+                Timeout.InfiniteTimeSpan);
         });
     }
 
@@ -345,6 +354,7 @@ internal sealed partial class Call
     {
         foreach (var leg in AllLegs())
         {
+            leg.ByeTimer?.Dispose();
             if (leg.HoldsSlot && leg.Extension is { } extension)
             {
                 leg.HoldsSlot = false;

@@ -134,7 +134,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
         if (leg.Released)
         {
-            OnReleasedLegRequest(transaction);
+            OnReleasedLegRequest(transaction, leg);
             return;
         }
 

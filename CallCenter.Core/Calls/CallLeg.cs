@@ -80,6 +80,9 @@ internal sealed class CallLeg
 
     public int GlareGeneration { get; set; }
 
+    /// <summary>After a transfer: the wait for the transferor to hang up itself before we send BYE.</summary>
+    public ITimer? ByeTimer { get; set; }
+
     /// <summary>The CSeq of the last re-INVITE of ours that got a 2xx, for ACKing its retransmissions.</summary>
     public uint? LastAckedInvite { get; set; }
 

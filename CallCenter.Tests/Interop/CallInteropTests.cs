@@ -36,7 +36,7 @@ public sealed partial class CallInteropTests
         _install = new ShippedConfigCopy();
         _install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in Enumerable.Range(4000, 10).Concat(Enumerable.Range(4100, 10)).Concat([4200, 4201]))
+            foreach (var n in Enumerable.Range(4000, 10).Concat(Enumerable.Range(4100, 10)).Concat([4200, 4201, 4300, 4301, 4302, 4400, 4401, 4402]))
             {
                 var user = new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n));
                 if (n == StormCaller)
@@ -551,10 +551,18 @@ public sealed partial class CallInteropTests
 
     /// <summary>The phone that recorded into <paramref name="listenerFolder"/> decoded a tone of
     /// <paramref name="frequency"/> Hz (sox's rough frequency within 10 %) at the level the other phone encoded it
-    /// (RMS within 20 %), for at least 2 s.</summary>
-    private static async Task AssertHeardAsync(string listenerFolder, string speakerFolder, int frequency)
+    /// (RMS within 20 %), for at least 2 s. With <paramref name="lastSeconds"/>, only that much of the end of the
+    /// recording is judged (less its last 0.3 s): a transferee heard someone else before.</summary>
+    private static async Task AssertHeardAsync(string listenerFolder, string speakerFolder, int frequency, double? lastSeconds = null)
     {
-        var heard = await SoxStatAsync(Directory.GetFiles(listenerFolder, "dump-*-dec.wav").Single());
+        var recording = Directory.GetFiles(listenerFolder, "dump-*-dec.wav").Single();
+        var heard = await SoxStatAsync(recording);
+        if (lastSeconds is { } last)
+        {
+            var start = Math.Max(0, heard.Seconds - last - 0.3);
+            heard = await SoxStatAsync(recording, "trim", start.ToString("F2", CultureInfo.InvariantCulture), last.ToString("F2", CultureInfo.InvariantCulture));
+        }
+
         var spoken = await SoxStatAsync(Directory.GetFiles(speakerFolder, "dump-*-enc.wav").Single());
         await TestContext.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{frequency} Hz tone heard for {heard.Seconds} s at {heard.RoughFrequency} Hz, RMS {heard.Rms} (sent at {spoken.Rms})"));
@@ -565,10 +573,10 @@ public sealed partial class CallInteropTests
 
     private sealed record SoundStatistics(double Seconds, double Rms, double RoughFrequency, string Text);
 
-    private static async Task<SoundStatistics> SoxStatAsync(string wav)
+    private static async Task<SoundStatistics> SoxStatAsync(string wav, params string[] effects)
     {
         // sox prints its stat effect on stderr.
-        var result = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [wav, "-n", "stat"], PeerLimit);
+        var result = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [wav, "-n", .. effects, "stat"], PeerLimit);
         var text = result.Error;
         Assert.That(result.ExitCode, Is.Zero, text);
         return new SoundStatistics(Stat(text, "Length (seconds)"), Stat(text, "RMS     amplitude"), Stat(text, "Rough   frequency"), text);

@@ -44,6 +44,10 @@ public sealed class CallTransferTests
 
         target.Respond(180);
         target.Respond(200, CallHarness.Sdp(30200, formats: "8 101"));
+        await CallHarness.Until(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
+        await CallHarness.Settle();
+        Assert.That(_harness.Client.Of("BYE"), Is.Empty, "the transferor may hang up itself first");
+        _harness.Time.Advance(TimeSpan.FromSeconds(2));
 
         await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the transferor");
         var notifies = Notifies(call.Callee).ToArray();
@@ -63,6 +67,25 @@ public sealed class CallTransferTests
         await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 2, "the BYE to the transferee");
         Assert.That(_harness.Client.Of("BYE").Last().CallId, Is.EqualTo(call.Caller.CallId));
         await CallHarness.Until(() => _harness.Manager.ActiveCalls == 0, "the call's end");
+    }
+
+    [Test]
+    public async Task ATransferorThatHangsUpOnTheFinalNotifyIsNotSentBye()
+    {
+        var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
+        await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
+        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        _harness.Invites[1].Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
+        await CallHarness.Until(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
+
+        // baresip's way: BYE as soon as the NOTIFY says 200.
+        var bye = await SendAsync(call.Callee.Request("BYE"));
+        _harness.Time.Advance(TimeSpan.FromSeconds(5));
+        await CallHarness.Settle();
+
+        Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
+        Assert.That(_harness.Client.Of("BYE"), Is.Empty, "neither the transferor nor the transferee gets a BYE");
+        Assert.That(_harness.Manager.ActiveCalls, Is.EqualTo(1), "the transferee and the target talk on");
     }
 
     [Test]
@@ -163,6 +186,9 @@ public sealed class CallTransferTests
         var refer = await SendAsync(first.Caller.Request("REFER", extraHeaders: $"Refer-To: <sip:3000@test.local?Replaces={replaces}>\r\n"));
 
         Assert.That(refer.Final.StatusCode, Is.EqualTo(202));
+        await CallHarness.Until(() => Notifies(first.Caller).Count() == 2, "the final NOTIFY");
+        await CallHarness.Settle();
+        _harness.Time.Advance(TimeSpan.FromSeconds(2));
         await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 2, "the BYEs of both of the transferor's legs");
         var byes = _harness.Client.Of("BYE").Select(b => b.CallId).ToArray();
         Assert.That(byes, Is.EquivalentTo(new[] { first.Caller.CallId, second.Caller.CallId }));
