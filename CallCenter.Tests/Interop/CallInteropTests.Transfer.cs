@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using CallCenter.Tests.Support;
 
@@ -68,4 +70,106 @@ public sealed partial class CallInteropTests
             Assert.That(await phone.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phone.Output);
         }
     }
+
+    /// <summary>The transferor is SIPp (4401): its consultation call to C (4402, baresip) first, then a call to A
+    /// (4400, baresip) and REFER on it with Replaces naming the consultation call. The server joins A and C, ends both
+    /// of the transferor's calls, and A and C hear each other's tones.</summary>
+    [Test]
+    public async Task AnAttendedTransferBySippJoinsTwoBaresipPhonesThatThenHearEachOther()
+    {
+        var before = await CallsAsync();
+        var toneA = _work.Combine("tone-att-a-1000.wav");
+        var toneC = _work.Combine("tone-att-c-400.wav");
+        // C's tone runs out first (it started with the consultation call): C then hangs up and the call ends.
+        await MakeToneAsync(toneA, 1000, 25);
+        await MakeToneAsync(toneC, 400, 9);
+        var recordingsA = Directory.CreateDirectory(_work.Combine("recorded-4400")).FullName;
+        var recordingsC = Directory.CreateDirectory(_work.Combine("recorded-4402")).FullName;
+        await using var phoneA = Baresip.Start(
+            new Baresip.Account("4400", "secret-4400", _install.SipPort, Parameters: ";answermode=auto"), TimeSpan.FromSeconds(50), new Baresip.Audio(toneA, recordingsA));
+        await using var phoneC = Baresip.Start(
+            new Baresip.Account("4402", "secret-4402", _install.SipPort, Parameters: ";answermode=auto"), TimeSpan.FromSeconds(50), new Baresip.Audio(toneC, recordingsC));
+        await phoneA.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+        await phoneC.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+
+        var consult = StartTransferorCall("transfer_consult_uac.xml", "consult", "4402", string.Empty, string.Empty);
+        var replaces = await WaitForReplacesAsync(consult);
+        await phoneC.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
+        var transfer = StartTransferorCall("transfer_attended_uac.xml", "refer", "4400", "4402", Uri.EscapeDataString(replaces));
+
+        var referRun = await transfer.FinishAsync();
+        AssertSipp(referRun, 1);
+        Assert.That(referRun.Log, Does.Contain("notified SIP/2.0 100 Trying"));
+        Assert.That(referRun.Log, Does.Contain("notified SIP/2.0 200 OK, subscription terminated"));
+        AssertSipp(await consult.FinishAsync(), 1);
+        await phoneA.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(5));
+        // C hangs up when its tone runs out; A gets the server's BYE.
+        await phoneC.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(20));
+        await phoneA.WaitForOutputAsync("terminated", TimeSpan.FromSeconds(15));
+
+        var after = await SettledCallsAsync(before.Completed + 2);
+        Assert.That(after.Active, Is.Zero);
+        Assert.That(after.Completed - before.Completed, Is.EqualTo(2), "the consultation call and the joined call");
+        var id = await CallIdAsync("4401", "4400");
+        await ServerLogAsync($"Call {id}: transferred, {id}-B now with {id}-C");
+        await CdrAsync(id);
+        var events = (await _server.Web.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/cdr/{id}/events"))!
+            .Select(e => e.GetProperty("eventType").GetString() + " " + e.GetProperty("legId").GetString()).ToArray();
+        await TestContext.Out.WriteLineAsync(string.Join("\n", events));
+        Assert.That(events, Does.Contain($"ATTENDEDTRANSFER {id}-A"));
+        Assert.That(events, Does.Contain($"BRIDGE_ENTER {id}-C"));
+
+        // Each phone heard silence from the SIPp transferor first, then the other phone.
+        await AssertHeardAsync(recordingsC, recordingsA, 1000, lastSeconds: 2.5);
+        await AssertHeardAsync(recordingsA, recordingsC, 400, lastSeconds: 2.5);
+        Assert.That(await phoneA.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phoneA.Output);
+        Assert.That(await phoneC.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phoneC.Output);
+    }
+
+    /// <summary>A SIPp caller as the transferor 4401, in the background: fields 0-2 as the other callers', field3 the
+    /// target's extension, field4 the escaped Replaces.</summary>
+    private Callee StartTransferorCall(string scenario, string name, string callee, string target, string replaces)
+    {
+        var injection = _work.Combine($"transferor-{name}.csv");
+        File.WriteAllText(injection, $"SEQUENTIAL\n4401;{callee};[authentication username=4401 password=secret-4401];{target};{replaces}\n");
+        var logFile = _work.Combine($"transferor-{name}.log");
+        var messageFile = _work.Combine($"transferor-{name}.messages");
+        var (sipPort, mediaPort) = SippPorts();
+        return new Callee(
+            [$"127.0.0.1:{SipPort}", "-sf", ScenarioPath(scenario), "-inf", injection, "-i", "127.0.0.1",
+             "-p", sipPort.ToString(CultureInfo.InvariantCulture), "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
+             "-m", "1", "-nostdin", "-timeout", $"{(int)PeerLimit.TotalSeconds - 5}s", "-timeout_error",
+             "-trace_logs", "-log_file", logFile, "-trace_msg", "-message_file", messageFile],
+            logFile,
+            messageFile,
+            _work.Path);
+    }
+
+    /// <summary>The consultation call's dialog as the transferor logged it once the target answered.</summary>
+    private async Task<string> WaitForReplacesAsync(Callee consult)
+    {
+        var log = _work.Combine("transferor-consult.log");
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            if (File.Exists(log) && ReplacesLine().Match(await File.ReadAllTextAsync(log)) is { Success: true } match)
+            {
+                return match.Groups[1].Value;
+            }
+
+            if (consult.HasExited)
+            {
+                break;
+            }
+
+            await Task.Delay(50);
+        }
+
+        var run = await consult.FinishAsync();
+        Assert.Fail($"the consultation call never logged its dialog\n{run.Result.Output}{run.Result.Error}\n{run.Messages}");
+        return string.Empty;
+    }
+
+    [GeneratedRegex(@"replaces (\S+;to-tag=\S+;from-tag=\S+)")]
+    private static partial Regex ReplacesLine();
 }
