@@ -139,7 +139,8 @@ internal sealed partial class Call
         if (_state != CallState.Ringing)
         {
             // Answered after the caller gave up (CANCEL crossing the 200, ring timeout) or a retransmitted 2xx.
-            if (_state == CallState.Ended && _bDialog.State != SipDialogState.Terminated)
+            // A call picked up by someone else (.Pickup.cs) has no callee leg to join either.
+            if ((_state == CallState.Ended || _legB is null) && _bDialog.State != SipDialogState.Terminated)
             {
                 Forget(SendByeAsync(_bDialog, _bTarget!));
                 _bDialog.Terminate();

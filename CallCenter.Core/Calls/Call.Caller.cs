@@ -162,6 +162,11 @@ internal sealed partial class Call
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             }
         }
+
+        if (_pickedBy is not null && _state == CallState.Answered)
+        {
+            HandOverPickedCaller();
+        }
     }
 
     /// <summary>Call context: the caller cancelled before the call was answered (§9.2; the layer sent the 200

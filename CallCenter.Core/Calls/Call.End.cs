@@ -67,6 +67,7 @@ internal sealed partial class Call
 
     private void Finish(CallEnd end)
     {
+        AbandonPickup();
         StopRingTimer();
         StopCallerOkTimer();
         if (_aDialog is not null)

@@ -74,6 +74,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
             destination ?? string.Empty, "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
+        if (TryStartReplacing() || TryStartPickup(destination))
+        {
+            return;
+        }
+
         var callee = destination is null ? null : options.Extensions.FindUser(destination);
         if (callee is null)
         {

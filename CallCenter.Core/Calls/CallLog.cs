@@ -79,6 +79,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3034, Level = LogLevel.Information, Message = "Call {UniqueId}: unreadable Replaces: {Reason}")]
     public static partial void BadReplaces(ILogger logger, string uniqueId, string reason);
 
+    [LoggerMessage(EventId = 3035, Level = LogLevel.Information, Message = "Call {UniqueId}: {Picker} picks up call {Ringing}")]
+    public static partial void PickingUp(ILogger logger, string uniqueId, string picker, string ringing);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

@@ -15,8 +15,9 @@ public static class SipCapabilities
 
     public const string Accept = "application/sdp";
 
-    /// <summary>Option tags (§19.2) we implement; empty until an extension such as replaces lands with the calls.</summary>
-    public static FrozenSet<string> SupportedOptionTags { get; } = FrozenSet<string>.Empty;
+    /// <summary>Option tags (§19.2) we implement: "replaces" (RFC 3891 §6.1), an INVITE whose Replaces names one of
+    /// our confirmed dialogs takes that dialog's party's place.</summary>
+    public static FrozenSet<string> SupportedOptionTags { get; } = new[] { "replaces" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Methods some RFC defines, so a peer sending one gets 405 with our Allow list rather than 501 (§8.2.1, §21.5.2).

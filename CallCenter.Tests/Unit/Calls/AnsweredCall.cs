@@ -33,24 +33,38 @@ internal sealed partial class AnsweredCall
     public static async Task<AnsweredCall> PlaceAsync(CallHarness harness, string caller, string callee, int callerRtp = 30000, int calleeRtp = 30100)
     {
         var before = harness.Invites.Sent.Count;
-        var tag = "a" + caller + Random.Shared.Next(1000, 9999);
-        var callId = "call-" + Guid.NewGuid().ToString("N");
-        var sdp = CallHarness.Sdp(callerRtp);
-        var text = $"INVITE sip:{callee}@test.local SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinv{tag}\r\nMax-Forwards: 70\r\n" +
-                   $"From: <sip:{caller}@test.local>;tag={tag}\r\nTo: <sip:{callee}@test.local>\r\nCall-ID: {callId}\r\nCSeq: 1 INVITE\r\n" +
-                   $"Contact: <sip:{caller}@192.0.2.99:5060>\r\nContent-Type: application/sdp\r\nContent-Length: {Encoding.UTF8.GetByteCount(sdp)}\r\n\r\n{sdp}";
-        var invite = new RecordingServerTransaction(text);
-        harness.Manager.OnInvite(invite, harness.User(caller));
+        var invite = Invite(harness, caller, callee, callerRtp);
         await CallHarness.Until(() => harness.Invites.Sent.Count > before, "the INVITE to " + callee);
         var calleeInvite = harness.Invites[before];
         calleeInvite.Respond(180);
         calleeInvite.Respond(200, CallHarness.Sdp(calleeRtp, formats: "0 101"));
-        await CallHarness.Until(() => invite.HasFinalResponse, "the caller's 200");
-        Assert.That(invite.Final.StatusCode, Is.EqualTo(200));
-        var ourTag = invite.Final.To!.Tag!;
-        var callerDialog = new PhoneDialog(callId, tag, ourTag, $"sip:{caller}@test.local", $"sip:{callee}@test.local", 1);
-        harness.Manager.OnAck(callerDialog.Ack(1), invite.Flow);
+        var callerDialog = await AcknowledgeAsync(harness, invite);
         return new AnsweredCall(invite, callerDialog, calleeInvite, calleeInvite.Dialog());
+    }
+
+    /// <summary>A phone's INVITE to <paramref name="destination"/>, handed to the call manager as authenticated.</summary>
+    public static RecordingServerTransaction Invite(CallHarness harness, string caller, string destination, int rtp = 30000, string? extraHeaders = null)
+    {
+        var tag = "a" + caller + Random.Shared.Next(1000, 9999);
+        var callId = "call-" + Guid.NewGuid().ToString("N");
+        var sdp = CallHarness.Sdp(rtp);
+        var text = $"INVITE sip:{destination}@test.local SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinv{tag}\r\nMax-Forwards: 70\r\n" +
+                   $"From: <sip:{caller}@test.local>;tag={tag}\r\nTo: <sip:{destination}@test.local>\r\nCall-ID: {callId}\r\nCSeq: 1 INVITE\r\n" +
+                   $"Contact: <sip:{caller}@192.0.2.99:5060>\r\n{extraHeaders}Content-Type: application/sdp\r\nContent-Length: {Encoding.UTF8.GetByteCount(sdp)}\r\n\r\n{sdp}";
+        var invite = new RecordingServerTransaction(text);
+        harness.Manager.OnInvite(invite, harness.User(caller));
+        return invite;
+    }
+
+    /// <summary>Waits for the 200 to <paramref name="invite"/>, ACKs it, and returns the phone's view of the dialog.</summary>
+    public static async Task<PhoneDialog> AcknowledgeAsync(CallHarness harness, RecordingServerTransaction invite)
+    {
+        await CallHarness.Until(() => invite.HasFinalResponse, "the 200 to " + invite.Request.From!.Uri!.User);
+        Assert.That(invite.Final.StatusCode, Is.EqualTo(200));
+        var request = invite.Request;
+        var dialog = new PhoneDialog(request.CallId!, request.From!.Tag!, invite.Final.To!.Tag!, request.From.Uri!.ToString(), request.To!.Uri!.ToString(), 1);
+        harness.Manager.OnAck(dialog.Ack(1), invite.Flow);
+        return dialog;
     }
 
     public static int MediaPort(SipMessage message)
