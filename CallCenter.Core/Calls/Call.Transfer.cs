@@ -21,6 +21,14 @@ namespace CallCenter.Core.Calls;
 // its relay side and its codec (the relay transcodes if the target chose the other one), the transferor's leg is
 // ended with BYE. A target that cannot be reached leaves the call as it was (RFC 5589 §6.1's failure case).
 // Attended transfer (Refer-To with ?Replaces=) is in .Replaces.cs. Runs on the call's context.
+//
+// The record: a transfer stays in the call's one CDR row (its unique id and linked id do not change; source,
+// destination and answer time are the original call's, billsec runs to the end of the transferred call), and the
+// CEL tells what happened, with Asterisk's event names: BLINDTRANSFER (or ATTENDEDTRANSFER) on the transferor's
+// channel with {"transferor","transferee","target"} in its extra, then the new channel (UNIQUEID-C, -D...) with
+// CHAN_START, RING, ANSWER and BRIDGE_ENTER, and HANGUP on the transferor's channel when it leaves. A failed
+// transfer is a USER_DEFINED event {"transferFailed":STATUS}. Asterisk itself opens a new CDR for the transferred
+// part; one row per call is what this server's CDR is built on, and the CEL carries the rest.
 internal sealed partial class Call
 {
     private const string SipfragType = "message/sipfrag;version=2.0";

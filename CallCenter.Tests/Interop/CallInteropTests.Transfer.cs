@@ -45,10 +45,10 @@ public sealed partial class CallInteropTests
         await phoneB.SendCommandAsync("/transfer 4302");
 
         await phoneC.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
-        await phoneB.WaitForOutputAsync("terminated", TimeSpan.FromSeconds(15));
+        await phoneB.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(15));
         // C hangs up when its 5 s of tone run out; A gets the server's BYE.
         await phoneC.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(20));
-        await phoneA.WaitForOutputAsync("terminated", TimeSpan.FromSeconds(15));
+        await phoneA.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(15));
 
         var after = await SettledCallsAsync(before.Completed + 1);
         Assert.That(after.Active, Is.Zero);
@@ -105,7 +105,7 @@ public sealed partial class CallInteropTests
         await phoneA.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(5));
         // C hangs up when its tone runs out; A gets the server's BYE.
         await phoneC.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(20));
-        await phoneA.WaitForOutputAsync("terminated", TimeSpan.FromSeconds(15));
+        await phoneA.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(15));
 
         var after = await SettledCallsAsync(before.Completed + 2);
         Assert.That(after.Active, Is.Zero);
