@@ -172,4 +172,49 @@ public sealed partial class CallInteropTests
 
     [GeneratedRegex(@"replaces (\S+;to-tag=\S+;from-tag=\S+)")]
     private static partial Regex ReplacesLine();
+
+    /// <summary>A (4500) calls B (4501), which rings; C (4502) dials **4501 (directed pickup): B stops ringing, A and
+    /// C are connected and hear each other's tones.</summary>
+    [Test]
+    public async Task ADirectedPickupByBaresipConnectsThePickerToTheRingingCaller()
+    {
+        var before = await CallsAsync();
+        var toneA = _work.Combine("tone-pick-a-1000.wav");
+        var toneC = _work.Combine("tone-pick-c-400.wav");
+        await MakeToneAsync(toneA, 1000, 25);
+        await MakeToneAsync(toneC, 400, 5);
+        var recordingsA = Directory.CreateDirectory(_work.Combine("recorded-4500")).FullName;
+        var recordingsC = Directory.CreateDirectory(_work.Combine("recorded-4502")).FullName;
+        await using var phoneB = Baresip.Start(new Baresip.Account("4501", "secret-4501", _install.SipPort), TimeSpan.FromSeconds(45));
+        await using var phoneA = Baresip.Start(
+            new Baresip.Account("4500", "secret-4500", _install.SipPort), TimeSpan.FromSeconds(45), new Baresip.Audio(toneA, recordingsA));
+        await using var phoneC = Baresip.Start(
+            new Baresip.Account("4502", "secret-4502", _install.SipPort), TimeSpan.FromSeconds(45), new Baresip.Audio(toneC, recordingsC));
+        await phoneB.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+        await phoneA.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+        await phoneC.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+
+        await phoneA.SendCommandAsync($"/dial sip:4501@127.0.0.1:{SipPort}");
+        var id = await CallIdAsync("4500", "4501");
+        await phoneA.WaitForOutputAsync("180 Ringing", TimeSpan.FromSeconds(10));
+        await phoneC.SendCommandAsync($"/dial sip:**4501@127.0.0.1:{SipPort}");
+
+        await phoneA.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
+        await phoneC.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
+        await phoneB.WaitForOutputAsync("CANCEL sip:", TimeSpan.FromSeconds(10));
+        // C hangs up when its 5 s of tone run out; A gets the server's BYE.
+        await phoneC.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(20));
+        await phoneA.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(15));
+
+        var after = await SettledCallsAsync(before.Completed + 2);
+        Assert.That(after.Active, Is.Zero);
+        Assert.That(after.Completed - before.Completed, Is.EqualTo(2), "the picked-up call and the picker's call");
+        await ServerLogAsync($"4502 picks up call {id}");
+        await AssertHeardAsync(recordingsC, recordingsA, 1000, lastSeconds: 2.5);
+        await AssertHeardAsync(recordingsA, recordingsC, 400, lastSeconds: 2.5);
+        foreach (var phone in new[] { phoneA, phoneB, phoneC })
+        {
+            Assert.That(await phone.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phone.Output);
+        }
+    }
 }
