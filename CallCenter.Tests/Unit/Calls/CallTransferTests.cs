@@ -162,6 +162,39 @@ public sealed class CallTransferTests
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(call.Caller.CallId));
     }
 
+    [Test]
+    public async Task ATransfereeTheTransferorHadHeldIsResumedWhenTheTargetAnswers()
+    {
+        var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
+        // The callee holds (as many phones do before a transfer); the caller is told with our sendonly offer.
+        await SendAsync(call.Callee.Request("INVITE", CallHarness.Sdp(30100, "sendonly")));
+        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold relayed to the caller");
+        _harness.Invites[1].ToTag = call.Caller.LocalTag;
+        _harness.Invites[1].Respond(200, CallHarness.Sdp(30000, "recvonly"));
+
+        await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
+        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the INVITE to the target");
+        _harness.Invites[2].Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
+
+        await CallHarness.Until(() => _harness.Invites.Sent.Count == 4, "the resume of the transferee");
+        var resume = _harness.Invites[3];
+        Assert.That(resume.Request.CallId, Is.EqualTo(call.Caller.CallId));
+        Assert.That(resume.Direction, Is.EqualTo("sendrecv"));
+    }
+
+    [Test]
+    public async Task ASecondReferWhileATransferIsInProgressIs491()
+    {
+        var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
+        await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
+        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+
+        var second = await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
+
+        Assert.That(second.Final.StatusCode, Is.EqualTo(491));
+        Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(2));
+    }
+
     [TestCase("")]
     [TestCase("Refer-To: <sip:3000@test.local>\r\nRefer-To: <sip:2000@test.local>\r\n")]
     [TestCase("Refer-To: <mailto:3000@test.local>\r\n")]
