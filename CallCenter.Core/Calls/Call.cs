@@ -20,7 +20,10 @@ namespace CallCenter.Core.Calls;
 /// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
 /// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
-/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B), .End.cs.</para>
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .Callee.cs (leg B
+/// until the answer), .Legs.cs (the answered call as two <see cref="CallLeg"/>s, either of which can be replaced),
+/// .Hold.cs (re-INVITE, UPDATE, hold relayed between the legs), .Transfer.cs and .Replaces.cs (REFER, Replaces),
+/// .Pickup.cs (feature codes), .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {
