@@ -34,7 +34,7 @@ internal sealed partial class AnsweredCall
     {
         var before = harness.Invites.Sent.Count;
         var invite = Invite(harness, caller, callee, callerRtp);
-        await CallHarness.Until(() => harness.Invites.Sent.Count > before, "the INVITE to " + callee);
+        await CallHarness.UntilAsync(() => harness.Invites.Sent.Count > before, "the INVITE to " + callee);
         var calleeInvite = harness.Invites[before];
         calleeInvite.Respond(180);
         calleeInvite.Respond(200, CallHarness.Sdp(calleeRtp, formats: "0 101"));
@@ -59,7 +59,7 @@ internal sealed partial class AnsweredCall
     /// <summary>Waits for the 200 to <paramref name="invite"/>, ACKs it, and returns the phone's view of the dialog.</summary>
     public static async Task<PhoneDialog> AcknowledgeAsync(CallHarness harness, RecordingServerTransaction invite)
     {
-        await CallHarness.Until(() => invite.HasFinalResponse, "the 200 to " + invite.Request.From!.Uri!.User);
+        await CallHarness.UntilAsync(() => invite.HasFinalResponse, "the 200 to " + invite.Request.From!.Uri!.User);
         Assert.That(invite.Final.StatusCode, Is.EqualTo(200));
         var request = invite.Request;
         var dialog = new PhoneDialog(request.CallId!, request.From!.Tag!, invite.Final.To!.Tag!, request.From.Uri!.ToString(), request.To!.Uri!.ToString(), 1);

@@ -75,7 +75,7 @@ internal sealed class CallHarness : IAsyncDisposable
         Assert.That(response.StatusCode, Is.EqualTo(200));
     }
 
-    public static async Task Until(Func<bool> condition, string what)
+    public static async Task UntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();
         while (!condition())
@@ -90,7 +90,7 @@ internal sealed class CallHarness : IAsyncDisposable
     }
 
     /// <summary>Lets the calls' contexts run whatever was posted (used before asserting that nothing happened).</summary>
-    public static Task Settle() => Task.Delay(100);
+    public static Task SettleAsync() => Task.Delay(100);
 
     public async ValueTask DisposeAsync()
     {

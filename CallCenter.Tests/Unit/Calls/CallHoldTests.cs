@@ -28,7 +28,7 @@ public sealed class CallHoldTests
 
         Assert.That(hold.Final.StatusCode, Is.EqualTo(200));
         Assert.That(CallHarness.Direction(hold.Final), Is.EqualTo("recvonly"), "the holder's own leg is answered recvonly");
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "our re-INVITE to the callee");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "our re-INVITE to the callee");
         var reInvite = _harness.Invites[1];
         Assert.That(reInvite.Request.CallId, Is.EqualTo(call.CalleeInvite.Request.CallId), "in the callee's dialog");
         Assert.That(reInvite.Request.To!.Tag, Is.EqualTo(call.CalleeInvite.ToTag));
@@ -38,11 +38,11 @@ public sealed class CallHoldTests
 
         reInvite.ToTag = call.CalleeInvite.ToTag;
         reInvite.Respond(200, CallHarness.Sdp(30100, "recvonly", "0 101"));
-        await CallHarness.Until(() => _harness.Invites.Acks.Any(a => a.CSeq!.Value.Number == 2), "the ACK for the callee's 200");
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CSeq!.Value.Number == 2), "the ACK for the callee's 200");
 
         var resume = await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000)));
         Assert.That(CallHarness.Direction(resume.Final), Is.EqualTo("sendrecv"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the resume re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 3, "the resume re-INVITE");
         Assert.That(_harness.Invites[2].Direction, Is.EqualTo("sendrecv"));
         Assert.That(_harness.Invites[2].Request.CSeq!.Value.Number, Is.EqualTo(3u));
     }
@@ -55,7 +55,7 @@ public sealed class CallHoldTests
         var hold = await SendAsync(call.Callee.Request("INVITE", CallHarness.Sdp(30100, "inactive")));
 
         Assert.That(CallHarness.Direction(hold.Final), Is.EqualTo("inactive"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "our re-INVITE to the caller");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "our re-INVITE to the caller");
         var reInvite = _harness.Invites[1];
         Assert.That(reInvite.Request.CallId, Is.EqualTo(call.Caller.CallId), "in the caller's dialog");
         Assert.That(reInvite.Request.From!.Tag, Is.EqualTo(call.Caller.RemoteTag), "our tag of leg A");
@@ -69,13 +69,13 @@ public sealed class CallHoldTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
         _harness.Invites[1].ToTag = call.CalleeInvite.ToTag;
         _harness.Invites[1].Respond(200, CallHarness.Sdp(30100, "recvonly", "0 101"));
 
         // A session refresh that still holds changes nothing the other party must know.
         var refresh = await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000, "sendonly")));
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
 
         Assert.That(refresh.Final.StatusCode, Is.EqualTo(200));
         Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(2));
@@ -86,18 +86,18 @@ public sealed class CallHoldTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
         _harness.Invites[1].ToTag = call.CalleeInvite.ToTag;
 
         _harness.Invites[1].Respond(491);
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
         // We generated the callee leg's Call-ID: §14.1 says wait 2.1 to 4 s.
         _harness.Time.Advance(TimeSpan.FromSeconds(2.09));
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
         Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(2), "not before 2.1 s");
         _harness.Time.Advance(TimeSpan.FromSeconds(1.92));
 
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the retried re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 3, "the retried re-INVITE");
         var retry = _harness.Invites[2];
         Assert.That(retry.Direction, Is.EqualTo("sendonly"));
         Assert.That(retry.Request.CSeq!.Value.Number, Is.EqualTo(3u), "a new transaction with the next CSeq");
@@ -108,15 +108,15 @@ public sealed class CallHoldTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Callee.Request("INVITE", CallHarness.Sdp(30100, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE to the caller");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE to the caller");
         _harness.Invites[1].ToTag = call.Caller.LocalTag;
 
         _harness.Invites[1].Respond(491);
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
         // The caller generated leg A's Call-ID: our wait is 0 to 2 s.
         _harness.Time.Advance(TimeSpan.FromSeconds(2.01));
 
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the retried re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 3, "the retried re-INVITE");
         Assert.That(_harness.Invites[2].Direction, Is.EqualTo("sendonly"));
     }
 
@@ -125,7 +125,7 @@ public sealed class CallHoldTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
 
         var crossing = await SendAsync(call.Callee.Request("INVITE", CallHarness.Sdp(30100, "inactive")));
 
@@ -143,7 +143,7 @@ public sealed class CallHoldTests
         Assert.That(update.Final.ContentType, Is.EqualTo("application/sdp"));
         Assert.That(CallHarness.Direction(update.Final), Is.EqualTo("recvonly"));
         Assert.That(AnsweredCall.MediaPort(update.Final), Is.EqualTo(call.CallerRelayPort));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold relayed to the callee");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold relayed to the callee");
         Assert.That(_harness.Invites[1].Direction, Is.EqualTo("sendonly"));
     }
 
@@ -157,7 +157,7 @@ public sealed class CallHoldTests
         Assert.That(update.Final.StatusCode, Is.EqualTo(200));
         Assert.That(update.Final.Body.IsEmpty, Is.True);
         Assert.That(update.Final.Contacts, Has.Count.EqualTo(1), "a target refresh answer carries our Contact");
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
         Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(1), "nothing to relay");
     }
 
@@ -166,7 +166,7 @@ public sealed class CallHoldTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("INVITE", CallHarness.Sdp(30000, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold re-INVITE");
 
         var update = await SendAsync(call.Callee.Request("UPDATE", CallHarness.Sdp(30100)));
 
@@ -176,7 +176,7 @@ public sealed class CallHoldTests
     private async Task<RecordingServerTransaction> SendAsync(RecordingServerTransaction request)
     {
         Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
-        await CallHarness.Until(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
+        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
         return request;
     }
 }

@@ -30,19 +30,19 @@ public sealed class CallPickupAndReplacesTests
         var invite = AnsweredCall.Invite(_harness, "3000", "2000", 30400, replaces);
         var newcomer = await AnsweredCall.AcknowledgeAsync(_harness, invite);
 
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the replaced party");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the replaced party");
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(call.Caller.CallId));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the re-INVITE of the party that stays");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the re-INVITE of the party that stays");
         var move = _harness.Invites[1];
         Assert.That(move.Request.CallId, Is.EqualTo(call.Callee.CallId));
         Assert.That(move.Direction, Is.EqualTo("sendrecv"));
         Assert.That(AnsweredCall.MediaPort(move.Request), Is.Not.EqualTo(AnsweredCall.MediaPort(call.CalleeInvite.Request)), "onto the new call's relay");
         move.ToTag = call.CalleeInvite.ToTag;
         move.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
-        await CallHarness.Until(() => _harness.Manager.ActiveCalls == 1, "the replaced call's end");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 1, "the replaced call's end");
 
         await Send(call.Callee.Request("BYE"));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 2, "the BYE to the newcomer");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Count() == 2, "the BYE to the newcomer");
         Assert.That(_harness.Client.Of("BYE").Last().CallId, Is.EqualTo(newcomer.CallId));
     }
 
@@ -52,7 +52,7 @@ public sealed class CallPickupAndReplacesTests
     {
         var invite = AnsweredCall.Invite(_harness, "3000", "2000", extraHeaders: $"Replaces: {value}\r\n");
 
-        await CallHarness.Until(() => invite.HasFinalResponse, "the refusal");
+        await CallHarness.UntilAsync(() => invite.HasFinalResponse, "the refusal");
 
         Assert.That(invite.Final.StatusCode, Is.EqualTo(status));
         Assert.That(_harness.Invites.Sent, Is.Empty, "nobody was called");
@@ -65,7 +65,7 @@ public sealed class CallPickupAndReplacesTests
 
         var invite = AnsweredCall.Invite(_harness, "3000", "2000", extraHeaders: $"Replaces: {call.Caller.CallId};to-tag={call.Caller.RemoteTag};from-tag={call.Caller.LocalTag};early-only\r\n");
 
-        await CallHarness.Until(() => invite.HasFinalResponse, "the refusal");
+        await CallHarness.UntilAsync(() => invite.HasFinalResponse, "the refusal");
         Assert.That(invite.Final.StatusCode, Is.EqualTo(486), "RFC 3891 §3");
         Assert.That(_harness.Client.Of("BYE"), Is.Empty);
     }
@@ -74,25 +74,25 @@ public sealed class CallPickupAndReplacesTests
     public async Task DirectedPickupAnswersTheRingingCallersInviteCancelsTheCalleeAndJoinsThePicker()
     {
         var ringing = AnsweredCall.Invite(_harness, "1000", "2000");
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 1, "the INVITE to 2000");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 1, "the INVITE to 2000");
         _harness.Invites[0].Respond(180);
 
         var picker = AnsweredCall.Invite(_harness, "3000", CallFeatureCodes.DirectedPickupPrefix + "2000", 30500);
 
-        await CallHarness.Until(() => _harness.Invites[0].Cancelled, "the ringing phone's INVITE cancelled");
+        await CallHarness.UntilAsync(() => _harness.Invites[0].Cancelled, "the ringing phone's INVITE cancelled");
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, ringing);
         var pickerDialog = await AnsweredCall.AcknowledgeAsync(_harness, picker);
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the caller re-INVITEd onto the picker's call");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the caller re-INVITEd onto the picker's call");
         var move = _harness.Invites[1];
         Assert.That(move.Request.CallId, Is.EqualTo(caller.CallId), "in the caller's own dialog");
         Assert.That(move.Direction, Is.EqualTo("sendrecv"));
         move.ToTag = caller.LocalTag;
         move.Respond(200, CallHarness.Sdp(30000));
-        await CallHarness.Until(() => _harness.Manager.ActiveCalls == 1, "the picked-up call's end");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 1, "the picked-up call's end");
 
         // The caller and the picker talk: the caller's BYE ends the call with BYE to the picker.
         await Send(caller.Request("BYE"));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the picker");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the picker");
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(pickerDialog.CallId));
     }
 
@@ -101,14 +101,14 @@ public sealed class CallPickupAndReplacesTests
     {
         _harness.Register("4000");
         var first = AnsweredCall.Invite(_harness, "1000", "2000");
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 1, "the first INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 1, "the first INVITE");
         _harness.Time.Advance(TimeSpan.FromMilliseconds(500));
         var second = AnsweredCall.Invite(_harness, "1000", "4000", 30010);
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the second INVITE");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the second INVITE");
 
         var picker = AnsweredCall.Invite(_harness, "3000", CallFeatureCodes.GroupPickup, 30500);
 
-        await CallHarness.Until(() => first.HasFinalResponse, "the first call's caller answered");
+        await CallHarness.UntilAsync(() => first.HasFinalResponse, "the first call's caller answered");
         Assert.That(first.Final.StatusCode, Is.EqualTo(200));
         Assert.That(_harness.Invites[0].Cancelled, Is.True);
         Assert.That(_harness.Invites[1].Cancelled, Is.False, "the younger call keeps ringing");
@@ -123,7 +123,7 @@ public sealed class CallPickupAndReplacesTests
     {
         var picker = AnsweredCall.Invite(_harness, "3000", code);
 
-        await CallHarness.Until(() => picker.HasFinalResponse, "the refusal");
+        await CallHarness.UntilAsync(() => picker.HasFinalResponse, "the refusal");
 
         Assert.That(picker.Final.StatusCode, Is.EqualTo(404));
     }
@@ -131,6 +131,6 @@ public sealed class CallPickupAndReplacesTests
     private async Task Send(RecordingServerTransaction request)
     {
         Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True);
-        await CallHarness.Until(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
+        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
     }
 }

@@ -30,7 +30,7 @@ public sealed class CallTransferTests
         var refer = await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\nReferred-By: <sip:2000@test.local>\r\n"));
 
         Assert.That(refer.Final.StatusCode, Is.EqualTo(202));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
         var target = _harness.Invites[1];
         Assert.That(target.Request.To!.Uri!.User, Is.EqualTo("3000"));
         Assert.That(target.Request.From!.Uri!.User, Is.EqualTo("1000"), "the target sees the transferee calling");
@@ -44,12 +44,12 @@ public sealed class CallTransferTests
 
         target.Respond(180);
         target.Respond(200, CallHarness.Sdp(30200, formats: "8 101"));
-        await CallHarness.Until(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
-        await CallHarness.Settle();
+        await CallHarness.UntilAsync(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
+        await CallHarness.SettleAsync();
         Assert.That(_harness.Client.Of("BYE"), Is.Empty, "the transferor may hang up itself first");
         _harness.Time.Advance(TimeSpan.FromSeconds(2));
 
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the transferor");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the transferor");
         var notifies = Notifies(call.Callee).ToArray();
         Assert.That(notifies, Has.Length.EqualTo(2));
         Assert.That(Body(notifies[1]), Is.EqualTo("SIP/2.0 200 OK\r\n"));
@@ -64,9 +64,9 @@ public sealed class CallTransferTests
         // The call goes on between the transferee and the target: the target's BYE ends it with BYE to the caller.
         var targetBye = await SendAsync(target.Dialog().Request("BYE"));
         Assert.That(targetBye.Final.StatusCode, Is.EqualTo(200));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 2, "the BYE to the transferee");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Count() == 2, "the BYE to the transferee");
         Assert.That(_harness.Client.Of("BYE").Last().CallId, Is.EqualTo(call.Caller.CallId));
-        await CallHarness.Until(() => _harness.Manager.ActiveCalls == 0, "the call's end");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the call's end");
     }
 
     [Test]
@@ -74,14 +74,14 @@ public sealed class CallTransferTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
         _harness.Invites[1].Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
-        await CallHarness.Until(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
+        await CallHarness.UntilAsync(() => Notifies(call.Callee).Count() == 2, "the final NOTIFY");
 
         // baresip's way: BYE as soon as the NOTIFY says 200.
         var bye = await SendAsync(call.Callee.Request("BYE"));
         _harness.Time.Advance(TimeSpan.FromSeconds(5));
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
 
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
         Assert.That(_harness.Client.Of("BYE"), Is.Empty, "neither the transferor nor the transferee gets a BYE");
@@ -96,7 +96,7 @@ public sealed class CallTransferTests
         var refer = await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: sip:9999@test.local\r\n"));
 
         Assert.That(refer.Final.StatusCode, Is.EqualTo(202));
-        await CallHarness.Until(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
+        await CallHarness.UntilAsync(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
         var notifies = Notifies(call.Caller).ToArray();
         Assert.That(Body(notifies[0]), Is.EqualTo("SIP/2.0 100 Trying\r\n"));
         Assert.That(Body(notifies[1]), Is.EqualTo("SIP/2.0 404 Not Found\r\n"));
@@ -106,7 +106,7 @@ public sealed class CallTransferTests
 
         var bye = await SendAsync(call.Caller.Request("BYE"));
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the callee, still in the call");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the callee, still in the call");
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(call.Callee.CallId));
     }
 
@@ -116,10 +116,10 @@ public sealed class CallTransferTests
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
 
         await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
         _harness.Invites[1].Respond(486, reason: "Busy Here");
 
-        await CallHarness.Until(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
+        await CallHarness.UntilAsync(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
         Assert.That(Body(Notifies(call.Caller).Last()), Is.EqualTo("SIP/2.0 486 Busy Here\r\n"));
         Assert.That(_harness.Client.Of("BYE"), Is.Empty);
         Assert.That(_harness.Manager.ActiveCalls, Is.EqualTo(1));
@@ -130,21 +130,21 @@ public sealed class CallTransferTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
 
         var transferorBye = await SendAsync(call.Caller.Request("BYE"));
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
 
         Assert.That(transferorBye.Final.StatusCode, Is.EqualTo(200));
         Assert.That(_harness.Client.Of("BYE"), Is.Empty, "the transferee stays, waiting for the target");
         Assert.That(_harness.Invites[1].Cancelled, Is.False);
         var target = _harness.Invites[1];
         target.Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
-        await CallHarness.Settle();
+        await CallHarness.SettleAsync();
         Assert.That(Notifies(call.Caller).Count(), Is.EqualTo(1), "no final NOTIFY to a transferor that left");
 
         await SendAsync(call.Callee.Request("BYE"));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the target");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the target");
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(target.Request.CallId));
     }
 
@@ -153,12 +153,12 @@ public sealed class CallTransferTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
 
         await SendAsync(call.Callee.Request("BYE"));
 
-        await CallHarness.Until(() => _harness.Invites[1].Cancelled, "the target's INVITE cancelled");
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Any(), "the BYE to the transferor");
+        await CallHarness.UntilAsync(() => _harness.Invites[1].Cancelled, "the target's INVITE cancelled");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(), "the BYE to the transferor");
         Assert.That(_harness.Client.Of("BYE").Single().CallId, Is.EqualTo(call.Caller.CallId));
     }
 
@@ -168,15 +168,15 @@ public sealed class CallTransferTests
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         // The callee holds (as many phones do before a transfer); the caller is told with our sendonly offer.
         await SendAsync(call.Callee.Request("INVITE", CallHarness.Sdp(30100, "sendonly")));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the hold relayed to the caller");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the hold relayed to the caller");
         _harness.Invites[1].ToTag = call.Caller.LocalTag;
         _harness.Invites[1].Respond(200, CallHarness.Sdp(30000, "recvonly"));
 
         await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 3, "the INVITE to the target");
         _harness.Invites[2].Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
 
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 4, "the resume of the transferee");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 4, "the resume of the transferee");
         var resume = _harness.Invites[3];
         Assert.That(resume.Request.CallId, Is.EqualTo(call.Caller.CallId));
         Assert.That(resume.Direction, Is.EqualTo("sendrecv"));
@@ -187,7 +187,7 @@ public sealed class CallTransferTests
     {
         var call = await AnsweredCall.PlaceAsync(_harness, "1000", "2000");
         await SendAsync(call.Caller.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 2, "the INVITE to the target");
 
         var second = await SendAsync(call.Callee.Request("REFER", extraHeaders: "Refer-To: <sip:3000@test.local>\r\n"));
 
@@ -219,10 +219,10 @@ public sealed class CallTransferTests
         var refer = await SendAsync(first.Caller.Request("REFER", extraHeaders: $"Refer-To: <sip:3000@test.local?Replaces={replaces}>\r\n"));
 
         Assert.That(refer.Final.StatusCode, Is.EqualTo(202));
-        await CallHarness.Until(() => Notifies(first.Caller).Count() == 2, "the final NOTIFY");
-        await CallHarness.Settle();
+        await CallHarness.UntilAsync(() => Notifies(first.Caller).Count() == 2, "the final NOTIFY");
+        await CallHarness.SettleAsync();
         _harness.Time.Advance(TimeSpan.FromSeconds(2));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 2, "the BYEs of both of the transferor's legs");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Count() == 2, "the BYEs of both of the transferor's legs");
         var byes = _harness.Client.Of("BYE").Select(b => b.CallId).ToArray();
         Assert.That(byes, Is.EquivalentTo(new[] { first.Caller.CallId, second.Caller.CallId }));
         var notifies = Notifies(first.Caller).ToArray();
@@ -230,21 +230,21 @@ public sealed class CallTransferTests
         Assert.That(Notifies(second.Caller), Is.Empty);
 
         // The target's media moves to call 1's relay, on the side the transferor had there.
-        await CallHarness.Until(() => _harness.Invites.Sent.Count == 3, "the re-INVITE of the target");
+        await CallHarness.UntilAsync(() => _harness.Invites.Sent.Count == 3, "the re-INVITE of the target");
         var move = _harness.Invites[2];
         Assert.That(move.Request.CallId, Is.EqualTo(second.CalleeInvite.Request.CallId), "in the target's own dialog");
         Assert.That(AnsweredCall.MediaPort(move.Request), Is.EqualTo(first.CallerRelayPort));
         Assert.That(move.Direction, Is.EqualTo("sendrecv"));
         move.ToTag = second.CalleeInvite.ToTag;
         move.Respond(200, CallHarness.Sdp(30300, formats: "0 101"));
-        await CallHarness.Until(() => _harness.Manager.ActiveCalls == 1, "call 2's end");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 1, "call 2's end");
 
         // Call 1 now joins 2000 and 3000: 3000's BYE (in its dialog of call 2) ends it with BYE to 2000.
         var targetBye = await SendAsync(second.Callee.Request("BYE"));
         Assert.That(targetBye.Final.StatusCode, Is.EqualTo(200));
-        await CallHarness.Until(() => _harness.Client.Of("BYE").Count() == 3, "the BYE to the transferee");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Count() == 3, "the BYE to the transferee");
         Assert.That(_harness.Client.Of("BYE").Last().CallId, Is.EqualTo(first.Callee.CallId));
-        await CallHarness.Until(() => _harness.Manager.ActiveCalls == 0, "call 1's end");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "call 1's end");
     }
 
     [Test]
@@ -256,7 +256,7 @@ public sealed class CallTransferTests
         var refer = await SendAsync(call.Caller.Request("REFER", extraHeaders: $"Refer-To: <sip:3000@test.local?Replaces={replaces}>\r\n"));
 
         Assert.That(refer.Final.StatusCode, Is.EqualTo(202));
-        await CallHarness.Until(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
+        await CallHarness.UntilAsync(() => Notifies(call.Caller).Count() == 2, "the final NOTIFY");
         Assert.That(Body(Notifies(call.Caller).Last()), Is.EqualTo("SIP/2.0 481 Call/Transaction Does Not Exist\r\n"));
         Assert.That(_harness.Client.Of("BYE"), Is.Empty);
         Assert.That(_harness.Manager.ActiveCalls, Is.EqualTo(1));
@@ -269,7 +269,7 @@ public sealed class CallTransferTests
     private async Task<RecordingServerTransaction> SendAsync(RecordingServerTransaction request)
     {
         Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
-        await CallHarness.Until(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
+        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
         return request;
     }
 }
