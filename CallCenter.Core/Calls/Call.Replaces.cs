@@ -176,6 +176,7 @@ internal sealed partial class Call
             return true;
         }
 
+        CallLog.Replacing(_manager.Logger, UniqueId, _caller.Extension, replaces.ToString());
         if (replaces.EarlyOnly)
         {
             FailCaller(486, "early-only Replaces for a confirmed dialog");

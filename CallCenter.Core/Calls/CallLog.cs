@@ -82,6 +82,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3035, Level = LogLevel.Information, Message = "Call {UniqueId}: {Picker} picks up call {Ringing}")]
     public static partial void PickingUp(ILogger logger, string uniqueId, string picker, string ringing);
 
+    [LoggerMessage(EventId = 3036, Level = LogLevel.Information, Message = "Call {UniqueId}: {Caller} replaces dialog {Replaces}")]
+    public static partial void Replacing(ILogger logger, string uniqueId, string caller, string replaces);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

@@ -92,10 +92,10 @@ public sealed partial class CallInteropTests
         await phoneA.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
         await phoneC.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
 
-        var consult = StartTransferorCall("transfer_consult_uac.xml", "consult", "4402", string.Empty, string.Empty);
+        var consult = StartTransferorCall("transfer_consult_uac.xml", "consult", "4402");
         var replaces = await WaitForReplacesAsync(consult);
         await phoneC.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
-        var transfer = StartTransferorCall("transfer_attended_uac.xml", "refer", "4400", "4402", Uri.EscapeDataString(replaces));
+        var transfer = StartTransferorCall("transfer_attended_uac.xml", "refer", "4400", "4402;" + Uri.EscapeDataString(replaces));
 
         var referRun = await transfer.FinishAsync();
         AssertSipp(referRun, 1);
@@ -126,12 +126,12 @@ public sealed partial class CallInteropTests
         Assert.That(await phoneC.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phoneC.Output);
     }
 
-    /// <summary>A SIPp caller as the transferor 4401, in the background: fields 0-2 as the other callers', field3 the
-    /// target's extension, field4 the escaped Replaces.</summary>
-    private Callee StartTransferorCall(string scenario, string name, string callee, string target, string replaces)
+    /// <summary>A SIPp caller (the transferor 4401 unless told), in the background: fields 0-2 as the other callers',
+    /// then <paramref name="extraFields"/> (';'-separated: SIPp's injection file has no escape for ';').</summary>
+    private Callee StartTransferorCall(string scenario, string name, string callee, string extraFields = "", string caller = "4401", bool echo = false)
     {
         var injection = _work.Combine($"transferor-{name}.csv");
-        File.WriteAllText(injection, $"SEQUENTIAL\n4401;{callee};[authentication username=4401 password=secret-4401];{target};{replaces}\n");
+        File.WriteAllText(injection, $"SEQUENTIAL\n{caller};{callee};[authentication username={caller} password=secret-{caller}];{extraFields}\n");
         var logFile = _work.Combine($"transferor-{name}.log");
         var messageFile = _work.Combine($"transferor-{name}.messages");
         var (sipPort, mediaPort) = SippPorts();
@@ -139,16 +139,16 @@ public sealed partial class CallInteropTests
             [$"127.0.0.1:{SipPort}", "-sf", ScenarioPath(scenario), "-inf", injection, "-i", "127.0.0.1",
              "-p", sipPort.ToString(CultureInfo.InvariantCulture), "-mp", mediaPort.ToString(CultureInfo.InvariantCulture),
              "-m", "1", "-nostdin", "-timeout", $"{(int)PeerLimit.TotalSeconds - 5}s", "-timeout_error",
-             "-trace_logs", "-log_file", logFile, "-trace_msg", "-message_file", messageFile],
+             "-trace_logs", "-log_file", logFile, "-trace_msg", "-message_file", messageFile, .. (echo ? new[] { "-rtp_echo" } : [])],
             logFile,
             messageFile,
             _work.Path);
     }
 
     /// <summary>The consultation call's dialog as the transferor logged it once the target answered.</summary>
-    private async Task<string> WaitForReplacesAsync(Callee consult)
+    private async Task<string> WaitForReplacesAsync(Callee consult, string name = "consult")
     {
-        var log = _work.Combine("transferor-consult.log");
+        var log = _work.Combine($"transferor-{name}.log");
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -216,5 +216,34 @@ public sealed partial class CallInteropTests
         {
             Assert.That(await phone.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phone.Output);
         }
+    }
+
+    /// <summary>RFC 3891 §3 with real peers: SIPp (4600) calls C (4601, baresip); another SIPp (4602) sends an
+    /// INVITE whose Replaces names the first SIPp's dialog. The first SIPp gets BYE, C is re-INVITEd onto the new
+    /// call's relay and hears its own tone echoed back by the second SIPp.</summary>
+    [Test]
+    public async Task AnInviteWithReplacesFromSippTakesOverABaresipPhonesCall()
+    {
+        var toneC = _work.Combine("tone-rep-c-400.wav");
+        await MakeToneAsync(toneC, 400, 7);
+        var recordingsC = Directory.CreateDirectory(_work.Combine("recorded-4601")).FullName;
+        await using var phoneC = Baresip.Start(
+            new Baresip.Account("4601", "secret-4601", _install.SipPort, Parameters: ";answermode=auto"), TimeSpan.FromSeconds(45), new Baresip.Audio(toneC, recordingsC));
+        await phoneC.WaitForRegistrationsAsync(1, TimeSpan.FromSeconds(10));
+
+        var first = StartTransferorCall("transfer_consult_uac.xml", "replaced", "4601", caller: "4600");
+        var replaces = await WaitForReplacesAsync(first, "replaced");
+        await phoneC.WaitForOutputAsync("Call established", TimeSpan.FromSeconds(15));
+        // replaces is "CALL-ID;to-tag=T;from-tag=F": fields 3 to 5 once split on ';', put back together by the scenario.
+        var parts = replaces.Split(';');
+        var second = StartTransferorCall("replaces_uac.xml", "replacing", "4601", $"{parts[0]};{parts[1]["to-tag=".Length..]};{parts[2]["from-tag=".Length..]}", caller: "4602", echo: true);
+
+        AssertSipp(await first.FinishAsync(), 1);
+        // C hangs up when its tone runs out: the second SIPp gets the server's BYE and ends.
+        await phoneC.WaitForOutputAsync("terminated (duration", TimeSpan.FromSeconds(20));
+        AssertSipp(await second.FinishAsync(), 1);
+        await ServerLogAsync($": 4602 replaces dialog {replaces}");
+        await AssertHeardAsync(recordingsC, recordingsC, 400, lastSeconds: 2.5);
+        Assert.That(await phoneC.QuitAsync(TimeSpan.FromSeconds(15)), Is.Zero, phoneC.Output);
     }
 }

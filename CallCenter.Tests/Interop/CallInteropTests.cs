@@ -36,7 +36,7 @@ public sealed partial class CallInteropTests
         _install = new ShippedConfigCopy();
         _install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in Enumerable.Range(4000, 10).Concat(Enumerable.Range(4100, 10)).Concat([4200, 4201, 4300, 4301, 4302, 4400, 4401, 4402, 4500, 4501, 4502]))
+            foreach (var n in Enumerable.Range(4000, 10).Concat(Enumerable.Range(4100, 10)).Concat([4200, 4201, 4300, 4301, 4302, 4400, 4401, 4402, 4500, 4501, 4502, 4600, 4601, 4602]))
             {
                 var user = new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n));
                 if (n == StormCaller)
