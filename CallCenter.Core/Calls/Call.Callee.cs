@@ -179,7 +179,8 @@ internal sealed partial class Call
         if (_state != CallState.Ringing)
         {
             // Answered after the caller gave up (CANCEL crossing the 200, ring timeout) or a retransmitted 2xx.
-            if (_state == CallState.Ended && _bDialog.State != SipDialogState.Terminated)
+            // A call picked up by someone else (.Pickup.cs) has no callee leg to join either.
+            if ((_state == CallState.Ended || _legB is null) && _bDialog.State != SipDialogState.Terminated)
             {
                 Forget(SendByeAsync(_bDialog, _bTarget!));
                 _bDialog.Terminate();
@@ -208,6 +209,7 @@ internal sealed partial class Call
         }
 
         _state = CallState.Answered;
+        _legB = new CallLeg(BLegId, _calleeExtension, MediaLegSide.B, _bDialog, _bTarget!, _bTarget!.Flow ?? _aFlow, _bLocal!, _bVersion!, _bSelection);
         _manager.Cdr?.Answer(new CallAnswered(UniqueId, _manager.Time.GetUtcNow(), BLegId, _calleeExtension));
         Record(CelEventType.Answer, BLegId);
         Record(CelEventType.BridgeEnter, ALegId);

@@ -24,8 +24,6 @@ internal sealed partial class Call
     private SdpMediaSelection? _aSelection;
     private SipMessageBuilder? _aOk;
     private bool _aAcked;
-    private bool _aHeld;
-    private bool _bHeld;
     private ITimer? _aOkTimer;
     private TimeSpan _aOkInterval;
     private TimeSpan _aOkElapsed;
@@ -121,6 +119,7 @@ internal sealed partial class Call
         }
 
         _aDialog = dialog;
+        _legA = new CallLeg(ALegId, _caller.Extension, MediaLegSide.A, dialog, SipTarget.From(_aFlow), _aFlow, _aLocal!, _aVersion!, _aSelection);
         _manager.Dialogs.TryAdd(dialog.Id, this);
         CallerInvite.Respond(_aOk);
         dialog.OnResponseSent(_aRequest, 200);
@@ -136,6 +135,8 @@ internal sealed partial class Call
     {
         if (_aDialog is null || _aAcked || !_aDialog.OnAck(ack))
         {
+            // The ACK for a 2xx we gave a re-INVITE on some leg: it only ends that INVITE's wait (§13.3.1.4).
+            FindLeg(ack)?.Dialog.OnAck(ack);
             return;
         }
 
@@ -148,6 +149,11 @@ internal sealed partial class Call
             if (read.IsAccepted && read.Audio is not null)
             {
                 _aSelection = read.Audio;
+                if (_legA is not null)
+                {
+                    _legA.Selection = read.Audio;
+                }
+
                 Configure(MediaLegSide.A, _aSelection);
             }
             else
@@ -155,6 +161,11 @@ internal sealed partial class Call
                 CallLog.NoCommonCodec(_manager.Logger, UniqueId, "caller", read.Detail);
                 Hangup(HangupParty.System, byeCaller: true, byeCallee: true);
             }
+        }
+
+        if (_pickedBy is not null && _state == CallState.Answered)
+        {
+            HandOverPickedCaller();
         }
     }
 
@@ -167,79 +178,6 @@ internal sealed partial class Call
             _bFork?.CancelAll();
             FailCaller(487, "caller cancelled");
         }
-    }
-
-    /// <summary>A re-INVITE from either party (hold, resume, a session refresh, a new address): answered on that
-    /// leg alone from the new offer, and the relay follows the new address and codec. The other party is not
-    /// re-INVITEd: the relay keeps its stream continuous, and a hold is this leg's silence.</summary>
-    private void OnReInvite(SipServerTransaction transaction, SipDialog dialog, bool fromCaller)
-    {
-        var request = transaction.Request;
-        var side = fromCaller ? MediaLegSide.A : MediaLegSide.B;
-        var version = fromCaller ? _aVersion : _bVersion;
-        if (request.Body.IsEmpty || version is null || !IsSdp(request.ContentType)
-            || !SdpParser.TryParse(request.Body.Span, out var offer, out _))
-        {
-            // An offerless re-INVITE asks for our offer (RFC 3264 §4, §8): give the current description again.
-            var current = fromCaller ? _aLocal : _bLocal;
-            RespondInDialog(transaction, dialog, 200, current, fromCaller);
-            return;
-        }
-
-        var local = MediaEndpointFor(fromCaller ? _aFlow : _bTarget!.Flow ?? _aFlow, side);
-        var answer = SdpOfferAnswer.CreateAnswer(offer, Capabilities, local, version);
-        if (!answer.IsAccepted)
-        {
-            RespondInDialog(transaction, dialog, 488, null, fromCaller);
-            return;
-        }
-
-        if (answer.Audio is not null)
-        {
-            Configure(side, answer.Audio);
-            var legId = fromCaller ? ALegId : BLegId;
-            var wasHeld = fromCaller ? _aHeld : _bHeld;
-            if (answer.Audio.IsHold != wasHeld)
-            {
-                Record(answer.Audio.IsHold ? CelEventType.Hold : CelEventType.Unhold, legId);
-            }
-
-            if (fromCaller)
-            {
-                _aHeld = answer.Audio.IsHold;
-            }
-            else
-            {
-                _bHeld = answer.Audio.IsHold;
-            }
-        }
-
-        if (fromCaller)
-        {
-            _aLocal = answer.Answer;
-        }
-        else
-        {
-            _bLocal = answer.Answer;
-        }
-
-        RespondInDialog(transaction, dialog, 200, answer.Answer, fromCaller);
-    }
-
-    private void RespondInDialog(SipServerTransaction transaction, SipDialog dialog, int status, SdpSessionDescription? body, bool fromCaller)
-    {
-        var response = transaction.CreateResponse(status, toTag: dialog.Id.LocalTag);
-        if (status == 200)
-        {
-            response.AddHeader("Contact", ContactFor(fromCaller ? _aFlow : _bTarget!.Flow ?? _aFlow));
-            if (body is not null)
-            {
-                response.SetBody(body.ToBytes(), "application/sdp");
-            }
-        }
-
-        CallManager.Respond(transaction, response);
-        dialog.OnResponseSent(transaction.Request, status);
     }
 
     private void Configure(MediaLegSide side, SdpMediaSelection selection)
@@ -256,7 +194,8 @@ internal sealed partial class Call
             Codec = selection.Codec.SameCodec(SdpCodec.Pcma) ? AudioCodec.Pcma : AudioCodec.Pcmu,
             PayloadType = (byte)selection.Codec.PayloadType,
             TelephoneEventPayloadType = selection.TelephoneEventPayloadType is { } te ? (byte)te : null,
-            ExpectsMedia = !selection.IsHold,
+            // The party sends nothing while it holds, or while our offer asked it not to (a hold we relayed).
+            ExpectsMedia = !selection.IsHold && selection.Direction.CanReceive(),
         });
     }
 

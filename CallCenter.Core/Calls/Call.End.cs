@@ -2,6 +2,7 @@ using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Storage.Cdr;
+using CallCenter.Media.Relay;
 
 namespace CallCenter.Core.Calls;
 
@@ -39,25 +40,34 @@ internal sealed partial class Call
         }
 
         _state = CallState.Ended;
-        if (byeCaller && _aDialog is { State: SipDialogState.Confirmed } caller)
+        StopTransfer();
+        foreach (var leg in new[] { _legA, _legB })
         {
-            Forget(SendByeAsync(caller, SipTarget.From(_aFlow)));
+            if (leg is null)
+            {
+                continue;
+            }
+
+            StopGlareTimer(leg);
+            var bye = leg.Side == MediaLegSide.A ? byeCaller : byeCallee;
+            if (bye && leg.Dialog.State == SipDialogState.Confirmed)
+            {
+                Forget(SendByeAsync(leg.Dialog, leg.Target));
+            }
+
+            leg.Dialog.Terminate();
         }
 
-        if (byeCallee && _bDialog is { State: SipDialogState.Confirmed } callee)
-        {
-            Forget(SendByeAsync(callee, _bTarget!));
-        }
-
-        _aDialog?.Terminate();
-        _bDialog?.Terminate();
+        // The first dialogs are the legs' (or were, before a transfer or a hand-over moved one elsewhere): a leg
+        // handed to another call keeps its dialog alive.
         CallLog.HungUp(_manager.Logger, UniqueId, by.ToText());
-        Record(CelEventType.Hangup, by == HangupParty.Callee ? BLegId : ALegId);
+        Record(CelEventType.Hangup, (by == HangupParty.Callee ? _legB?.Channel : _legA?.Channel) ?? (by == HangupParty.Callee ? BLegId : ALegId));
         Finish(CallEnd.Answered(by));
     }
 
     private void Finish(CallEnd end)
     {
+        AbandonPickup();
         StopRingTimer();
         StopCallerOkTimer();
         if (_aDialog is not null)
@@ -69,6 +79,13 @@ internal sealed partial class Call
         {
             _manager.Dialogs.TryRemove(_bDialog.Id, this);
         }
+
+        foreach (var leg in AllLegs())
+        {
+            _manager.Dialogs.TryRemove(leg.Dialog.Id, this);
+        }
+
+        ReleaseTransferSlots();
 
         _manager.ReleaseSlot(_caller.Extension);
         if (_calleeExtension is not null)

@@ -20,8 +20,11 @@ namespace CallCenter.Core.Calls;
 /// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
 /// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
-/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A), .Callee.cs (leg B, rung on every
-/// phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards), .Features.cs (feature codes), .End.cs.</para>
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .Callee.cs (leg B
+/// until the answer, rung on every phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards),
+/// .Features.cs (DND and forward feature codes), .Legs.cs (the answered call as two <see cref="CallLeg"/>s, either of
+/// which can be replaced), .Hold.cs (re-INVITE, UPDATE, hold relayed between the legs), .Transfer.cs and .Replaces.cs
+/// (REFER, Replaces), .Pickup.cs (pickup codes), .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {
@@ -78,6 +81,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
             destination ?? string.Empty, isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
+        if (TryStartReplacing() || TryStartPickup(destination))
+        {
+            return;
+        }
+
         if (isFeature)
         {
             OnFeatureCode(feature, argument);
@@ -104,14 +112,20 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     public void OnInDialogRequest(SipServerTransaction transaction)
     {
         var request = transaction.Request;
-        var fromCaller = _aDialog is not null && Dialog(request) == _aDialog;
-        var dialog = fromCaller ? _aDialog : _bDialog;
-        if (dialog is null || _state == CallState.Ended)
+        var leg = FindLeg(request);
+        if (leg is null || _state == CallState.Ended)
         {
             CallManager.Respond(transaction, transaction.CreateResponse(481));
             return;
         }
 
+        if (leg.Released)
+        {
+            OnReleasedLegRequest(transaction, leg);
+            return;
+        }
+
+        var dialog = leg.Dialog;
         if (dialog.OnRequest(request) is { } rejected)
         {
             CallManager.Respond(transaction, rejected.AddRetryAfter(transaction.CreateResponse(rejected.StatusCode, rejected.ReasonPhrase)));
@@ -123,11 +137,19 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             case SipMethods.Bye:
                 CallManager.Respond(transaction, transaction.CreateResponse(200));
                 dialog.OnResponseSent(request, 200);
-                Hangup(fromCaller ? HangupParty.Caller : HangupParty.Callee, byeCaller: !fromCaller, byeCallee: fromCaller);
+                OnLegHungUp(leg);
                 break;
 
             case SipMethods.Invite:
-                OnReInvite(transaction, dialog, fromCaller);
+                OnReInvite(transaction, leg);
+                break;
+
+            case SipMethods.Update:
+                OnUpdate(transaction, leg);
+                break;
+
+            case SipMethods.Refer:
+                OnRefer(transaction, leg);
                 break;
 
             case SipMethods.Info when request.ContentType?.Split(';')[0].Trim().Equals(DtmfRelayBody.ContentType, StringComparison.OrdinalIgnoreCase) == true:
@@ -136,7 +158,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 dialog.OnResponseSent(request, 200);
                 if (DtmfRelayBody.TryReadSignal(request.Body.Span, out var digit))
                 {
-                    CallLog.Digit(_manager.Logger, UniqueId, fromCaller ? "caller" : "callee", digit.ToString());
+                    CallLog.Digit(_manager.Logger, UniqueId, leg.Side == MediaLegSide.A ? "caller" : "callee", digit.ToString());
                 }
 
                 break;
@@ -147,7 +169,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 break;
 
             default:
-                // UPDATE, REFER and the rest are not handled inside a call yet: a clean refusal, the call goes on.
+                // PRACK, MESSAGE, SUBSCRIBE and the rest have no meaning inside one of our calls: a clean refusal.
                 CallManager.Respond(transaction, transaction.CreateResponse(501));
                 dialog.OnResponseSent(request, 501);
                 break;
@@ -186,9 +208,6 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     private void Record(CelEventType type, string legId, string? extra = null) =>
         _manager.Cdr?.Event(new CallEvent(UniqueId, UniqueId, legId, type, _manager.Time.GetUtcNow(), extra));
-
-    private SipDialog? Dialog(SipRequest request) =>
-        SipDialogId.TryFromRequest(request, out var id) && _aDialog?.Id == id ? _aDialog : _bDialog?.Id == id ? _bDialog : null;
 
     private void OnFault(Exception ex)
     {

@@ -55,13 +55,43 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3017, Level = LogLevel.Information, Message = "Call {UniqueId}: {What} not delivered ({Result})")]
     public static partial void SendFailed(ILogger logger, string uniqueId, string what, string result);
 
-    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Call {UniqueId}: forwarded from {From} to {To} ({Reason})")]
+    [LoggerMessage(EventId = 3020, Level = LogLevel.Information, Message = "Call {UniqueId}: {Leg} {What} the call")]
+    public static partial void Hold(ILogger logger, string uniqueId, string leg, string what);
+
+    [LoggerMessage(EventId = 3021, Level = LogLevel.Debug, Message = "Call {UniqueId}: re-INVITE to {Leg} offering a={Direction}")]
+    public static partial void ReInviting(ILogger logger, string uniqueId, string leg, string direction);
+
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Call {UniqueId}: {Leg} answered our re-INVITE {Status}")]
+    public static partial void ReInviteRefused(ILogger logger, string uniqueId, string leg, int status);
+
+    [LoggerMessage(EventId = 3030, Level = LogLevel.Information, Message = "Call {UniqueId}: {Transferor} transfers {Transferee} to {Target}")]
+    public static partial void Transferring(ILogger logger, string uniqueId, string transferor, string transferee, string target);
+
+    [LoggerMessage(EventId = 3031, Level = LogLevel.Information, Message = "Call {UniqueId}: {Transferor} transfers {Transferee} to the call of dialog {Replaces}")]
+    public static partial void TransferringAttended(ILogger logger, string uniqueId, string transferor, string transferee, string replaces);
+
+    [LoggerMessage(EventId = 3032, Level = LogLevel.Information, Message = "Call {UniqueId}: transferred, {Transferee} now with {Target}")]
+    public static partial void Transferred(ILogger logger, string uniqueId, string transferee, string target);
+
+    [LoggerMessage(EventId = 3033, Level = LogLevel.Information, Message = "Call {UniqueId}: transfer to {Target} failed with {Status}; the call goes on")]
+    public static partial void TransferFailed(ILogger logger, string uniqueId, string target, int status);
+
+    [LoggerMessage(EventId = 3034, Level = LogLevel.Information, Message = "Call {UniqueId}: unreadable Replaces: {Reason}")]
+    public static partial void BadReplaces(ILogger logger, string uniqueId, string reason);
+
+    [LoggerMessage(EventId = 3035, Level = LogLevel.Information, Message = "Call {UniqueId}: {Picker} picks up call {Ringing}")]
+    public static partial void PickingUp(ILogger logger, string uniqueId, string picker, string ringing);
+
+    [LoggerMessage(EventId = 3036, Level = LogLevel.Information, Message = "Call {UniqueId}: {Caller} replaces dialog {Replaces}")]
+    public static partial void Replacing(ILogger logger, string uniqueId, string caller, string replaces);
+
+    [LoggerMessage(EventId = 3023, Level = LogLevel.Information, Message = "Call {UniqueId}: forwarded from {From} to {To} ({Reason})")]
     public static partial void Forwarded(ILogger logger, string uniqueId, string from, string to, string reason);
 
-    [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Call {UniqueId}: forward from {From} to {To} refused: more than {Limit} forwards, the rules loop")]
+    [LoggerMessage(EventId = 3024, Level = LogLevel.Warning, Message = "Call {UniqueId}: forward from {From} to {To} refused: more than {Limit} forwards, the rules loop")]
     public static partial void ForwardLoop(ILogger logger, string uniqueId, string from, string to, int limit);
 
-    [LoggerMessage(EventId = 3022, Level = LogLevel.Information, Message = "Call {UniqueId}: {Extension} dialled feature code {Action}; features now {Features}")]
+    [LoggerMessage(EventId = 3025, Level = LogLevel.Information, Message = "Call {UniqueId}: {Extension} dialled feature code {Action}; features now {Features}")]
     public static partial void FeatureCode(ILogger logger, string uniqueId, string extension, string action, string features);
 
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]

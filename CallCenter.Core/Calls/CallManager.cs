@@ -206,6 +206,24 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
         }
     }
 
+    /// <summary>Any thread: the call ringing <paramref name="extension"/> (any extension when null) that started
+    /// first, other than <paramref name="picker"/> and its caller's own calls; null when none rings.</summary>
+    internal Call? FindRingingCall(string? extension, Call picker)
+    {
+        Call? found = null;
+        foreach (var call in _calls.Values)
+        {
+            if (call != picker && call.IsRinging && call.CallerExtension != picker.CallerExtension
+                && (extension is null || call.RingingExtension == extension)
+                && (found is null || call.StartedUtc < found.StartedUtc))
+            {
+                found = call;
+            }
+        }
+
+        return found;
+    }
+
     internal void ForgetInvite(SipServerTransaction invite) => _byInvite.TryRemove(invite, out _);
 
     internal void Forget(Call call)

@@ -36,7 +36,7 @@ public sealed partial class CallInteropTests
         _install = new ShippedConfigCopy();
         _install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in Enumerable.Range(4000, 20).Concat(Enumerable.Range(4100, 20)).Concat([4200, 4201]))
+            foreach (var n in Enumerable.Range(4000, 20).Concat(Enumerable.Range(4100, 20)).Concat([4200, 4201, 4300, 4301, 4302, 4400, 4401, 4402, 4500, 4501, 4502, 4600, 4601, 4602]))
             {
                 var user = new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n));
                 if (n == StormCaller)
@@ -202,21 +202,28 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
     }
 
-    /// <summary>Case 7: hold and resume from the caller are answered on the caller's leg alone.</summary>
+    /// <summary>Case 7: hold and resume from the caller are answered on the caller's leg and relayed to the callee
+    /// with re-INVITEs of the server's own (a=sendonly, then a=sendrecv); the CEL has HOLD and UNHOLD.</summary>
     [Test]
-    public async Task CallerHoldAndResumeReInvitesAreAnsweredRecvonlyThenSendrecv()
+    public async Task CallerHoldAndResumeAreAnsweredOnItsLegAndRelayedToTheCalleeAsReInvites()
     {
-        var callee = await StartCalleeAsync("4005", "call_uas_answer.xml");
+        var callee = await StartCalleeAsync("4005", "call_uas_held.xml");
 
         var caller = await RunCallerAsync("call_uac_hold.xml", "4105", "4005");
 
-        // call_uac_hold.xml checks the answers' direction attributes itself (check_it); the callee's scenario fails
-        // on anything between its ACK and the BYE, so it was not re-INVITEd.
+        // call_uac_hold.xml checks the answers' direction attributes itself (check_it); call_uas_held.xml fails
+        // unless the server's re-INVITEs come, the first holding (sendonly or inactive), the second sendrecv.
         await AssertSucceededAsync(callee, caller);
         Assert.That(caller.Log, Does.Contain("hold answered with a=recvonly"));
         Assert.That(caller.Log, Does.Contain("resume answered with a=sendrecv"));
+        var calleeRun = await callee.FinishAsync();
+        Assert.That(calleeRun.Log, Does.Contain("held with a=sendonly"));
+        Assert.That(calleeRun.Log, Does.Contain("resumed with a=sendrecv"));
         var id = await CallIdAsync("4105", "4005");
         await ServerLogAsync($"Call {id}: ended ANSWERED (SIP 200, by caller)");
+        await CdrAsync(id);
+        var events = await _server.Web.GetFromJsonAsync<System.Text.Json.JsonElement[]>($"/api/cdr/{id}/events");
+        Assert.That(events!.Select(e => e.GetProperty("eventType").GetString()), Is.EqualTo(new[] { "CHAN_START", "RING", "ANSWER", "BRIDGE_ENTER", "HOLD", "UNHOLD", "HANGUP" }));
     }
 
     /// <summary>Case 8: an offer of G.729 only is refused 488 before the callee is called.</summary>
@@ -547,10 +554,18 @@ public sealed partial class CallInteropTests
 
     /// <summary>The phone that recorded into <paramref name="listenerFolder"/> decoded a tone of
     /// <paramref name="frequency"/> Hz (sox's rough frequency within 10 %) at the level the other phone encoded it
-    /// (RMS within 20 %), for at least 2 s.</summary>
-    private static async Task AssertHeardAsync(string listenerFolder, string speakerFolder, int frequency)
+    /// (RMS within 20 %), for at least 2 s. With <paramref name="lastSeconds"/>, only that much of the end of the
+    /// recording is judged (less its last 0.3 s): a transferee heard someone else before.</summary>
+    private static async Task AssertHeardAsync(string listenerFolder, string speakerFolder, int frequency, double? lastSeconds = null)
     {
-        var heard = await SoxStatAsync(Directory.GetFiles(listenerFolder, "dump-*-dec.wav").Single());
+        var recording = Directory.GetFiles(listenerFolder, "dump-*-dec.wav").Single();
+        var heard = await SoxStatAsync(recording);
+        if (lastSeconds is { } last)
+        {
+            var start = Math.Max(0, heard.Seconds - last - 0.3);
+            heard = await SoxStatAsync(recording, "trim", start.ToString("F2", CultureInfo.InvariantCulture), last.ToString("F2", CultureInfo.InvariantCulture));
+        }
+
         var spoken = await SoxStatAsync(Directory.GetFiles(speakerFolder, "dump-*-enc.wav").Single());
         await TestContext.Out.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture, $"{frequency} Hz tone heard for {heard.Seconds} s at {heard.RoughFrequency} Hz, RMS {heard.Rms} (sent at {spoken.Rms})"));
@@ -561,10 +576,10 @@ public sealed partial class CallInteropTests
 
     private sealed record SoundStatistics(double Seconds, double Rms, double RoughFrequency, string Text);
 
-    private static async Task<SoundStatistics> SoxStatAsync(string wav)
+    private static async Task<SoundStatistics> SoxStatAsync(string wav, params string[] effects)
     {
         // sox prints its stat effect on stderr.
-        var result = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [wav, "-n", "stat"], PeerLimit);
+        var result = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [wav, "-n", .. effects, "stat"], PeerLimit);
         var text = result.Error;
         Assert.That(result.ExitCode, Is.Zero, text);
         return new SoundStatistics(Stat(text, "Length (seconds)"), Stat(text, "RMS     amplitude"), Stat(text, "Rough   frequency"), text);

@@ -9,13 +9,15 @@ namespace CallCenter.Core.Sip.Routing;
 /// </summary>
 public static class SipCapabilities
 {
-    /// <summary>The Allow header value (§20.5): the methods we take.</summary>
-    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER";
+    /// <summary>The Allow header value (§20.5): the methods we take. INFO, UPDATE (RFC 3311), REFER (RFC 3515) and
+    /// NOTIFY are taken inside a call's dialogs only; out of one they get 481.</summary>
+    public const string Allow = "INVITE, ACK, CANCEL, BYE, OPTIONS, REGISTER, INFO, UPDATE, REFER, NOTIFY";
 
     public const string Accept = "application/sdp";
 
-    /// <summary>Option tags (§19.2) we implement; empty until an extension such as replaces lands with the calls.</summary>
-    public static FrozenSet<string> SupportedOptionTags { get; } = FrozenSet<string>.Empty;
+    /// <summary>Option tags (§19.2) we implement: "replaces" (RFC 3891 §6.1), an INVITE whose Replaces names one of
+    /// our confirmed dialogs takes that dialog's party's place.</summary>
+    public static FrozenSet<string> SupportedOptionTags { get; } = new[] { "replaces" }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>
     /// Methods some RFC defines, so a peer sending one gets 405 with our Allow list rather than 501 (§8.2.1, §21.5.2).
