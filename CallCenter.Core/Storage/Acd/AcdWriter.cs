@@ -12,7 +12,7 @@ namespace CallCenter.Core.Storage.Acd;
 /// they may use a reserve of a quarter more.</para>
 /// <para>Durability as the CDR writer's: the last window (~100 ms) is lost in a crash.</para>
 /// </summary>
-public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
+public sealed partial class AcdWriter : BoundedWriteBehindLoop, IAcdRecordSink
 {
     public const int DefaultCapacity = 20_000;
 
@@ -22,41 +22,19 @@ public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
 
     private readonly AcdRepository _repository;
     private readonly ILogger _logger;
-    private readonly int _stateCeiling;
     private List<AcdQueueRecord> _events = [];
     private List<AcdAgentStateRecord> _states = [];
     private List<AcdQueueRecord> _takenEvents = [];
     private List<AcdAgentStateRecord> _takenStates = [];
-    private int _inFlight;
-    private long _droppedInEpisode;
-    private long _dropped;
 
     internal AcdWriter(AcdRepository repository, TimeProvider time, ILogger logger, int capacity = DefaultCapacity)
-        : base(time, BatchWindow, RetryDelay)
+        : base(time, BatchWindow, RetryDelay, capacity)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _repository = repository;
         _logger = logger;
-        Capacity = capacity;
-        _stateCeiling = capacity + Math.Max(1, capacity / 4);
     }
 
-    public int Capacity { get; }
-
-    public int Depth
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return DepthLocked;
-            }
-        }
-    }
-
-    public long Dropped => Interlocked.Read(ref _dropped);
-
-    private int DepthLocked => _events.Count + _states.Count + _inFlight;
+    protected override int PendingLocked => _events.Count + _states.Count;
 
     /// <summary>Adds one queue event; false when it was dropped.</summary>
     public bool TryAdd(AcdQueueRecord record)
@@ -65,7 +43,7 @@ public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
         bool accepted;
         lock (Gate)
         {
-            accepted = !IsDisposedLocked && DepthLocked < Capacity;
+            accepted = HasRoomLocked(Capacity);
             if (accepted)
             {
                 _events.Add(record);
@@ -82,7 +60,7 @@ public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
         bool accepted;
         lock (Gate)
         {
-            accepted = !IsDisposedLocked && DepthLocked < _stateCeiling;
+            accepted = HasRoomLocked(ReserveCeiling);
             if (accepted)
             {
                 _states.Add(record);
@@ -96,37 +74,13 @@ public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
 
     void IAcdRecordSink.AgentState(AcdAgentStateRecord record) => TryAdd(record);
 
-    private bool Accepted(bool accepted)
-    {
-        if (accepted)
-        {
-            Ring();
-            return true;
-        }
-
-        Interlocked.Increment(ref _dropped);
-        bool first;
-        lock (Gate)
-        {
-            first = !IsDisposedLocked && _droppedInEpisode++ == 0;
-        }
-
-        if (first)
-        {
-            LogQueueFull(_logger, Capacity);
-        }
-
-        return false;
-    }
-
-    protected override int TakeBatchLocked()
+    protected override int TakePendingLocked()
     {
         _takenEvents = _events;
         _takenStates = _states;
         _events = [];
         _states = [];
-        _inFlight = _takenEvents.Count + _takenStates.Count;
-        return _inFlight;
+        return _takenEvents.Count + _takenStates.Count;
     }
 
     protected override long WriteTaken()
@@ -135,33 +89,17 @@ public sealed partial class AcdWriter : WriteBehindLoop, IAcdRecordSink
         return _takenEvents.Count + _takenStates.Count;
     }
 
-    protected override void OnBatchWritten()
-    {
-        long dropped = 0;
-        lock (Gate)
-        {
-            _inFlight = 0;
-            if (_droppedInEpisode > 0 && DepthLocked < Capacity / 2)
-            {
-                dropped = _droppedInEpisode;
-                _droppedInEpisode = 0;
-            }
-        }
-
-        if (dropped > 0)
-        {
-            LogDropsEnded(_logger, dropped);
-        }
-    }
-
     // Order matters for the state log (the newest row is the state restored), so the failed batch goes back in
     // front of what arrived since.
-    protected override void PutBackLocked()
+    protected override void PutBackPendingLocked()
     {
         _events.InsertRange(0, _takenEvents);
         _states.InsertRange(0, _takenStates);
-        _inFlight = 0;
     }
+
+    protected override void OnQueueFull() => LogQueueFull(_logger, Capacity);
+
+    protected override void OnDropsEnded(long dropped) => LogDropsEnded(_logger, dropped);
 
     protected override void OnWriteFailed(int count, Exception exception) => LogWriteFailed(_logger, count, exception);
 

@@ -26,7 +26,7 @@ namespace CallCenter.Core.Storage.Cdr;
 /// <para>Failure: a batch that cannot be written (disk full, file locked) is put back in front of what arrived since
 /// and retried every few seconds; the failure is logged once and the recovery once.</para>
 /// </summary>
-public sealed partial class CdrWriter : WriteBehindLoop
+public sealed partial class CdrWriter : BoundedWriteBehindLoop
 {
     public const int DefaultCapacity = 10_000;
 
@@ -37,47 +37,23 @@ public sealed partial class CdrWriter : WriteBehindLoop
 
     private readonly CdrRepository _repository;
     private readonly ILogger _logger;
-    private readonly int _updateCeiling;
     private Dictionary<string, CdrPendingCall> _calls = new(StringComparer.Ordinal);
     private List<CallEvent> _events = [];
     private Dictionary<string, CdrPendingCall> _takenCalls = new(StringComparer.Ordinal);
     private List<CallEvent> _takenEvents = [];
-    private int _inFlight;
-    private long _droppedInEpisode;
-    private long _dropped;
     private long _unmatched;
 
     internal CdrWriter(CdrRepository repository, TimeProvider time, ILogger logger, int capacity = DefaultCapacity)
-        : base(time, BatchWindow, RetryDelay)
+        : base(time, BatchWindow, RetryDelay, capacity)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _repository = repository;
         _logger = logger;
-        Capacity = capacity;
-        _updateCeiling = capacity + Math.Max(1, capacity / 4);
     }
-
-    public int Capacity { get; }
-
-    /// <summary>Reports waiting, including a batch being written.</summary>
-    public int Depth
-    {
-        get
-        {
-            lock (Gate)
-            {
-                return DepthLocked;
-            }
-        }
-    }
-
-    /// <summary>Reports refused because the queue was full or the writer was disposed.</summary>
-    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <summary>Answers and ends that found no open row: the call's open was dropped, or it was reported twice.</summary>
     public long Unmatched => Interlocked.Read(ref _unmatched);
 
-    private int DepthLocked => _calls.Count + _events.Count + _inFlight;
+    protected override int PendingLocked => _calls.Count + _events.Count;
 
     /// <summary>A call began. Returns false if the report was dropped.</summary>
     public bool Open(CallOpened call)
@@ -91,14 +67,14 @@ public sealed partial class CdrWriter : WriteBehindLoop
     {
         ArgumentNullException.ThrowIfNull(answer);
         ArgumentException.ThrowIfNullOrEmpty(answer.UniqueId);
-        return EnqueueCall(answer.UniqueId, _updateCeiling, answer, static (entry, report) => entry.Set(report));
+        return EnqueueCall(answer.UniqueId, ReserveCeiling, answer, static (entry, report) => entry.Set(report));
     }
 
     public bool End(CallEnded end)
     {
         ArgumentNullException.ThrowIfNull(end);
         ArgumentException.ThrowIfNullOrEmpty(end.UniqueId);
-        return EnqueueCall(end.UniqueId, _updateCeiling, end, static (entry, report) => entry.Set(report));
+        return EnqueueCall(end.UniqueId, ReserveCeiling, end, static (entry, report) => entry.Set(report));
     }
 
     public bool Event(CallEvent callEvent)
@@ -108,7 +84,7 @@ public sealed partial class CdrWriter : WriteBehindLoop
         bool accepted;
         lock (Gate)
         {
-            accepted = !IsDisposedLocked && DepthLocked < Capacity;
+            accepted = HasRoomLocked(Capacity);
             if (accepted)
             {
                 _events.Add(callEvent);
@@ -148,38 +124,13 @@ public sealed partial class CdrWriter : WriteBehindLoop
         return Accepted(accepted);
     }
 
-    // Outside the lock: ring the writer, or count (and, once an episode, log) the drop.
-    private bool Accepted(bool accepted)
-    {
-        if (accepted)
-        {
-            Ring();
-            return true;
-        }
-
-        Interlocked.Increment(ref _dropped);
-        bool first;
-        lock (Gate)
-        {
-            first = !IsDisposedLocked && _droppedInEpisode++ == 0;
-        }
-
-        if (first)
-        {
-            LogQueueFull(_logger, Capacity);
-        }
-
-        return false;
-    }
-
-    protected override int TakeBatchLocked()
+    protected override int TakePendingLocked()
     {
         _takenCalls = _calls;
         _takenEvents = _events;
         _calls = new Dictionary<string, CdrPendingCall>(StringComparer.Ordinal);
         _events = [];
-        _inFlight = _takenCalls.Count + _takenEvents.Count;
-        return _inFlight;
+        return _takenCalls.Count + _takenEvents.Count;
     }
 
     /// <summary>Counts reports on disk: an open, an answer, an end or an event each count one.</summary>
@@ -190,34 +141,17 @@ public sealed partial class CdrWriter : WriteBehindLoop
         return _takenCalls.Values.Sum(c => c.Count) + _takenEvents.Count;
     }
 
-    protected override void OnBatchWritten()
-    {
-        long dropped = 0;
-        lock (Gate)
-        {
-            _inFlight = 0;
-
-            // An episode of drops ends once the queue has room again; say how much it cost.
-            if (_droppedInEpisode > 0 && DepthLocked < Capacity / 2)
-            {
-                dropped = _droppedInEpisode;
-                _droppedInEpisode = 0;
-            }
-        }
-
-        if (dropped > 0)
-        {
-            LogDropsEnded(_logger, dropped);
-        }
-    }
-
     protected override void OnWriteFailed(int count, Exception exception) => LogWriteFailed(_logger, count, exception);
 
     protected override void OnWriteRecovered() => LogWriteRecovered(_logger);
 
     protected override void OnStopped() => _repository.Dispose();
 
-    protected override void PutBackLocked()
+    protected override void OnQueueFull() => LogQueueFull(_logger, Capacity);
+
+    protected override void OnDropsEnded(long dropped) => LogDropsEnded(_logger, dropped);
+
+    protected override void PutBackPendingLocked()
     {
         foreach (var (uniqueId, older) in _takenCalls)
         {
@@ -232,6 +166,5 @@ public sealed partial class CdrWriter : WriteBehindLoop
         }
 
         _events.InsertRange(0, _takenEvents);
-        _inFlight = 0;
     }
 }
