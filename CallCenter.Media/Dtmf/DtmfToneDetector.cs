@@ -2,16 +2,17 @@ namespace CallCenter.Media.Dtmf;
 
 /// <summary>
 /// In-band DTMF detection (ITU-T Q.23 frequencies, Q.24 acceptance) on 16-bit linear PCM at 8 kHz, for phones that
-/// send no RFC 4733 events. Audio arrives in chunks of any size; every <see cref="Hop"/> samples the last
-/// <see cref="BlockLength"/> samples are Hann-windowed and run through eight Goertzel filters. The short block keeps
-/// the timing sharp (Q.24: 40 ms must count, 23 ms must not, a 10 ms break is bridged); frequency is not judged by
-/// which filter is loudest, since 10 ms of audio cannot tell ±1.5 % from ±3.5 %, but by the phase each filter's
-/// output advances between two blocks one hop apart, which measures the tone's frequency to about a hertz.
-/// A block counts as a digit when: each group's strongest tone is at least <see cref="MinToneLevelDbm0"/>; the twist
-/// (high group over low group) is within −9 dB and +5 dB (Q.24 asks 8 dB normal and 4 dB reverse twist); both tones'
-/// measured frequencies are within 2.5 % of nominal; and the two tones carry at least 80 % of the block's power,
-/// which is what rejects speech and music: their harmonics and formants spread the power over many frequencies
-/// (this subsumes the usual second-harmonic check, as a harmonic takes power away from the two tones).
+/// send no RFC 4733 events. Audio arrives in chunks of any size.
+/// Stage one, every <see cref="Hop"/> samples: the last <see cref="BlockLength"/> samples are Hann-windowed and run
+/// through eight Goertzel filters. The short block keeps the timing sharp (Q.24: 40 ms must count, 23 ms must not,
+/// a 10 ms break is bridged). Frequency is not judged by which filter is loudest, since 10 ms of audio cannot tell
+/// ±1.5 % from ±3.5 %, but by the phase each filter's output advances between two blocks one hop apart, which
+/// measures the tone's frequency to about a hertz. A block counts as a key when each group's strongest tone is at
+/// least <see cref="MinToneLevelDbm0"/>; the twist (high group over low group) is within −9 dB and +5 dB (Q.24's
+/// recommended 8 dB normal and 4 dB reverse twist must pass); both measured frequencies are within 2.5 % of nominal;
+/// and the two tones carry at least 80 % of the block's power, which rejects most speech and music, whose
+/// harmonics and formants spread the power.
+/// Stage two, once per key before it is reported, looks at the whole key as one long window (see its constants).
 /// Not thread-safe: one detector per stream, called from that stream's context. Allocates nothing after construction.
 /// </summary>
 public sealed class DtmfToneDetector
@@ -35,7 +36,7 @@ public sealed class DtmfToneDetector
     private const double StrongFraction = 0.25;
     private const int EdgeOffset = BlockLength / 4;
 
-    // 24 ms between the first and last passing block: a 40 ms tone spans 28-32 ms at this hop, a 23 ms one 8-16 ms.
+    // 24 ms between the first and last passing block: a 40 ms tone spans 28-32 ms at this hop, a 23 ms one 12-16 ms.
     private const long MinSpanSamples = 192;
 
     // Up to 5 failed blocks (20 ms) in a row are bridged: a 10 ms break costs at most 3, a 40 ms pause at least 7.
@@ -45,8 +46,9 @@ public sealed class DtmfToneDetector
 
     // The second stage: before a key is reported, the stretch between its first and last passing block (24-40 ms,
     // entirely inside the tone) is analysed again as one long Hann window at the two frequencies just measured. At
-    // that resolution (33-42 Hz bins) a vowel whose formants sit on a row and a column frequency shows its other
-    // harmonics, F0 apart, as power outside the two tones, while a real key keeps nearly all of it.
+    // that resolution (25-42 Hz bins) a vowel whose formants sit on a row and a column frequency shows its other
+    // harmonics as power outside the two tones (90 % must be in them), and the next harmonics either side of the
+    // pair and the column tone's second harmonic must each be 20 dB below the weaker tone.
     private const int HistoryLength = 512;
     private const int MaxConfirmLength = 320;
     private const double MinConfirmShare = 0.9;
@@ -61,7 +63,7 @@ public sealed class DtmfToneDetector
     private static readonly double[] Window = CreateWindow();
     private static readonly double WindowSum = Window.Sum();
     private static readonly double WindowSquareSum = Window.Sum(w => w * w);
-    private static readonly double MinTonePower = Dbm0Power(MinToneLevelDbm0);
+    private static readonly double MinTonePower = Codecs.Dbm0.Power(MinToneLevelDbm0);
     private static readonly ToneConstants[] Tones = Frequencies.Select(f => new ToneConstants(f)).ToArray();
 
     private readonly double[] _history = new double[HistoryLength];
@@ -436,8 +438,6 @@ public sealed class DtmfToneDetector
 
         return window;
     }
-
-    private static double Dbm0Power(double dbm0) => Codecs.Dbm0.Power(dbm0);
 
     private sealed class ToneConstants
     {

@@ -110,6 +110,26 @@ public sealed class ToneGeneratorTests
     }
 
     [Test]
+    public void AnHourOfDialToneKeepsItsLevelAndPhase()
+    {
+        var generator = new ToneGenerator(CallProgressTones.For(ToneRegion.Europe, CallProgressTone.Dial));
+        var frame = new short[Frame];
+        for (var tick = 0; tick < 180_000; tick++)
+        {
+            generator.Fill(frame);
+        }
+
+        // 180,000 frames = 3,600 s = 1,530,000 whole cycles of 425 Hz: the next sample is back at phase zero.
+        var last = new short[8000];
+        generator.Fill(last);
+        var expected = WavBytes.Sine(425, Dbm0.SinePeak(-10), 8000);
+        for (var n = 0; n < last.Length; n++)
+        {
+            Assert.That((double)last[n], Is.EqualTo((double)expected[n]).Within(2), $"sample {n}");
+        }
+    }
+
+    [Test]
     public void RestartBeginsTheCadenceWithItsFirstBurst()
     {
         var generator = new ToneGenerator(CallProgressTones.For(ToneRegion.Europe, CallProgressTone.Ringback));
