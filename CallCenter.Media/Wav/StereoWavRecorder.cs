@@ -29,6 +29,9 @@ public sealed class StereoWavRecorder : IAsyncDisposable
     private long _dataBytes;
     private int _disposed;
 
+    // Written once by the disk side, read by the media side on every frame.
+    private volatile Exception? _fault;
+
     public StereoWavRecorder(Stream destination, int queueFrames = 500, bool ownsStream = true)
     {
         ArgumentNullException.ThrowIfNull(destination);
@@ -53,7 +56,11 @@ public sealed class StereoWavRecorder : IAsyncDisposable
     public long AcceptedFrames => Interlocked.Read(ref _accepted);
 
     /// <summary>The first exception the disk side met; from then on frames are discarded (and counted as dropped).</summary>
-    public Exception? Fault { get; private set; }
+    public Exception? Fault
+    {
+        get => _fault;
+        private set => _fault = value;
+    }
 
     /// <summary>Queues one frame of both sides (equal lengths). Never blocks; false when the frame was dropped
     /// because the queue is full, the recorder is closing, or the disk side has failed.</summary>
