@@ -162,6 +162,19 @@ public sealed class DtmfToneDetectorTests
         }
     }
 
+    [TestCase(40, 40)]
+    [TestCase(50, 50)]
+    public void FastDiallingOfAllSixteenKeysIsHeardInOrder(double onMilliseconds, double offMilliseconds)
+    {
+        var signal = new TestSignal().Silence(offMilliseconds);
+        foreach (var key in AllKeys + AllKeys)
+        {
+            signal.Digit(key, -20, onMilliseconds).Silence(offMilliseconds);
+        }
+
+        Assert.That(Detect(signal.Noise(NoiseDbm0, seed: 8)).Digits, Is.EqualTo(AllKeys + AllKeys));
+    }
+
     [Test]
     public void AKeyBelowTheSensitivityFloorIsIgnored()
     {
