@@ -39,8 +39,9 @@ public sealed class DtmfToneDetector
     // 24 ms between the first and last passing block: a 40 ms tone spans 28-32 ms at this hop, a 23 ms one 12-16 ms.
     private const long MinSpanSamples = 192;
 
-    // Up to 5 failed blocks (20 ms) in a row are bridged: a 10 ms break costs at most 3, a 40 ms pause at least 7.
-    private const int MaxGapHops = 5;
+    // Up to 7 failed blocks (28 ms) in a row are bridged: Q.24's 10 ms break costs at most 4 and one lost 20 ms
+    // packet about 6, while a 40 ms pause between keys costs at least 10.
+    private const int MaxGapHops = 7;
     private const int MinFrequencyChecks = 3;
     private const int MaxCandidateHops = 64;
 
@@ -107,7 +108,7 @@ public sealed class DtmfToneDetector
     public long SamplesProcessed => _samples;
 
     /// <summary>Feeds audio; events for keys that start or end inside it go to <paramref name="listener"/> before
-    /// this returns. An end is reported once the key has been absent for more than 20 ms.</summary>
+    /// this returns. An end is reported once the key has been absent for more than 28 ms.</summary>
     public void Process(ReadOnlySpan<short> samples, IDtmfToneListener listener)
     {
         foreach (var sample in samples)
