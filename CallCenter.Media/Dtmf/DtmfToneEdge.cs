@@ -1,0 +1,7 @@
+namespace CallCenter.Media.Dtmf;
+
+public enum DtmfToneEdge
+{
+    Start,
+    End,
+}

@@ -1,0 +1,10 @@
+namespace CallCenter.Media.Tones;
+
+public enum CallProgressTone
+{
+    Dial,
+    Ringback,
+    Busy,
+    Congestion,
+    CallWaiting,
+}
