@@ -11,8 +11,8 @@ namespace CallCenter.Media.Relay;
 /// <see cref="RtpStreamRewriter"/>), converts PCMU↔PCMA when the legs chose differently, passes RFC 4733 events
 /// (renumbering their payload type) and reports each key press to the owner. RTCP is terminated per leg: the
 /// relay reads what a phone reports and sends its own reports about the stream it receives from that phone.
-/// Threads: on Linux the manager's one <see cref="RelayEventLoop"/> reads all four sockets (RTP and RTCP of each
-/// leg); elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
+/// Threads: on Linux one of the manager's <see cref="RelayEventLoop"/>s reads all four sockets (RTP and RTCP of each
+/// leg), so both directions of a call run on one thread; elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
 /// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat. No lock
 /// is shared among them; see <see cref="MediaLeg"/> for who owns what.
 /// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .EventLoop.cs and .Loops.cs (the two ways
@@ -102,6 +102,9 @@ public sealed partial class MediaRelay : IAsyncDisposable
     }
 
     public MediaRelayStatistics Statistics => new(Snapshot(_a), Snapshot(_b));
+
+    /// <summary>Which of the manager's event loops serves this relay; null when receive loops do.</summary>
+    internal int? EventLoopIndex => _eventLoop?.Index;
 
     internal MediaLeg Leg(MediaLegSide side) => side == MediaLegSide.A ? _a : _b;
 

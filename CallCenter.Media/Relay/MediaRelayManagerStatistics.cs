@@ -13,5 +13,8 @@ public sealed record MediaRelayManagerStatistics
     public long PortExhaustions { get; init; }
 
     public long MediaTimeouts { get; init; }
+
+    /// <summary>Open relays served by each event loop, in loop order; empty when the runtime's async sockets serve them.</summary>
+    public IReadOnlyList<int> RelaysPerEventLoop { get; init; } = [];
     public required MediaLegStatistics Totals { get; init; }
 }

@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CallCenter.Tests.Integration.Media;
 
 /// <summary>Ports, heartbeat and RTCP timing of real relays; time is the fake clock's (the heartbeat fires inside
-/// Advance), the sockets are real. Relay ports come from 40400-40999. Run once with the relays' sockets on the
-/// event loop and once on the runtime's async sockets.</summary>
-[TestFixture(true)]
-[TestFixture(false)]
-public sealed class MediaRelayLifecycleTests(bool useEventLoop)
+/// Advance), the sockets are real. Relay ports come from 40400-40999. Run with the relays' sockets on one event
+/// loop, on two (the relays spread over both), and on the runtime's async sockets.</summary>
+[TestFixture(true, 1)]
+[TestFixture(true, 2)]
+[TestFixture(false, 1)]
+public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
 {
     private readonly List<IAsyncDisposable> _managers = [];
 
@@ -31,7 +32,7 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop)
     private MediaRelayManager Manager(FakeTimeProvider time, int portMin, int portMax, TimeSpan mediaTimeout = default)
     {
         var manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout, UseEventLoop = useEventLoop },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout, UseEventLoop = useEventLoop, EventLoops = eventLoops },
             time,
             NullLogger<MediaRelayManager>.Instance);
         _managers.Add(manager);
