@@ -85,6 +85,12 @@ public class CallPathBenchmarks
     /// <summary>Calls that waited for a timer due now (a zero delay): the manual clock fires those only when moved.</summary>
     public int Stalls { get; private set; }
 
+    /// <summary>Calls whose authenticated INVITE got a final error answer (the call never started).</summary>
+    public int InviteRefused { get; private set; }
+
+    /// <summary>Calls whose caller's BYE got an error answer instead of its 200.</summary>
+    public int ByeRefused { get; private set; }
+
     /// <summary>Calls whose 200 to the caller's BYE or BYE to the callee never came.</summary>
     public int LostEndMessages { get; private set; }
 
@@ -277,6 +283,23 @@ public class CallPathBenchmarks
             else if (status == 200 && cseq.EndsWith(" BYE"u8))
             {
                 state.CallerHungUp = true;
+            }
+            else if (cseq.EndsWith(" BYE"u8) && !state.Replay)
+            {
+                // The caller's BYE refused (seen: 481, the call already gone when the ACK and BYE follow the 200 at
+                // once): counted, and the call is over for the caller.
+                ByeRefused++;
+                state.CallerHungUp = true;
+            }
+            else if (status >= 300 && cseq.EndsWith(" INVITE"u8) && !state.Replay)
+            {
+                // The call refused (seen: 503 when the machine is overloaded): ACK it as SIPp does, count it, and
+                // the call is over.
+                var ack = WriteRequest("ACK"u8, callee, ReadOnlySpan<byte>.Empty, call, caller, 2, Header(message, "\r\nTo: "u8), branchIndex: 1);
+                written += Deliver(ack, ref state);
+                InviteRefused++;
+                state.CallerHungUp = true;
+                state.CalleeByeAnswered = true;
             }
             else if (status is not (100 or 180))
             {

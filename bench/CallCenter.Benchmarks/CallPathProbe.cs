@@ -53,7 +53,7 @@ internal static class CallPathProbe
             var used = process.TotalProcessorTime - cpu;
             var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
             Console.WriteLine(Invariant(
-                $"round {round}: cpu_us_per_call={used.TotalMicroseconds / calls:F1} wall_us_per_call={wall.Elapsed.TotalMicroseconds / calls:F1} bytes_per_call={bytes / calls} gen0={GC.CollectionCount(0) - gen0} gen1={GC.CollectionCount(1) - gen1} gen2={GC.CollectionCount(2) - gen2} gc_pause_us_per_call={(GC.GetTotalPauseDuration() - pause).TotalMicroseconds / calls:F1} heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes >> 20} rss_mb={process.WorkingSet64 >> 20} active_calls={bench.Calls.ActiveCalls} relays={bench.Media.ActiveRelays} timers={bench.Clock.TimerCount} stalls={bench.Stalls} lost_end_messages={bench.LostEndMessages}"));
+                $"round {round}: cpu_us_per_call={used.TotalMicroseconds / calls:F1} wall_us_per_call={wall.Elapsed.TotalMicroseconds / calls:F1} bytes_per_call={bytes / calls} gen0={GC.CollectionCount(0) - gen0} gen1={GC.CollectionCount(1) - gen1} gen2={GC.CollectionCount(2) - gen2} gc_pause_us_per_call={(GC.GetTotalPauseDuration() - pause).TotalMicroseconds / calls:F1} heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes >> 20} rss_mb={process.WorkingSet64 >> 20} active_calls={bench.Calls.ActiveCalls} relays={bench.Media.ActiveRelays} timers={bench.Clock.TimerCount} stalls={bench.Stalls} lost_end_messages={bench.LostEndMessages} bye_refused={bench.ByeRefused} invite_refused={bench.InviteRefused}"));
         }
 
         if (sampler is not null)
