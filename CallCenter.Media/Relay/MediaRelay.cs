@@ -103,6 +103,10 @@ public sealed partial class MediaRelay : IAsyncDisposable
 
     public MediaRelayStatistics Statistics => new(Snapshot(_a), Snapshot(_b));
 
+    /// <summary>An event-loop relay hands its sockets back open when it closes (the loop no longer reads them): the
+    /// manager keeps them for a later relay or closes them. Receive loops instead end by their sockets closing.</summary>
+    internal bool KeepsSocketsOpen => _eventLoop is not null && _closed is not null;
+
     /// <summary>Which of the manager's event loops serves this relay; null when receive loops do.</summary>
     internal int? EventLoopIndex => _eventLoop?.Index;
 
@@ -154,7 +158,8 @@ public sealed partial class MediaRelay : IAsyncDisposable
         ];
     }
 
-    /// <summary>Closes the sockets, waits for the loops to end and gives the ports back. Idempotent.</summary>
+    /// <summary>Stops reading the sockets (the event loop lets go of them, or the receive loops end with them closed)
+    /// and hands them back to the manager, which pools or closes them and frees the ports. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -169,8 +174,11 @@ public sealed partial class MediaRelay : IAsyncDisposable
             await _eventLoop.RemoveAsync(this);
         }
 
-        _a.Sockets?.Dispose();
-        _b.Sockets?.Dispose();
+        if (!KeepsSocketsOpen)
+        {
+            _a.Sockets?.Dispose();
+            _b.Sockets?.Dispose();
+        }
         // The loops catch their own exceptions and end once their socket is closed.
         await Task.WhenAll(_loops);
         _closing.Dispose();

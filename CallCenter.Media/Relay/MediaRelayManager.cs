@@ -30,6 +30,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly byte[] _cname;
     private readonly ITimer _heartbeat;
     private readonly RelayEventLoop[] _eventLoops;
+    private readonly RtpSocketPool? _pool;
     private long _nextId;
     private int _nextLoop;
     private long _created;
@@ -48,6 +49,11 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _allocator = new RtpPortAllocator(options.PortMin, options.PortMax);
         _cname = Encoding.ASCII.GetBytes(options.Cname);
         _eventLoops = options.UseEventLoop ? StartEventLoops(options.EventLoopCount, options.BindAddress.AddressFamily, logger) : [];
+
+        // Only event-loop relays leave their sockets open and unread when they close; receive loops end by closing them.
+        _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
+            ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
+            : null;
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
     }
@@ -126,7 +132,9 @@ public sealed class MediaRelayManager : IAsyncDisposable
             {
                 ActiveRelays = _relays.Count,
                 RelaysCreated = Interlocked.Read(ref _created),
-                PortPairsInUse = _allocator.PairsInUse,
+                PortPairsInUse = _allocator.PairsInUse - (_pool?.Count ?? 0),
+                IdleSocketPairs = _pool?.Count ?? 0,
+                SocketPairsReused = _pool?.Reused ?? 0,
                 PortPairs = _allocator.PairCount,
                 PortExhaustions = Interlocked.Read(ref _exhaustions),
                 MediaTimeouts = Interlocked.Read(ref _timeouts),
@@ -172,6 +180,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
     private bool TryOpenPair([NotNullWhen(true)] out RtpSocketPair? pair, out MediaRelayError error)
     {
+        // A pair that has cooled down first: no socket to open or bind.
+        if (_pool is not null && _pool.TryTake(evenIfWarm: false, out pair))
+        {
+            error = MediaRelayError.None;
+            return true;
+        }
+
         // Ports held by other programs are skipped; each pair is tried at most once per call.
         for (var attempt = 0; attempt < _allocator.PairCount; attempt++)
         {
@@ -195,6 +210,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
             }
 
             MediaLog.PortTaken(_logger, port);
+        }
+
+        // Every port is in a call or idle in the pool: a pair still cooling down is better than refusing the call.
+        if (_pool is not null && _pool.TryTake(evenIfWarm: true, out pair))
+        {
+            error = MediaRelayError.None;
+            return true;
         }
 
         var count = Interlocked.Increment(ref _exhaustions);
@@ -226,9 +248,24 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
         foreach (var side in (ReadOnlySpan<MediaLegSide>)[MediaLegSide.A, MediaLegSide.B])
         {
-            if (relay.Leg(side).Sockets is { } sockets)
+            if (relay.Leg(side).Sockets is not { } sockets)
             {
+                continue;
+            }
+
+            if (!relay.KeepsSocketsOpen)
+            {
+                // Its receive loops ended by closing the sockets.
                 _allocator.Release(sockets.RtpPort);
+            }
+            else if (_pool is null)
+            {
+                ClosePair(sockets);
+            }
+            else if (_pool.Return(sockets) is { } closing)
+            {
+                // The pool is full (its oldest comes back) or closed (the manager is stopping).
+                ClosePair(closing);
             }
         }
     }
@@ -309,6 +346,11 @@ public sealed class MediaRelayManager : IAsyncDisposable
         foreach (var loop in _eventLoops)
         {
             await loop.DisposeAsync();
+        }
+
+        foreach (var pair in _pool?.TakeAll() ?? [])
+        {
+            ClosePair(pair);
         }
     }
 }

@@ -6,7 +6,14 @@ public sealed record MediaRelayManagerStatistics
 {
     public int ActiveRelays { get; init; }
     public long RelaysCreated { get; init; }
+    /// <summary>Port pairs held by open relays (idle pooled pairs not counted).</summary>
     public int PortPairsInUse { get; init; }
+
+    /// <summary>Socket pairs of closed relays kept open for reuse.</summary>
+    public int IdleSocketPairs { get; init; }
+
+    /// <summary>Relay legs that got a pooled pair instead of new sockets.</summary>
+    public long SocketPairsReused { get; init; }
     public int PortPairs { get; init; }
 
     /// <summary>Relays refused because no port pair was free.</summary>

@@ -42,6 +42,18 @@ public sealed record MediaRelayOptions
     /// <summary><see cref="EventLoops"/> with the default resolved.</summary>
     public int EventLoopCount => EventLoops > 0 ? EventLoops : Math.Min(Environment.ProcessorCount, MaxDefaultEventLoops);
 
+    /// <summary>Socket pairs of closed relays kept open for later relays (event loops only; at most half the port
+    /// range): opening and closing four sockets per call is most of what a relay costs to set up. Zero switches the
+    /// pool off.</summary>
+    public int IdleSocketPairs { get; init; } = 4_096;
+
+    /// <summary>How long a pair rests in the pool before a new call gets it, so that a phone still sending after its
+    /// BYE does not reach the next call. The allocator's round robin gives fresh ports about as much at high rates
+    /// (1.5 s at 1,000 calls/s of 1 s on the default range), and at 1,000 calls/s a pool of half the range holds
+    /// 1.25 s of closed calls, so a longer rest would never let a pair out. Stale datagrams are dropped before reuse
+    /// either way.</summary>
+    public TimeSpan SocketPairCoolDown { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The RTCP CNAME (RFC 3550 §6.5.1) this server uses in its reports.</summary>
     public string Cname { get; init; } = "callcenter";
 
@@ -54,6 +66,8 @@ public sealed record MediaRelayOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MediaTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(EventLoops);
+        ArgumentOutOfRangeException.ThrowIfNegative(IdleSocketPairs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SocketPairCoolDown, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EventLoops, MaxEventLoops);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);
         if (Cname.Length is 0 or > 255 || !System.Text.Ascii.IsValid(Cname))
