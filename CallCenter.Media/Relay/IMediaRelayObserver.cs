@@ -4,7 +4,7 @@ namespace CallCenter.Media.Relay;
 
 /// <summary>
 /// What a relay tells its owner (the call). Both methods run on media threads — <see cref="OnDigit"/> on the thread
-/// that reads the leg's socket (the media event loop that every call's media shares, or the leg's receive loop),
+/// that reads the leg's socket (the media event loop serving the relay, shared with other calls' media, or the leg's receive loop),
 /// <see cref="OnMediaTimeout"/> on the manager's heartbeat — and must only post a message to the call's mailbox and
 /// return: no blocking, no locks shared with signaling, no call into the relay that waits (Configure is fine). An
 /// exception is caught, counted and logged; the media flow goes on.

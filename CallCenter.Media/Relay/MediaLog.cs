@@ -9,8 +9,8 @@ namespace CallCenter.Media.Relay;
 internal static partial class MediaLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information,
-        Message = "Media relay ready: ports {PortMin}-{PortMax} on {Address}, media timeout {MediaTimeout}")]
-    public static partial void Ready(ILogger logger, int portMin, int portMax, IPAddress address, TimeSpan mediaTimeout);
+        Message = "Media relay ready: ports {PortMin}-{PortMax} on {Address}, media timeout {MediaTimeout}, {EventLoops} event loops (0: the runtime's async sockets)")]
+    public static partial void Ready(ILogger logger, int portMin, int portMax, IPAddress address, TimeSpan mediaTimeout, int eventLoops);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
         Message = "No free RTP port pair in {PortMin}-{PortMax} for a new relay; {Count} refused so far")]

@@ -11,8 +11,8 @@ namespace CallCenter.Media.Relay;
 /// <see cref="RtpStreamRewriter"/>), converts PCMU↔PCMA when the legs chose differently, passes RFC 4733 events
 /// (renumbering their payload type) and reports each key press to the owner. RTCP is terminated per leg: the
 /// relay reads what a phone reports and sends its own reports about the stream it receives from that phone.
-/// Threads: on Linux the manager's one <see cref="RelayEventLoop"/> reads all four sockets (RTP and RTCP of each
-/// leg); elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
+/// Threads: on Linux one of the manager's <see cref="RelayEventLoop"/>s reads all four sockets (RTP and RTCP of each
+/// leg), so both directions of a call run on one thread; elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
 /// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat. No lock
 /// is shared among them; see <see cref="MediaLeg"/> for who owns what.
 /// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .EventLoop.cs and .Loops.cs (the two ways
@@ -103,6 +103,13 @@ public sealed partial class MediaRelay : IAsyncDisposable
 
     public MediaRelayStatistics Statistics => new(Snapshot(_a), Snapshot(_b));
 
+    /// <summary>An event-loop relay hands its sockets back open when it closes (the loop no longer reads them): the
+    /// manager keeps them for a later relay or closes them. Receive loops instead end by their sockets closing.</summary>
+    internal bool KeepsSocketsOpen => _eventLoop is not null && _closed is not null;
+
+    /// <summary>Which of the manager's event loops serves this relay; null when receive loops do.</summary>
+    internal int? EventLoopIndex => _eventLoop?.Index;
+
     internal MediaLeg Leg(MediaLegSide side) => side == MediaLegSide.A ? _a : _b;
 
     internal MediaLeg Other(MediaLeg leg) => ReferenceEquals(leg, _a) ? _b : _a;
@@ -151,7 +158,8 @@ public sealed partial class MediaRelay : IAsyncDisposable
         ];
     }
 
-    /// <summary>Closes the sockets, waits for the loops to end and gives the ports back. Idempotent.</summary>
+    /// <summary>Stops reading the sockets (the event loop lets go of them, or the receive loops end with them closed)
+    /// and hands them back to the manager, which pools or closes them and frees the ports. Idempotent.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -166,8 +174,11 @@ public sealed partial class MediaRelay : IAsyncDisposable
             await _eventLoop.RemoveAsync(this);
         }
 
-        _a.Sockets?.Dispose();
-        _b.Sockets?.Dispose();
+        if (!KeepsSocketsOpen)
+        {
+            _a.Sockets?.Dispose();
+            _b.Sockets?.Dispose();
+        }
         // The loops catch their own exceptions and end once their socket is closed.
         await Task.WhenAll(_loops);
         _closing.Dispose();

@@ -11,6 +11,8 @@ namespace CallCenter.Media.Relay;
 /// media timeouts (one timer for all streams, not one per stream). The B2BUA asks it for a relay per call with
 /// <see cref="TryCreateRelay"/>, which never throws on exhaustion: a full range is an answer (typically 503), not
 /// a fault. Thread-safe; creating and closing relays happens on call loops, never on the packet path.
+/// On Linux it also owns the event loops that read the relays' sockets, and gives each new relay to the one serving
+/// the fewest relays, all four sockets of a relay to the same loop.
 /// </summary>
 public sealed class MediaRelayManager : IAsyncDisposable
 {
@@ -27,8 +29,10 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly object _statisticsGate = new();
     private readonly byte[] _cname;
     private readonly ITimer _heartbeat;
-    private readonly RelayEventLoop? _eventLoop;
+    private readonly RelayEventLoop[] _eventLoops;
+    private readonly RtpSocketPool? _pool;
     private long _nextId;
+    private int _nextLoop;
     private long _created;
     private long _exhaustions;
     private long _timeouts;
@@ -44,15 +48,70 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _logger = logger;
         _allocator = new RtpPortAllocator(options.PortMin, options.PortMax);
         _cname = Encoding.ASCII.GetBytes(options.Cname);
-        _eventLoop = options.UseEventLoop ? RelayEventLoop.TryStart(options.BindAddress.AddressFamily, logger) : null;
+        _eventLoops = options.UseEventLoop ? StartEventLoops(options.EventLoopCount, options.BindAddress.AddressFamily, logger) : [];
+
+        // Only event-loop relays leave their sockets open and unread when they close; receive loops end by closing them.
+        _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
+            ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
+            : null;
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
-        MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout);
+        MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
     }
 
     public int ActiveRelays => _relays.Count;
 
-    /// <summary>True when the relays' sockets are served by the dedicated event loop (see <see cref="MediaRelayOptions.UseEventLoop"/>).</summary>
-    public bool UsesEventLoop => _eventLoop is not null;
+    /// <summary>True when the relays' sockets are served by dedicated event loops (see <see cref="MediaRelayOptions.UseEventLoop"/>).</summary>
+    public bool UsesEventLoop => _eventLoops.Length > 0;
+
+    /// <summary>How many event loops serve the relays (zero when the runtime's async sockets do).</summary>
+    public int EventLoopCount => _eventLoops.Length;
+
+    /// <summary>The loops that started; if the kernel refuses descriptors for some, the relays share the others,
+    /// and if it refuses the first, they fall back to the runtime's async sockets.</summary>
+    private static RelayEventLoop[] StartEventLoops(int count, AddressFamily family, ILogger logger)
+    {
+        var loops = new List<RelayEventLoop>(count);
+        for (var i = 0; i < count; i++)
+        {
+            if (RelayEventLoop.TryStart(family, i, logger) is not { } loop)
+            {
+                break;
+            }
+
+            loops.Add(loop);
+        }
+
+        return [.. loops];
+    }
+
+    /// <summary>The loop serving the fewest relays; among equals, the one after the last pick, so that a burst of
+    /// relays created before any closes is dealt out in turn. Relay counts stand in for packet load: a held call
+    /// weighs as much as a talking one, which evens out over many calls. Two concurrent picks may choose the same
+    /// loop; the next picks make up for it.</summary>
+    private RelayEventLoop? PickEventLoop()
+    {
+        var loops = _eventLoops;
+        if (loops.Length == 0)
+        {
+            return null;
+        }
+
+        var start = (int)((uint)Interlocked.Increment(ref _nextLoop) % (uint)loops.Length);
+        var best = loops[start];
+        for (var i = 1; i < loops.Length; i++)
+        {
+            var candidate = loops[(start + i) % loops.Length];
+            if (candidate.Relays < best.Relays)
+            {
+                best = candidate;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Relays per event loop now, in loop order (empty without event loops).</summary>
+    internal int[] RelaysPerEventLoop() => Array.ConvertAll(_eventLoops, loop => loop.Relays);
 
     public MediaRelayManagerStatistics Statistics
     {
@@ -73,10 +132,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
             {
                 ActiveRelays = _relays.Count,
                 RelaysCreated = Interlocked.Read(ref _created),
-                PortPairsInUse = _allocator.PairsInUse,
+                PortPairsInUse = _allocator.PairsInUse - (_pool?.Count ?? 0),
+                IdleSocketPairs = _pool?.Count ?? 0,
+                SocketPairsReused = _pool?.Reused ?? 0,
                 PortPairs = _allocator.PairCount,
                 PortExhaustions = Interlocked.Read(ref _exhaustions),
                 MediaTimeouts = Interlocked.Read(ref _timeouts),
+                RelaysPerEventLoop = RelaysPerEventLoop(),
                 Totals = totals,
             };
         }
@@ -108,7 +170,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, _eventLoop);
+        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, PickEventLoop());
         _relays[id] = relay;
         Interlocked.Increment(ref _created);
         relay.Start();
@@ -118,6 +180,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
     private bool TryOpenPair([NotNullWhen(true)] out RtpSocketPair? pair, out MediaRelayError error)
     {
+        // A pair that has cooled down first: no socket to open or bind.
+        if (_pool is not null && _pool.TryTake(evenIfWarm: false, out pair))
+        {
+            error = MediaRelayError.None;
+            return true;
+        }
+
         // Ports held by other programs are skipped; each pair is tried at most once per call.
         for (var attempt = 0; attempt < _allocator.PairCount; attempt++)
         {
@@ -141,6 +210,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
             }
 
             MediaLog.PortTaken(_logger, port);
+        }
+
+        // Every port is in a call or idle in the pool: a pair still cooling down is better than refusing the call.
+        if (_pool is not null && _pool.TryTake(evenIfWarm: true, out pair))
+        {
+            error = MediaRelayError.None;
+            return true;
         }
 
         var count = Interlocked.Increment(ref _exhaustions);
@@ -172,9 +248,24 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
         foreach (var side in (ReadOnlySpan<MediaLegSide>)[MediaLegSide.A, MediaLegSide.B])
         {
-            if (relay.Leg(side).Sockets is { } sockets)
+            if (relay.Leg(side).Sockets is not { } sockets)
             {
+                continue;
+            }
+
+            if (!relay.KeepsSocketsOpen)
+            {
+                // Its receive loops ended by closing the sockets.
                 _allocator.Release(sockets.RtpPort);
+            }
+            else if (_pool is null)
+            {
+                ClosePair(sockets);
+            }
+            else if (_pool.Return(sockets) is { } closing)
+            {
+                // The pool is full (its oldest comes back) or closed (the manager is stopping).
+                ClosePair(closing);
             }
         }
     }
@@ -238,7 +329,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops the heartbeat, closes every relay still open, then ends the event loop.</summary>
+    /// <summary>Stops the heartbeat, closes every relay still open, then ends the event loops.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0)
@@ -252,9 +343,14 @@ public sealed class MediaRelayManager : IAsyncDisposable
             await relay.DisposeAsync();
         }
 
-        if (_eventLoop is not null)
+        foreach (var loop in _eventLoops)
         {
-            await _eventLoop.DisposeAsync();
+            await loop.DisposeAsync();
+        }
+
+        foreach (var pair in _pool?.TakeAll() ?? [])
+        {
+            ClosePair(pair);
         }
     }
 }

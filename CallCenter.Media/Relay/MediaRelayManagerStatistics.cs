@@ -6,12 +6,22 @@ public sealed record MediaRelayManagerStatistics
 {
     public int ActiveRelays { get; init; }
     public long RelaysCreated { get; init; }
+    /// <summary>Port pairs held by open relays (idle pooled pairs not counted).</summary>
     public int PortPairsInUse { get; init; }
+
+    /// <summary>Socket pairs of closed relays kept open for reuse.</summary>
+    public int IdleSocketPairs { get; init; }
+
+    /// <summary>Relay legs that got a pooled pair instead of new sockets.</summary>
+    public long SocketPairsReused { get; init; }
     public int PortPairs { get; init; }
 
     /// <summary>Relays refused because no port pair was free.</summary>
     public long PortExhaustions { get; init; }
 
     public long MediaTimeouts { get; init; }
+
+    /// <summary>Open relays served by each event loop, in loop order; empty when the runtime's async sockets serve them.</summary>
+    public IReadOnlyList<int> RelaysPerEventLoop { get; init; } = [];
     public required MediaLegStatistics Totals { get; init; }
 }

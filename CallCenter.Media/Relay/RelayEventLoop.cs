@@ -8,7 +8,8 @@ using Microsoft.Extensions.Logging;
 namespace CallCenter.Media.Relay;
 
 /// <summary>
-/// One dedicated thread that serves every relay socket of a manager on Linux: it waits in epoll(7) until sockets are
+/// One dedicated thread that serves the sockets of the relays a manager gave it on Linux (a manager has one loop per
+/// core up to <see cref="MediaRelayOptions.EventLoops"/>, and a relay's four sockets stay on one of them): it waits in epoll(7) until sockets are
 /// readable and handles each readable datagram where it is (receive, decide, send), as a C relay does. The runtime's
 /// async sockets instead have their own epoll thread hand every completion to a thread-pool worker; at 50 packets a
 /// second per socket each packet then costs a wake-up and a context switch, which measured 2.5 times the CPU of the
@@ -17,7 +18,7 @@ namespace CallCenter.Media.Relay;
 /// Registrations are commands: callers queue them and wake the loop through an eventfd, and only the loop thread
 /// changes epoll's interest list and the slot table, between two batches of events. So no event is handled for a
 /// slot that was removed or reused, and a relay may close its sockets once <see cref="RemoveAsync"/> completed.
-/// Handlers run on this one thread for every call: they must not block.
+/// Handlers run on this one thread for every call of the loop: they must not block.
 /// </summary>
 internal sealed class RelayEventLoop : IAsyncDisposable
 {
@@ -30,6 +31,7 @@ internal sealed class RelayEventLoop : IAsyncDisposable
     private readonly ConcurrentQueue<Command> _commands = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
+    private int _relays;
 
     // Owned by the loop thread.
     private readonly List<Registration?> _slots = [];
@@ -38,21 +40,29 @@ internal sealed class RelayEventLoop : IAsyncDisposable
     private readonly byte[] _buffer = new byte[MediaRelay.ReceiveBufferLength];
     private readonly SocketAddress _source;
 
-    private RelayEventLoop(int epoll, int wake, AddressFamily family, ILogger logger)
+    private RelayEventLoop(int epoll, int wake, AddressFamily family, int index, ILogger logger)
     {
         _epoll = epoll;
         _wake = wake;
         _logger = logger;
         _source = new SocketAddress(family);
-        var thread = new Thread(Run) { IsBackground = true, Name = "Media relay event loop" };
+        Index = index;
+        var thread = new Thread(Run) { IsBackground = true, Name = $"Media relay event loop {index}" };
         thread.Start();
     }
 
     public static bool IsSupported => OperatingSystem.IsLinux();
 
+    /// <summary>This loop's place among its manager's loops (for logs and statistics).</summary>
+    public int Index { get; }
+
+    /// <summary>Relays added and not yet removed: how the manager picks the least loaded loop. Counted when the
+    /// command is queued, not when the loop runs it, so that relays created in a burst spread at once.</summary>
+    public int Relays => Volatile.Read(ref _relays);
+
     /// <summary>Starts a loop for sockets of <paramref name="family"/>; null (and logged) if the kernel refuses an
     /// epoll or eventfd descriptor, in which case the relays use the runtime's async sockets.</summary>
-    public static RelayEventLoop? TryStart(AddressFamily family, ILogger logger)
+    public static RelayEventLoop? TryStart(AddressFamily family, int index, ILogger logger)
     {
         if (!IsSupported)
         {
@@ -79,12 +89,13 @@ internal sealed class RelayEventLoop : IAsyncDisposable
             return null;
         }
 
-        return new RelayEventLoop(epoll, wake, family, logger);
+        return new RelayEventLoop(epoll, wake, family, index, logger);
     }
 
     /// <summary>Starts serving the relay's four sockets, which must be non-blocking. From any thread.</summary>
     public void Add(MediaRelay relay)
     {
+        Interlocked.Increment(ref _relays);
         _commands.Enqueue(new AddRelay(relay));
         Wake();
     }
@@ -92,6 +103,7 @@ internal sealed class RelayEventLoop : IAsyncDisposable
     /// <summary>Completes once the loop will not touch the relay's sockets again (at once if the loop has ended).</summary>
     public Task RemoveAsync(MediaRelay relay)
     {
+        Interlocked.Decrement(ref _relays);
         if (_stopped.Task.IsCompleted)
         {
             return Task.CompletedTask;

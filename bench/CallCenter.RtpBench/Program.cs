@@ -25,7 +25,7 @@ public static class Program
         var memoryAtStart = ProcessGauge.Memory();
         var observer = new CountingObserver();
         await using var manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = options.PortMin, PortMax = options.PortMax, UseEventLoop = options.UseEventLoop },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = options.PortMin, PortMax = options.PortMax, UseEventLoop = options.UseEventLoop, EventLoops = options.EventLoops },
             time,
             NullLogger<MediaRelayManager>.Instance);
 
@@ -60,7 +60,7 @@ public static class Program
         var managedPerRelay = (GC.GetTotalMemory(forceFullCollection: true) - managedAtStart) / options.Relays;
         var memoryWithRelays = ProcessGauge.Memory();
         Console.WriteLine(Invariant(
-            $"ready pid={Environment.ProcessId} relays={relays.Count} first_port={firstPort} codec_a={options.CodecA} codec_b={options.CodecB} layout={options.Layout} remote={options.RemotePort} event_loop={manager.UsesEventLoop} processors={Environment.ProcessorCount} server_gc={System.Runtime.GCSettings.IsServerGC}"));
+            $"ready pid={Environment.ProcessId} relays={relays.Count} first_port={firstPort} codec_a={options.CodecA} codec_b={options.CodecB} layout={options.Layout} remote={options.RemotePort} event_loop={manager.UsesEventLoop} event_loops={manager.EventLoopCount} processors={Environment.ProcessorCount} server_gc={System.Runtime.GCSettings.IsServerGC}"));
 
         var samples = new List<Sample>();
         var started = time.GetTimestamp();
@@ -79,6 +79,7 @@ public static class Program
 
         var memoryUnderLoad = ProcessGauge.Memory();
         var totals = manager.Statistics;
+        Console.WriteLine(Invariant($"rtpbench loops relays_per_loop={string.Join(',', totals.RelaysPerEventLoop)}"));
         Report(options, samples, totals, memoryAtStart, memoryWithRelays, memoryUnderLoad, managedPerRelay, observer);
         return 0;
     }

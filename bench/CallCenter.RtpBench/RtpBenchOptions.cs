@@ -33,6 +33,8 @@ public sealed record RtpBenchOptions
           --sample-ms MS          interval of the progress lines (default 1000)
           --async-sockets         serve the sockets with the runtime's async sockets instead of the relay's event
                                   loop (MediaRelayOptions.UseEventLoop = false), to compare the two
+          --loops N               event loops serving the relays (MediaRelayOptions.EventLoops; 0, the default,
+                                  means the server's default: one per core up to four)
         """;
 
     public required int Relays { get; init; }
@@ -45,6 +47,7 @@ public sealed record RtpBenchOptions
     public int RemotePort { get; init; } = 41000;
     public TimeSpan SampleInterval { get; init; } = TimeSpan.FromSeconds(1);
     public bool UseEventLoop { get; init; } = true;
+    public int EventLoops { get; init; }
 
     public static byte PayloadTypeOf(AudioCodec codec) => codec == AudioCodec.Pcmu ? (byte)0 : (byte)8;
 
@@ -65,6 +68,7 @@ public sealed record RtpBenchOptions
         var codecB = AudioCodec.Pcmu;
         var layout = RemoteLayout.One;
         var useEventLoop = true;
+        int? loops = 0;
         for (var i = 0; i < args.Length; i++)
         {
             if (args[i] == "--async-sockets")
@@ -84,6 +88,9 @@ public sealed record RtpBenchOptions
             {
                 case "--relays":
                     relays = ParseInt(value);
+                    break;
+                case "--loops":
+                    loops = ParseInt(value);
                     break;
                 case "--seconds":
                     seconds = ParseInt(value);
@@ -132,9 +139,9 @@ public sealed record RtpBenchOptions
             }
         }
 
-        if (relays is not (>= 1 and <= 5000) || portMin is null || portMax is null || seconds is not (>= 1 and <= 600) || sampleMs is < 100 or > 60_000)
+        if (relays is not (>= 1 and <= 5000) || portMin is null || portMax is null || seconds is not (>= 1 and <= 600) || sampleMs is < 100 or > 60_000 || loops is not (>= 0 and <= 64))
         {
-            error = "--relays (1-5000), --ports MIN-MAX and --seconds (1-600) are required; --sample-ms is 100-60000";
+            error = "--relays (1-5000), --ports MIN-MAX and --seconds (1-600) are required; --sample-ms is 100-60000; --loops 0-64";
             return false;
         }
 
@@ -150,6 +157,7 @@ public sealed record RtpBenchOptions
             RemotePort = remotePort,
             SampleInterval = TimeSpan.FromMilliseconds(sampleMs),
             UseEventLoop = useEventLoop,
+            EventLoops = loops.Value,
         };
 
         var highestRemote = options.RemoteFor(relays.Value - 1, a: false);

@@ -15,6 +15,9 @@
 #   (c)   rtpgen paced: N calls, 20 ms G.711 both ways, each phone on its own socket, for --call-seconds; loss, RFC 3550
 #         jitter, one-way delay, the relay's CPU and RSS per call; and the same N with no relay (-direct), the
 #         generator's own jitter, so that what the relay adds can be read off.
+# --loops "1 2" runs our relay with each number of event loops (MediaRelayOptions.EventLoops): with one loop the host
+# is pinned to the relay core as before; with more it may use every core (--multi-cores), sharing core 0 with the
+# generator, and its packets per CPU-second then count the CPU of all its loops.
 # --inline also runs (b) for the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (the runtime's
 # epoll thread runs socket continuations itself instead of handing them to the thread pool). --profile records the relay host at full
 # rate with perf (DOTNET_PerfMapEnabled=1) for 10 s and prints where the time goes.
@@ -32,12 +35,15 @@ relays=500
 fixed_rate=50000
 inline=false
 with_async=true
+with_direct=true
 profile=false
 no_build=false
 keep=false
 parts="b c"
 relay_core=1
 gen_core=0
+loops_list="1"
+multi_cores="0-$(($(nproc) - 1))"
 # Ports stay below the ephemeral range (32768-60999 here): the README's 42000-42999 met another process's ephemeral
 # port once. Runs are sequential, so only the ports of one run must not overlap.
 relay_base=12000    # our relay: relay i has legs A/B on relay_base+4i / +4i+2 (RTCP above each)
@@ -57,6 +63,9 @@ usage: $0 [options]
   --fixed-rate PPS      the equal load both relays get in (b) besides full rate (default 50000)
   --inline              also run (b) for the async-sockets relay with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1
   --no-async            skip the async-sockets relay (the comparison with the relay before its event loop)
+  --loops "1 2"         event loops for our relay, one set of runs each (default 1; labels gain -Nloops above 1)
+  --multi-cores LIST    taskset CPU list of a relay with more than one loop (default all cores: $multi_cores)
+  --no-direct           skip (c)'s no-relay baseline (the generator's own jitter)
   --profile             perf record the relay host at full rate for 10 s and summarise
   --no-build            use the existing Release build of bench/CallCenter.RtpBench
   --keep                keep the work folder (every process's output)
@@ -74,6 +83,9 @@ while (($#)); do
     --fixed-rate) fixed_rate=$2; shift 2 ;;
     --inline) inline=true; shift ;;
     --no-async) with_async=false; shift ;;
+    --loops) loops_list=$2; shift 2 ;;
+    --multi-cores) multi_cores=$2; shift 2 ;;
+    --no-direct) with_direct=false; shift ;;
     --profile) profile=true; shift ;;
     --no-build) no_build=true; shift ;;
     --keep) keep=true; shift ;;
@@ -87,6 +99,12 @@ fi
 for n in $calls; do
   if ((n < 1 || n > 1500)); then echo "--calls: 1-1500 each" >&2; exit 2; fi
 done
+for l in $loops_list; do
+  if ((l < 1 || l > 16)); then echo "--loops: 1-16 each" >&2; exit 2; fi
+done
+# The label of our relay with L loops, and the cores it may run on.
+loop_label() { if (($2 == 1)); then echo "$1"; else echo "$1-$2loops"; fi; }
+loop_cores() { if (($1 == 1)); then echo "$relay_core"; else echo "$multi_cores"; fi; }
 
 work=$(mktemp -d /tmp/cc-rtp-bench.XXXXXX)
 pids=()
@@ -108,6 +126,10 @@ record() { results[$1]="${results[$1]:-} $2"; }
 values() { echo "${results[$1]:-}"; }
 failed() { echo "  (that measurement failed; its output is in $work)"; keep=true; }
 
+# Sets how many event loops the next relay hosts run and on which cores.
+use_loops() { host_loops=$1; host_cores=$(loop_cores "$1"); }
+use_loops 1
+
 # Starts the relay host on the relay core and waits for its "ready" line. Usage: start_host OUT [VAR=VALUE...] -- ARGS
 start_host() {
   local out=$1; shift
@@ -115,7 +137,7 @@ start_host() {
   while [[ $1 != -- ]]; do envs+=("$1"); shift; done
   shift
   : >"$out"
-  env "${envs[@]}" taskset -c "$relay_core" "$host" "$@" >"$out" 2>&1 &
+  env "${envs[@]}" taskset -c "$host_cores" "$host" "$@" --loops "$host_loops" >"$out" 2>&1 &
   host_pid=$!
   pids+=("$host_pid")
   local i
@@ -201,12 +223,16 @@ ours_blast() { # LABEL CODEC REP PPS(0: as fast as it can) [--host-flag...] [VAR
 
 if [[ " $parts " == *" b "* ]]; then
   echo
-  echo "== (b) packets relayed per CPU-second, relay on core $relay_core, generator and sink on core $gen_core"
+  echo "== (b) packets relayed per CPU-second, relay on core $relay_core (several loops: cores $multi_cores), generator and sink on core $gen_core"
   for ((rep = 1; rep <= repeat; rep++)); do
     anchor_run udpbench-readme udpbench "$rep" || failed
     anchor_run udpbench-rtpgen rtpgen "$rep" || failed
-    ours_blast callcenter-pcmu pcmu "$rep" 0 || failed
-    ours_blast callcenter-pcmu-pcma pcmu-pcma "$rep" 0 || failed
+    for l in $loops_list; do
+      use_loops "$l"
+      ours_blast "$(loop_label callcenter-pcmu "$l")" pcmu "$rep" 0 || failed
+      ours_blast "$(loop_label callcenter-pcmu-pcma "$l")" pcmu-pcma "$rep" 0 || failed
+    done
+    use_loops 1
     if [[ $with_async == true ]]; then
       ours_blast callcenter-async-pcmu pcmu "$rep" 0 --async-sockets || failed
     fi
@@ -216,7 +242,11 @@ if [[ " $parts " == *" b "* ]]; then
     # The same load for both, below either one's limit: what a given rate costs (the README's "100,000 packets/s
     # costs 66 % of a core" figure, at half that rate so that neither relay is saturated).
     anchor_run udpbench-at-$fixed_rate rtpgen "$rep" "$fixed_rate" || failed
-    ours_blast callcenter-at-$fixed_rate pcmu "$rep" "$fixed_rate" || failed
+    for l in $loops_list; do
+      use_loops "$l"
+      ours_blast "$(loop_label callcenter-at-$fixed_rate "$l")" pcmu "$rep" "$fixed_rate" || failed
+    done
+    use_loops 1
     if [[ $with_async == true ]]; then
       ours_blast callcenter-async-at-$fixed_rate pcmu "$rep" "$fixed_rate" --async-sockets || failed
     fi
@@ -235,7 +265,7 @@ paced_run() { # LABEL CALLS REP [--host-flag...] [VAR=VALUE...]
     if [[ $arg == --* ]]; then flags+=("$arg"); else envs+=("$arg"); fi
   done
   local out="$work/c-$label-$n-$rep" gen host_steady host_memory
-  if [[ $label == direct ]]; then
+  if [[ $label == direct* ]]; then
     taskset -c "$gen_core" "$rtpgen" paced "$relay_base" "$phone_base" "$n" "$call_seconds" -direct >"$out.gen"
   else
     start_host "$out.host" "${envs[@]}" -- --relays "$n" --ports "$relay_base-$((relay_base + 4 * n - 1))" \
@@ -254,11 +284,11 @@ paced_run() { # LABEL CALLS REP [--host-flag...] [VAR=VALUE...]
   for key in loss_pct jitter_mean_ms jitter_p99_ms delay_p50_ms delay_p99_ms tick_lag_p99_ms; do
     record "c:$label:$n:$key" "$(kv "$gen" "$key")"
   done
-  printf '  %-7s %5d calls run %d: loss %s%% (%s of %s), jitter mean %s p99 %s ms, delay p50 %s p99 %s ms, generator tick lag p99 %s ms' \
+  printf '  %-13s %5d calls run %d: loss %s%% (%s of %s), jitter mean %s p99 %s ms, delay p50 %s p99 %s ms, generator tick lag p99 %s ms' \
     "$label" "$n" "$rep" "$(kv "$gen" loss_pct)" "$(kv "$gen" lost)" "$(kv "$gen" sent)" "$(kv "$gen" jitter_mean_ms)" \
     "$(kv "$gen" jitter_p99_ms)" "$(kv "$gen" delay_p50_ms)" "$(kv "$gen" delay_p99_ms)" "$(kv "$gen" tick_lag_p99_ms)"
-  if [[ $label != direct ]]; then
-    printf ', relay %s%% of a core (%s us per packet), RSS %s KB per call' \
+  if [[ $label != direct* ]]; then
+    printf ', relay %s%% of one core (%s us per packet), RSS %s KB per call' \
       "$(kv "$host_steady" cpu_pct)" "$(kv "$host_steady" cpu_us_per_packet)" "$(kv "$host_memory" rss_per_relay_kb)"
   fi
   printf ' (load %s)\n' "$(load)"
@@ -266,11 +296,17 @@ paced_run() { # LABEL CALLS REP [--host-flag...] [VAR=VALUE...]
 
 if [[ " $parts " == *" c "* ]]; then
   echo
-  echo "== (c) concurrent calls, G.711 20 ms both ways, ${call_seconds} s each; relay on core $relay_core, rtpgen on core $gen_core"
+  echo "== (c) concurrent calls, G.711 20 ms both ways, ${call_seconds} s each; relay on core $relay_core (several loops: cores $multi_cores), rtpgen on core $gen_core"
   for n in $calls; do
     for ((rep = 1; rep <= repeat; rep++)); do
-      paced_run direct "$n" "$rep" || failed
-      paced_run relay "$n" "$rep" || failed
+      if [[ $with_direct == true ]]; then
+        paced_run direct "$n" "$rep" || failed
+      fi
+      for l in $loops_list; do
+        use_loops "$l"
+        paced_run "$(loop_label relay "$l")" "$n" "$rep" || failed
+      done
+      use_loops 1
       if [[ $with_async == true ]]; then
         paced_run async "$n" "$rep" --async-sockets || failed
       fi
@@ -313,8 +349,13 @@ if [[ " $parts " == *" b "* ]]; then
   anchor=$(median $(values b:udpbench-readme))
   anchor_fixed=$(median $(values "b:udpbench-at-$fixed_rate"))
   printf '%-34s %12s %10s %10s   %s\n' "(b) relay" "pkts/CPU-s" "vs udpbench" "CPU %" "runs (pkts/CPU-s)"
-  for label in udpbench-readme udpbench-rtpgen callcenter-pcmu callcenter-pcmu-pcma callcenter-async-pcmu \
-    callcenter-async-inline udpbench-at-$fixed_rate callcenter-at-$fixed_rate callcenter-async-at-$fixed_rate \
+  ours=() ours_fixed=()
+  for l in $loops_list; do
+    ours+=("$(loop_label callcenter-pcmu "$l")" "$(loop_label callcenter-pcmu-pcma "$l")")
+    ours_fixed+=("$(loop_label callcenter-at-$fixed_rate "$l")")
+  done
+  for label in udpbench-readme udpbench-rtpgen "${ours[@]}" callcenter-async-pcmu \
+    callcenter-async-inline udpbench-at-$fixed_rate "${ours_fixed[@]}" callcenter-async-at-$fixed_rate \
     callcenter-inline-at-$fixed_rate; do
     v=$(values "b:$label")
     [[ -z $v ]] && continue
@@ -330,11 +371,13 @@ if [[ " $parts " == *" b "* ]]; then
   echo "   load took the rest)"
 fi
 if [[ " $parts " == *" c "* ]]; then
-  printf '\n%-8s %6s %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "(c)" calls "loss %" "jit mean" "jit p99" "dly p50" "dly p99" "gen lag" "CPU %" "us/packet" "RSS KB/call"
+  printf '\n%-13s %6s %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "(c)" calls "loss %" "jit mean" "jit p99" "dly p50" "dly p99" "gen lag" "CPU %" "us/packet" "RSS KB/call"
   for n in $calls; do
-    for label in direct relay async; do
+    relay_labels=()
+    for l in $loops_list; do relay_labels+=("$(loop_label relay "$l")"); done
+    for label in direct "${relay_labels[@]}" async; do
       [[ -z $(values "c:$label:$n:loss_pct") ]] && continue
-      printf '%-8s %6d %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "$label" "$n" \
+      printf '%-13s %6d %8s %9s %9s %9s %9s %9s %8s %10s %10s\n' "$label" "$n" \
         "$(median $(values "c:$label:$n:loss_pct"))" "$(median $(values "c:$label:$n:jitter_mean_ms"))" \
         "$(median $(values "c:$label:$n:jitter_p99_ms"))" "$(median $(values "c:$label:$n:delay_p50_ms"))" \
         "$(median $(values "c:$label:$n:delay_p99_ms"))" "$(median $(values "c:$label:$n:tick_lag_p99_ms"))" \

@@ -9,7 +9,7 @@ namespace CallCenter.Core.Sip.Transactions;
 /// <see cref="PostCancel"/>.
 /// <code>
 ///  Calling [A = T1 doubling, UDP only; B = 64·T1] --1xx--> Proceeding (A and B stop: the TU now decides)
-///  Calling, Proceeding --2xx--> Accepted [M = 64·T1]: every 2xx goes to the owner
+///  Calling, Proceeding --2xx--> Accepted [M = 64·T1; after 2 s only the INVITE's bytes are kept]: every 2xx goes to the owner
 ///  Calling, Proceeding --300-699--> Completed [D = 32 s UDP, 0 reliable]: ACK sent, owner told;
 ///                                   the final response again: the ACK again
 ///  Calling --B or transport error--> Terminated, owner told
@@ -19,6 +19,10 @@ namespace CallCenter.Core.Sip.Transactions;
 internal sealed class ClientInviteTransaction : ClientTransaction
 {
     private static readonly TimeSpan MinimumTimerD = TimeSpan.FromSeconds(32);
+
+    /// <summary>How long after the 2xx the parsed INVITE is kept for the owner (who reads it once, right away, to
+    /// make its dialog) before only its bytes stay for the rest of Timer M.</summary>
+    private static readonly TimeSpan AcceptedTrimAfter = TimeSpan.FromSeconds(2);
 
     private readonly ISipInviteOwner _owner;
     private State _state = State.Calling;
@@ -116,6 +120,7 @@ internal sealed class ClientInviteTransaction : ClientTransaction
                 _state = State.Accepted;
                 Timers.DisarmAll();
                 Timers.Arm(TimerSlot.Deadline, SipTimerName.M, 64 * TimerOptions.T1);
+                Timers.Arm(TimerSlot.Linger, SipTimerName.AcceptedTrim, AcceptedTrimAfter);
                 Layer.Notify(this, () => _owner.OnSuccess(Handle, response));
                 break;
 
@@ -195,6 +200,12 @@ internal sealed class ClientInviteTransaction : ClientTransaction
             case SipTimerName.D:
             case SipTimerName.M:
                 Terminate();
+                break;
+
+            case SipTimerName.AcceptedTrim when _state == State.Accepted:
+                // Nothing is sent from Accepted (the TU ACKs each 2xx itself): the parsed INVITE is only read by the
+                // owner while it takes the first 2xx, which is long done.
+                ReleaseParsedRequest();
                 break;
 
             default:

@@ -9,11 +9,15 @@ namespace CallCenter.Core.Sip.Transactions;
 /// item reaches the shard.</summary>
 internal abstract class ClientTransaction : ISipTransaction
 {
+    private readonly ReadOnlyMemory<byte> _requestBytes;
+    private SipRequest? _request;
+
     protected ClientTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SendRoute route, SipTimerOptions timers)
     {
         Layer = layer;
         Shard = shard;
-        Request = request;
+        _request = request;
+        _requestBytes = request.Bytes;
         Route = route;
         TimerOptions = timers;
         Timers = new TransactionTimers(layer, this);
@@ -28,7 +32,10 @@ internal abstract class ClientTransaction : ISipTransaction
 
     public SendRoute Route { get; set; }
 
-    public SipRequest Request { get; }
+    /// <summary>The request as sent. Any thread. A transaction that lingers with nothing left to send lets go of the
+    /// parsed form (<see cref="ReleaseParsedRequest"/>); if anyone asks for it after that (a 2xx from another fork,
+    /// a log line), it is parsed again from the bytes that were sent.</summary>
+    public SipRequest Request => Volatile.Read(ref _request) ?? ParseAgain();
 
     public ClientTransactionKey Key { get; }
 
@@ -67,6 +74,23 @@ internal abstract class ClientTransaction : ISipTransaction
     }
 
     protected abstract void OnTimer(SipTimerName name);
+
+    /// <summary>Shard: keep only the request's bytes. A parsed INVITE is dozens of objects and strings; held for the
+    /// 32 s of Timer M by every answered call, it was the largest share of the server's memory at 1,000 calls/s
+    /// (bench/RESULTS.md, call set-up).</summary>
+    protected void ReleaseParsedRequest() => Volatile.Write(ref _request, null);
+
+    private SipRequest ParseAgain()
+    {
+        // Our own bytes, parsed once already: a failure here is a bug, not wire input.
+        if (!SipMessageParser.TryParse(_requestBytes, out var message, out var error) || message is not SipRequest request)
+        {
+            throw new InvalidOperationException($"The request this transaction sent no longer parses: {error}");
+        }
+
+        Volatile.Write(ref _request, request);
+        return request;
+    }
 
     protected void Send(SipRequest request, bool retransmission) => Layer.SendRequest(this, request, retransmission);
 

@@ -26,6 +26,10 @@ internal enum SipTimerName
 
     /// <summary>A discarded server transaction has absorbed retransmissions for 64·T1, as long as its client tries.</summary>
     Discarded,
+
+    /// <summary>An INVITE client transaction in Accepted has given its owner the 2xx long since: it keeps only the bytes
+    /// of its INVITE for the rest of Timer M.</summary>
+    AcceptedTrim,
 }
 
 /// <summary>A transaction runs at most three timers at once, each in its own role, so each role has one slot.</summary>
@@ -37,6 +41,6 @@ internal enum TimerSlot
     /// <summary>B, F, H, L, M and the guards: the transaction's deadline in its current state.</summary>
     Deadline,
 
-    /// <summary>D, I, J, K: how long the transaction lingers to absorb retransmissions.</summary>
+    /// <summary>D, I, J, K, and the trim in Accepted: how long the transaction lingers to absorb retransmissions.</summary>
     Linger,
 }

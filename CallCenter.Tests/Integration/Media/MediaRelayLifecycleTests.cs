@@ -9,11 +9,12 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CallCenter.Tests.Integration.Media;
 
 /// <summary>Ports, heartbeat and RTCP timing of real relays; time is the fake clock's (the heartbeat fires inside
-/// Advance), the sockets are real. Relay ports come from 40400-40999. Run once with the relays' sockets on the
-/// event loop and once on the runtime's async sockets.</summary>
-[TestFixture(true)]
-[TestFixture(false)]
-public sealed class MediaRelayLifecycleTests(bool useEventLoop)
+/// Advance), the sockets are real. Relay ports come from 40400-40999. Run with the relays' sockets on one event
+/// loop, on two (the relays spread over both), and on the runtime's async sockets.</summary>
+[TestFixture(true, 1)]
+[TestFixture(true, 2)]
+[TestFixture(false, 1)]
+public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
 {
     private readonly List<IAsyncDisposable> _managers = [];
 
@@ -31,7 +32,7 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop)
     private MediaRelayManager Manager(FakeTimeProvider time, int portMin, int portMax, TimeSpan mediaTimeout = default)
     {
         var manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout, UseEventLoop = useEventLoop },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = portMin, PortMax = portMax, MediaTimeout = mediaTimeout, UseEventLoop = useEventLoop, EventLoops = eventLoops },
             time,
             NullLogger<MediaRelayManager>.Instance);
         _managers.Add(manager);
@@ -80,16 +81,96 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop)
         Assert.That(one.LocalRtcpEndPoint(MediaLegSide.A).Port, Is.EqualTo(ports[0] + 1));
         await one.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
 
-        Assert.That(ports.Concat(ports.Select(p => p + 1)).All(PortFree), Is.True, "the sockets are closed");
+        if (manager.UsesEventLoop)
+        {
+            Assert.That(manager.Statistics.IdleSocketPairs, Is.EqualTo(2), "an event loop's relay leaves its sockets open for the next");
+        }
+        else
+        {
+            Assert.That(ports.Concat(ports.Select(p => p + 1)).All(PortFree), Is.True, "the sockets are closed");
+        }
+
         Assert.That(manager.Statistics.PortPairsInUse, Is.EqualTo(2));
         Assert.That(manager.TryCreateRelay(observer, out var three, out _), Is.True, "the freed pairs are used again");
         Assert.That(new[] { three!.LocalRtpEndPoint(MediaLegSide.A).Port, three.LocalRtpEndPoint(MediaLegSide.B).Port }, Is.EquivalentTo(ports));
 
         var stats = manager.Statistics;
         Assert.That((stats.ActiveRelays, stats.RelaysCreated, stats.PortExhaustions, stats.PortPairs), Is.EqualTo((2, 3L, 1L, 4)));
+        Assert.That(stats.SocketPairsReused, Is.EqualTo(manager.UsesEventLoop ? 2 : 0), "with no free port left, pairs still cooling down are taken");
         await two!.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
         await three.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
         Assert.That(manager.Statistics.PortPairsInUse, Is.Zero);
+    }
+
+    [Test]
+    public async Task A_closed_relays_sockets_serve_a_later_call_after_the_cool_down_and_arrive_empty()
+    {
+        Assume.That(useEventLoop && OperatingSystem.IsLinux(), "only event-loop relays keep their sockets");
+        const int first = 40920;
+        const int last = 40939;
+        Assume.That(Enumerable.Range(first, last - first + 1).All(PortFree), "another program holds a port of the test range");
+        var time = new FakeTimeProvider();
+        var manager = Manager(time, first, last);
+        using var phoneA = TestPhone.Open();
+        using var phoneB = TestPhone.Open();
+        using var phoneC = TestPhone.Open();
+        using var phoneD = TestPhone.Open();
+
+        Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var one, out _), Is.True);
+        one!.Configure(MediaLegSide.A, Settings(phoneA));
+        one.Configure(MediaLegSide.B, Settings(phoneB));
+        var onePorts = new[] { one.LocalRtpEndPoint(MediaLegSide.A).Port, one.LocalRtpEndPoint(MediaLegSide.B).Port };
+        var oneA = one.LocalRtpEndPoint(MediaLegSide.A);
+        await one.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+
+        // Phone A goes on sending after its call ended: the datagram waits in the idle socket.
+        phoneA.SendRtp(RtpTestPackets.Audio(0, 7, 1120, 0xA7, RtpTestPackets.Frame(7)), oneA);
+
+        Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var two, out _), Is.True);
+        Assert.That(new[] { two!.LocalRtpEndPoint(MediaLegSide.A).Port, two.LocalRtpEndPoint(MediaLegSide.B).Port }, Has.None.AnyOf(onePorts), "still cooling down: fresh ports");
+
+        time.Advance(TimeSpan.FromSeconds(2));
+        Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var three, out _), Is.True);
+        Assert.That(new[] { three!.LocalRtpEndPoint(MediaLegSide.A).Port, three.LocalRtpEndPoint(MediaLegSide.B).Port }, Is.EqualTo(onePorts), "the oldest idle pairs, in order");
+        Assert.That(manager.Statistics.SocketPairsReused, Is.EqualTo(2));
+        three.Configure(MediaLegSide.A, Settings(phoneC));
+        three.Configure(MediaLegSide.B, Settings(phoneD));
+
+        // The stale datagram is gone: the next call's leg latches to its own phone and nothing old reaches it.
+        phoneC.SendRtp(RtpTestPackets.Audio(0, 1, 160, 0xC1, RtpTestPackets.Frame(1)), oneA);
+        Assert.That(RtpTestPackets.Read(await phoneD.ReceiveRtpAsync()).Payload, Is.EqualTo(RtpTestPackets.Frame(1)));
+        var a = three.Statistics.A;
+        Assert.That((a.PacketsIn, a.Remote, a.Latched), Is.EqualTo((1L, phoneC.RtpEndPoint, true)));
+        Assert.That(await phoneD.TryReceiveRtpAsync(TimeSpan.FromMilliseconds(100)), Is.Null);
+
+        await manager.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+        Assert.That(Enumerable.Range(first, last - first + 1).All(PortFree), Is.True, "stopping closes the idle sockets too");
+    }
+
+    [Test]
+    public async Task The_pool_keeps_at_most_half_the_range_and_closes_the_oldest_beyond()
+    {
+        Assume.That(useEventLoop && OperatingSystem.IsLinux(), "only event-loop relays keep their sockets");
+        const int first = 40940;
+        const int last = 40951;
+        Assume.That(Enumerable.Range(first, last - first + 1).All(PortFree), "another program holds a port of the test range");
+        var manager = Manager(new FakeTimeProvider(), first, last);
+        var relays = new List<MediaRelay>();
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var relay, out _), Is.True);
+            relays.Add(relay!);
+        }
+
+        var closedFirst = new[] { relays[0].LocalRtpEndPoint(MediaLegSide.A).Port, relays[0].LocalRtpEndPoint(MediaLegSide.B).Port, relays[1].LocalRtpEndPoint(MediaLegSide.A).Port };
+        foreach (var relay in relays)
+        {
+            await relay.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+        }
+
+        var stats = manager.Statistics;
+        Assert.That((stats.IdleSocketPairs, stats.PortPairsInUse), Is.EqualTo((3, 0)), "six pairs in the range: three kept");
+        Assert.That(closedFirst.Concat(closedFirst.Select(p => p + 1)).All(PortFree), Is.True, "the three oldest were closed");
     }
 
     [Test]

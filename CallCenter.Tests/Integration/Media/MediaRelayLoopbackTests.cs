@@ -10,11 +10,13 @@ namespace CallCenter.Tests.Integration.Media;
 /// <summary>
 /// Two phones on loopback talk through a real relay. The relay takes its ports from 40000-40399; the phones'
 /// sockets are ephemeral (if one lands in that range the relay skips the port, as it would any port in use).
-/// Run once with the relay's sockets on the event loop and once on the runtime's async sockets.
+/// Run with the relay's sockets on one event loop, on two (the relays spread over both), and on the runtime's async
+/// sockets.
 /// </summary>
-[TestFixture(true)]
-[TestFixture(false)]
-public sealed class MediaRelayLoopbackTests(bool useEventLoop)
+[TestFixture(true, 1)]
+[TestFixture(true, 2)]
+[TestFixture(false, 1)]
+public sealed class MediaRelayLoopbackTests(bool useEventLoop, int eventLoops)
 {
     private static readonly TimeSpan Ptime = TimeSpan.FromMilliseconds(20);
 
@@ -28,10 +30,11 @@ public sealed class MediaRelayLoopbackTests(bool useEventLoop)
     public void SetUp()
     {
         _manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 40000, PortMax = 40399, UseEventLoop = useEventLoop },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 40000, PortMax = 40399, UseEventLoop = useEventLoop, EventLoops = eventLoops },
             TimeProvider.System,
             NullLogger<MediaRelayManager>.Instance);
         Assert.That(_manager.UsesEventLoop, Is.EqualTo(useEventLoop && OperatingSystem.IsLinux()));
+        Assert.That(_manager.EventLoopCount, Is.EqualTo(_manager.UsesEventLoop ? eventLoops : 0));
         _observer = new RecordingRelayObserver();
         Assert.That(_manager.TryCreateRelay(_observer, out var relay, out var error), Is.True, error.ToString());
         _relay = relay!;

@@ -7,12 +7,14 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace CallCenter.Tests.Integration.Media;
 
 /// <summary>
-/// What the one event loop shared by every relay must get right beyond what a single relay shows: each socket's
+/// What the event loops shared by many relays must get right beyond what a single relay shows: each socket's
 /// datagrams reach that relay only, and a relay that closes while media still arrives neither disturbs the others
-/// nor leaves a registration behind that a later relay (reusing its slots) would inherit. Relay ports 41000-41199.
+/// nor leaves a registration behind that a later relay (reusing its slots) would inherit. Run with one loop for all
+/// relays and with three (the relays dealt out among them). Relay ports 41000-41199.
 /// </summary>
-[TestFixture]
-public sealed class RelayEventLoopTests
+[TestFixture(1)]
+[TestFixture(3)]
+public sealed class RelayEventLoopTests(int eventLoops)
 {
     private const int Relays = 12;
 
@@ -24,10 +26,10 @@ public sealed class RelayEventLoopTests
     {
         Assume.That(OperatingSystem.IsLinux(), "the event loop is Linux's");
         _manager = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 41000, PortMax = 41199 },
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 41000, PortMax = 41199, EventLoops = eventLoops },
             TimeProvider.System,
             NullLogger<MediaRelayManager>.Instance);
-        Assert.That(_manager.UsesEventLoop, Is.True);
+        Assert.That(_manager.EventLoopCount, Is.EqualTo(eventLoops));
     }
 
     [TearDown]
@@ -72,6 +74,7 @@ public sealed class RelayEventLoopTests
     public async Task Every_call_hears_its_own_media_through_the_shared_loop()
     {
         var calls = Enumerable.Range(0, Relays).Select(_ => OpenCall()).ToList();
+        Assert.That(_manager.Statistics.RelaysPerEventLoop, Has.Count.EqualTo(eventLoops).And.All.EqualTo(Relays / eventLoops));
 
         for (ushort sequence = 1; sequence <= 3; sequence++)
         {

@@ -19,11 +19,13 @@ public sealed class MediaRelayOptionsTests
     }
 
     [Test]
-    public void TimeoutHeartbeatAndCnameAreChecked()
+    public void TimeoutHeartbeatCnameAndEventLoopsAreChecked()
     {
         Assert.That(() => Manager(new MediaRelayOptions { MediaTimeout = TimeSpan.FromSeconds(-1) }), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => Manager(new MediaRelayOptions { HeartbeatInterval = TimeSpan.Zero }), Throws.InstanceOf<ArgumentOutOfRangeException>());
         Assert.That(() => Manager(new MediaRelayOptions { Cname = "pbx-ü" }), Throws.ArgumentException);
+        Assert.That(() => Manager(new MediaRelayOptions { EventLoops = -1 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
+        Assert.That(() => Manager(new MediaRelayOptions { EventLoops = 65 }), Throws.InstanceOf<ArgumentOutOfRangeException>());
     }
 
     [Test]

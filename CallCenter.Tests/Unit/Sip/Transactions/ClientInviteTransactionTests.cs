@@ -140,6 +140,29 @@ public sealed class ClientInviteTransactionTests
     }
 
     [Test]
+    public void InAcceptedTheParsedInviteIsLetGoAfterTwoSecondsAndParsedAgainFromItsBytesWhenAsked()
+    {
+        var handle = Invite();
+        var sent = handle.Request;
+        _h.Receive(ResponseTo(sent, 200, toTag: "fork1"));
+        Assert.That(handle.Request, Is.SameAs(sent), "the owner reads the INVITE it sent while it takes the 2xx");
+
+        _h.Advance(Seconds(2));
+        var again = handle.Request;
+
+        Assert.That(again, Is.Not.SameAs(sent), "only the bytes were kept");
+        Assert.That(again.Bytes.ToArray(), Is.EqualTo(sent.Bytes.ToArray()));
+        Assert.That((again.Method, again.CallId, again.TopVia!.Branch, again.CSeq), Is.EqualTo((sent.Method, sent.CallId, sent.TopVia!.Branch, sent.CSeq)));
+        Assert.That(handle.Request, Is.SameAs(again), "parsed once more, then kept");
+
+        // A 2xx of another fork still reaches the owner, who may build a dialog from the INVITE, until Timer M.
+        _h.Receive(ResponseTo(sent, 200, toTag: "fork2"));
+        Assert.That(_owner.Successes.Select(r => r.To!.Tag), Is.EqualTo(new[] { "fork1", "fork2" }));
+        _h.Advance(Seconds(30));
+        Assert.That(_h.Statistics.ClientInviteAlive, Is.Zero, "Timer M = 64*T1, unchanged");
+    }
+
+    [Test]
     public async Task TheOwnersAckForA2xxGoesOutWithAFreshBranchOfItsOwn()
     {
         var invite = Invite().Request;

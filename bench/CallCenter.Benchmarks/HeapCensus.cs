@@ -1,0 +1,90 @@
+using System.Globalization;
+using Microsoft.Diagnostics.Runtime;
+
+namespace CallCenter.Benchmarks;
+
+/// <summary>
+/// What a live process's managed heap holds, by type (count and bytes, largest first), read with ClrMD (which
+/// BenchmarkDotNet already brings): <c>CallCenter.Benchmarks heapcensus PID [TOP]</c>. Used on a callprobe run held
+/// open with CALLPROBE_HOLD=1 to see what finished calls leave behind.
+/// </summary>
+internal static class HeapCensus
+{
+    public static int Run(string[] args)
+    {
+        var pid = int.Parse(args[1], CultureInfo.InvariantCulture);
+        var top = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 40;
+        using var target = DataTarget.AttachToProcess(pid, suspend: true);
+        using var runtime = target.ClrVersions[0].CreateRuntime();
+        var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
+        long total = 0;
+        foreach (var obj in runtime.Heap.EnumerateObjects())
+        {
+            if (!obj.IsValid || obj.IsFree)
+            {
+                continue;
+            }
+
+            var name = obj.Type?.Name ?? "?";
+            var size = (long)obj.Size;
+            total += size;
+            byType[name] = byType.TryGetValue(name, out var seen) ? (seen.Count + 1, seen.Bytes + size) : (1, size);
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"heap objects: {total >> 20} MB"));
+        foreach (var (name, (count, bytes)) in byType.OrderByDescending(e => e.Value.Bytes).Take(top))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 10,10} KB {count,9}  {name}"));
+        }
+
+        if (args.Length > 3)
+        {
+            Referrers(runtime.Heap, args[3]);
+        }
+
+        return 0;
+    }
+
+    /// <summary>Who holds one object of the type: its referrers, then theirs, up to ten levels (one heap scan each).</summary>
+    private static void Referrers(ClrHeap heap, string typeName)
+    {
+        var target = heap.EnumerateObjects().FirstOrDefault(o => o.IsValid && o.Type?.Name == typeName);
+        if (target.Address == 0)
+        {
+            Console.WriteLine($"no {typeName} on the heap");
+            return;
+        }
+
+        var seen = new HashSet<ulong> { target.Address };
+        var level = new List<ulong> { target.Address };
+        for (var depth = 1; depth <= 10 && level.Count > 0; depth++)
+        {
+            var wanted = level.ToHashSet();
+            var next = new List<ulong>();
+            foreach (var obj in heap.EnumerateObjects())
+            {
+                if (!obj.IsValid || obj.IsFree || seen.Contains(obj.Address))
+                {
+                    continue;
+                }
+
+                foreach (var reference in obj.EnumerateReferences())
+                {
+                    if (wanted.Contains(reference.Address))
+                    {
+                        Console.WriteLine($"{new string(' ', 2 * depth)}<- {obj.Type?.Name} @{obj.Address:x}");
+                        if (next.Count < 3)
+                        {
+                            next.Add(obj.Address);
+                        }
+
+                        seen.Add(obj.Address);
+                        break;
+                    }
+                }
+            }
+
+            level = next;
+        }
+    }
+}
