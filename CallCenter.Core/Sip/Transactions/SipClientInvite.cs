@@ -8,24 +8,30 @@ namespace CallCenter.Core.Sip.Transactions;
 /// </summary>
 public sealed class SipClientInvite
 {
+    private readonly ClientInviteTransaction? _transaction;
+    private readonly SipRequest? _request;
     private readonly Action _postCancel;
     private int _cancelRequested;
 
     internal SipClientInvite(ClientInviteTransaction transaction, SipTarget target)
-        : this(transaction.Request, target, transaction.PostCancel)
     {
+        _transaction = transaction;
+        _postCancel = transaction.PostCancel;
+        Target = target;
     }
 
     /// <summary>For a transaction user's tests: a handle on an INVITE that a test double "sent", whose CANCEL is
     /// whatever the double records. The layer itself always uses the constructor above.</summary>
     internal SipClientInvite(SipRequest request, SipTarget target, Action postCancel)
     {
-        Request = request;
+        _request = request;
         Target = target;
         _postCancel = postCancel;
     }
 
-    public SipRequest Request { get; }
+    /// <summary>The INVITE as sent. The layer's handle reads it through the transaction, which lets the parsed
+    /// message go 2 s after a 2xx and parses its kept bytes again when asked (Timer M trim).</summary>
+    public SipRequest Request => _transaction?.Request ?? _request!;
 
     public SipTarget Target { get; }
 
