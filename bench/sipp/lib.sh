@@ -133,6 +133,10 @@ with open(f"{folder}/extensions.xml", "w", encoding="utf-8") as out:
     for user in range(20000, 20000 + callees):
         out.write(f'  <user extension="{user}" password="secret" callLimit="1000" />\n')
     out.write("</extensions>\n")
+# The shipped queues name the shipped users (agents, overflow targets) that the load users replace: no queues here.
+import os
+if os.path.exists(f"{folder}/queues.xml"):
+    os.remove(f"{folder}/queues.xml")
 PY
   dotnet "$dll" run --config "$work/install/config" >"$work/target.log" 2>&1 &
   target_pid=$!
