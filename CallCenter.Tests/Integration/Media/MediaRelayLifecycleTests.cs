@@ -105,12 +105,17 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
     [Test]
     public async Task A_closed_relays_sockets_serve_a_later_call_after_the_cool_down_and_arrive_empty()
     {
-        Assume.That(useEventLoop && OperatingSystem.IsLinux(), "only event-loop relays keep their sockets");
         const int first = 40920;
         const int last = 40939;
         Assume.That(Enumerable.Range(first, last - first + 1).All(PortFree), "another program holds a port of the test range");
         var time = new FakeTimeProvider();
         var manager = Manager(time, first, last);
+        if (!KeepsSockets)
+        {
+            await AClosedRelayFreesItsPortsAtOnceAsync(manager, first, last);
+            return;
+        }
+
         using var phoneA = TestPhone.Open();
         using var phoneB = TestPhone.Open();
         using var phoneC = TestPhone.Open();
@@ -150,11 +155,16 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
     [Test]
     public async Task The_pool_keeps_at_most_half_the_range_and_closes_the_oldest_beyond()
     {
-        Assume.That(useEventLoop && OperatingSystem.IsLinux(), "only event-loop relays keep their sockets");
         const int first = 40940;
         const int last = 40951;
         Assume.That(Enumerable.Range(first, last - first + 1).All(PortFree), "another program holds a port of the test range");
         var manager = Manager(new FakeTimeProvider(), first, last);
+        if (!KeepsSockets)
+        {
+            await AClosedRelayFreesItsPortsAtOnceAsync(manager, first, last);
+            return;
+        }
+
         var relays = new List<MediaRelay>();
         for (var i = 0; i < 3; i++)
         {
@@ -171,6 +181,21 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
         var stats = manager.Statistics;
         Assert.That((stats.IdleSocketPairs, stats.PortPairsInUse), Is.EqualTo((3, 0)), "six pairs in the range: three kept");
         Assert.That(closedFirst.Concat(closedFirst.Select(p => p + 1)).All(PortFree), Is.True, "the three oldest were closed");
+    }
+
+    /// <summary>Only event-loop relays (Linux) keep their closed sockets in the pool; the async-sockets relay
+    /// closes them with the relay.</summary>
+    private bool KeepsSockets => useEventLoop && OperatingSystem.IsLinux();
+
+    private static async Task AClosedRelayFreesItsPortsAtOnceAsync(MediaRelayManager manager, int first, int last)
+    {
+        Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var relay, out _), Is.True);
+        Assert.That(Enumerable.Range(first, last - first + 1).All(PortFree), Is.False, "the relay holds its ports");
+        await relay!.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+
+        Assert.That((manager.Statistics.IdleSocketPairs, manager.Statistics.PortPairsInUse), Is.EqualTo((0, 0)), "no pool without the event loop");
+        Assert.That(Enumerable.Range(first, last - first + 1).All(PortFree), Is.True, "closed with the relay");
+        await manager.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
     }
 
     [Test]
