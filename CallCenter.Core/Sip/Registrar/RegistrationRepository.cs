@@ -4,6 +4,7 @@ using CallCenter.Core.Configuration;
 using CallCenter.Core.Storage;
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static CallCenter.Core.Storage.PreparedCommands;
 
 namespace CallCenter.Core.Sip.Registrar;
 
@@ -114,19 +115,6 @@ internal sealed class RegistrationRepository(Database database) : IDisposable
 
         transaction.Commit();
         return (alive, dead.Count);
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
     }
 
     /// <summary>In <see cref="UpsertParameters"/>' order.</summary>

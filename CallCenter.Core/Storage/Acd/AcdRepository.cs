@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static CallCenter.Core.Storage.PreparedCommands;
 
 namespace CallCenter.Core.Storage.Acd;
 
@@ -78,25 +79,4 @@ internal sealed class AcdRepository(Database database) : IDisposable
     }
 
     private static long? Ms(TimeSpan? value) => value is { } v ? (long)Math.Round(v.TotalMilliseconds) : null;
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    private static void Bind(SqliteParameterCollection parameters, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
-    }
 }

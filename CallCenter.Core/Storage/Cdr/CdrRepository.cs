@@ -1,5 +1,6 @@
 using Dapper;
 using Microsoft.Data.Sqlite;
+using static CallCenter.Core.Storage.PreparedCommands;
 
 namespace CallCenter.Core.Storage.Cdr;
 
@@ -144,27 +145,5 @@ internal sealed class CdrRepository(Database database) : IDisposable
         _endCall = null;
         _insertEvent = null;
         _connection = null;
-    }
-
-    private static SqliteCommand Prepare(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
-
-    /// <summary>In the order the parameters were prepared; null becomes SQL NULL.</summary>
-    private static void Bind(SqliteParameterCollection parameters, params object?[] values)
-    {
-        for (var i = 0; i < values.Length; i++)
-        {
-            parameters[i].Value = values[i] ?? DBNull.Value;
-        }
     }
 }
