@@ -43,7 +43,7 @@ public class CallPathBenchmarks
     private const int Callers = 100;
     private const int FirstCallee = 20_000;
     private const int Callees = 10;
-    private const string Realm = "callcenter";
+    private const string Realm = BenchmarkConfiguration.Realm;
     private const string Password = "secret";
     private const int ServerPort = 15090;
     private const int CallerPort = 15191;
@@ -119,7 +119,7 @@ public class CallPathBenchmarks
         _callerFlow = new SipFlow(listener, new IPEndPoint(IPAddress.Loopback, CallerPort), 0);
         _calleeFlow = new SipFlow(listener, new IPEndPoint(IPAddress.Loopback, CalleePort), 0);
 
-        var configuration = new FixedConfiguration(Options());
+        var configuration = BenchmarkConfiguration.WithUsers(BenchUsers());
         var bans = new AuthFailureTracker(_clock, NullLogger<AuthFailureTracker>.Instance);
         _store = new RegistrationStore(_clock, NullLogger<RegistrationStore>.Instance);
         _media = new MediaRelayManager(
@@ -575,7 +575,7 @@ public class CallPathBenchmarks
         return ok ? n + tail : throw new InvalidOperationException("request buffer too small");
     }
 
-    private static CallCenterOptions Options()
+    private static IEnumerable<UserOptions> BenchUsers()
     {
         var users = new List<UserOptions>();
         for (var i = 0; i < Callers; i++)
@@ -589,34 +589,7 @@ public class CallPathBenchmarks
             users.Add(new UserOptions { Extension = (FirstCallee + i).ToString(CultureInfo.InvariantCulture), DisplayName = "Callee", Credential = new SipCredential { Password = Password }, CallLimit = 10_000 });
         }
 
-        return new CallCenterOptions
-        {
-            Node = new NodeOptions { Name = "bench" },
-            Sip = new SipOptions
-            {
-                Realm = Realm,
-                Domain = "callcenter.local",
-                Listeners = [],
-                Security = new SipSecurityOptions { TrustedNetworks = [IPNetwork.Parse("127.0.0.0/8")] },
-            },
-            Rtp = new RtpOptions(),
-            Web = new WebOptions(),
-            Storage = new StorageOptions { DataFolder = "/tmp/unused", RecordingsFolder = "/tmp/unused" },
-            Logging = new LoggingOptions { Folder = "/tmp/unused" },
-            Shutdown = new ShutdownOptions(),
-            Extensions = new ExtensionsOptions { Users = [.. users] },
-        };
-    }
-
-    private sealed class FixedConfiguration(CallCenterOptions options) : ILiveConfiguration
-    {
-        public CallCenterOptions Current => options;
-
-        public event Action<CallCenterOptions>? Changed
-        {
-            add { }
-            remove { }
-        }
+        return users;
     }
 
     /// <summary>A message the server sent, copied into a pooled buffer (the server may reuse its own once the send

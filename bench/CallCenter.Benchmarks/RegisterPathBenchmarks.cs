@@ -34,7 +34,7 @@ public class RegisterPathBenchmarks
 {
     private const int FirstUser = 10_000;
     private const int Users = 10_000;
-    private const string Realm = "callcenter";
+    private const string Realm = BenchmarkConfiguration.Realm;
     private const string Password = "secret";
     private const string ServerHostPort = "127.0.0.1:15090";
     private const string SippIp = "127.0.0.1";
@@ -67,8 +67,7 @@ public class RegisterPathBenchmarks
         var listener = new SipListener(new SipListenerOptions { Transport = SipTransport.Udp, Address = IPAddress.Loopback, Port = 0 }, 0, _socket);
         _flow = new SipFlow(listener, new IPEndPoint(IPAddress.Parse(SippIp), SippPort), 0);
 
-        var options = Options();
-        var configuration = new FixedConfiguration(options);
+        var configuration = BenchmarkConfiguration.WithUsers(BenchUsers());
         var bans = new AuthFailureTracker(_clock, NullLogger<AuthFailureTracker>.Instance);
         _store = new RegistrationStore(_clock, NullLogger<RegistrationStore>.Instance);
         var dispatcher = new SipRequestDispatcher(
@@ -217,7 +216,7 @@ public class RegisterPathBenchmarks
         return ok ? n + tail.Length : throw new InvalidOperationException("request buffer too small");
     }
 
-    private static CallCenterOptions Options()
+    private static IEnumerable<UserOptions> BenchUsers()
     {
         var users = new UserOptions[Users];
         for (var i = 0; i < Users; i++)
@@ -230,34 +229,7 @@ public class RegisterPathBenchmarks
             };
         }
 
-        return new CallCenterOptions
-        {
-            Node = new NodeOptions { Name = "bench" },
-            Sip = new SipOptions
-            {
-                Realm = Realm,
-                Domain = "callcenter.local",
-                Listeners = [],
-                Security = new SipSecurityOptions { TrustedNetworks = [IPNetwork.Parse("127.0.0.0/8")] },
-            },
-            Rtp = new RtpOptions(),
-            Web = new WebOptions(),
-            Storage = new StorageOptions { DataFolder = "/tmp/unused", RecordingsFolder = "/tmp/unused" },
-            Logging = new LoggingOptions { Folder = "/tmp/unused" },
-            Shutdown = new ShutdownOptions(),
-            Extensions = new ExtensionsOptions { Users = [.. users] },
-        };
-    }
-
-    private sealed class FixedConfiguration(CallCenterOptions options) : ILiveConfiguration
-    {
-        public CallCenterOptions Current => options;
-
-        public event Action<CallCenterOptions>? Changed
-        {
-            add { }
-            remove { }
-        }
+        return users;
     }
 
     /// <summary>Keeps the last message sent; every send completes at once, as a UDP send does.</summary>
