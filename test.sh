@@ -45,6 +45,12 @@ if [[ -f $trx ]]; then
   total=$(value total); executed=$(value executed); passed=$(value passed)
   failed=$(( $(value failed) + $(value error) + $(value timeout) + $(value aborted) ))
   skipped=$(( total - executed ))
+  # The console log scrolls away; name the failures again next to the counts, where a CI tail shows them.
+  if ((failed > 0)); then
+    echo "test.sh: failed tests:"
+    grep -o '<UnitTestResult [^>]*outcome="\(Failed\|Error\|Timeout\|Aborted\)"[^>]*>' "$trx" \
+      | sed -n 's/.* testName="\([^"]*\)".*/  \1/p' | sed 's/&quot;/"/g; s/&amp;/\&/g'
+  fi
   echo "${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
 else
   echo "test.sh: no test results were written"
