@@ -99,6 +99,8 @@ public sealed partial class SipTransportManager
 
     private void Reject(SipListener listener, Socket socket)
     {
+        // Counted before the reset goes out: whoever sees the connection closed must also see it counted.
+        Interlocked.Increment(ref _counters.ConnectionsRejected);
         IPEndPoint? remote = null;
         try
         {
@@ -114,7 +116,6 @@ public sealed partial class SipTransportManager
         }
 
         socket.Dispose();
-        Interlocked.Increment(ref _counters.ConnectionsRejected);
         if (_logGate.ShouldLog(SipLogGate.Kind.ConnectionRejected, out var count))
         {
             SipTransportLog.ConnectionRejected(_logger, remote, listener, Limits.MaxConnections, count);

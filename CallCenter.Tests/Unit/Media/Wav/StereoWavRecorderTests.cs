@@ -68,9 +68,11 @@ public sealed class StereoWavRecorderTests
     [Test]
     public async Task AFailingDiskIsAFaultAndDropsNotAnException()
     {
+        // Closed before the recorder starts, so that its very first write (the header, on the disk side) fails:
+        // closing it afterwards would race that write.
         var stream = new MemoryStream();
-        var recorder = new StereoWavRecorder(stream, ownsStream: false);
         await stream.DisposeAsync();
+        var recorder = new StereoWavRecorder(stream, ownsStream: false);
 
         var deadline = DateTime.UtcNow.AddSeconds(5);
         while (recorder.Fault is null && DateTime.UtcNow < deadline)
