@@ -93,6 +93,7 @@ internal sealed partial class Call
             return;
         }
 
+        OpenCallerEarlyDialog(status);
         var response = CallerInvite.CreateResponse(status, toTag: _aTag).AddHeader("Contact", ContactFor(_aFlow));
         if (withSdp && _aOffer is not null && _aLocal is not null)
         {
@@ -110,7 +111,12 @@ internal sealed partial class Call
             .AddHeader("Contact", ContactFor(_aFlow))
             .AddHeader("Allow", SipCapabilities.Allow)
             .SetBody(_aLocal!.ToBytes(), "application/sdp");
-        if (!SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out var dialog, out var reason))
+        // The early dialog our 1xx made becomes the confirmed one (§12.1.1: same tags), with whatever an UPDATE in
+        // it refreshed; without one (answered before any 1xx) the 200 makes it.
+        var dialog = _aEarly;
+        _aEarly = null;
+        string? reason = null;
+        if (dialog is not { State: SipDialogState.Early } && !SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out dialog, out reason))
         {
             CallLog.NoDialog(_manager.Logger, UniqueId, "caller", reason);
             _aOk = null;
