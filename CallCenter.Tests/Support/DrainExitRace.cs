@@ -9,8 +9,8 @@ namespace CallCenter.Tests.Support;
 /// idle, the one moment a wake-up can be lost. Nothing else is posted while the probe waits for an item to run, so
 /// an item left behind stays behind and is reported.
 /// <para>This is a stress probe, not a proof: the race it looks for is a store→load reordering of the CPU, which no
-/// test can force, so each run has only a chance to meet it (about one run in three on this 2-core machine before
-/// the fix, in 5 s).</para>
+/// test can force, so each run has only a chance to meet it: before the fix, on this 2-core machine, the call
+/// context's probe caught it in 1 run of 6 and the shard's in 2 of 6 (5 s each); after it, in none of 9.</para>
 /// </summary>
 internal static class DrainExitRace
 {
