@@ -93,6 +93,7 @@ internal sealed partial class Call
             return;
         }
 
+        OpenCallerEarlyDialog(status);
         var response = CallerInvite.CreateResponse(status, toTag: _aTag).AddHeader("Contact", ContactFor(_aFlow));
         if (withSdp && _aOffer is not null && _aLocal is not null)
         {
@@ -110,7 +111,11 @@ internal sealed partial class Call
             .AddHeader("Contact", ContactFor(_aFlow))
             .AddHeader("Allow", SipCapabilities.Allow)
             .SetBody(_aLocal!.ToBytes(), "application/sdp");
-        if (!SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out var dialog, out var reason))
+        // The early dialog our 1xx made becomes the confirmed one (§12.1.1: same tags), with whatever an UPDATE in
+        // it refreshed; without one (answered before any 1xx) the 200 makes it.
+        var dialog = _aEarly is { State: SipDialogState.Early } early ? early : null;
+        string? reason = null;
+        if (dialog is null && !SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out dialog, out reason))
         {
             CallLog.NoDialog(_manager.Logger, UniqueId, "caller", reason);
             _aOk = null;
@@ -118,6 +123,7 @@ internal sealed partial class Call
             return;
         }
 
+        _aEarly = null;
         _aDialog = dialog;
         _legA = new CallLeg(ALegId, _caller.Extension, MediaLegSide.A, dialog, SipTarget.From(_aFlow), _aFlow, _aLocal!, _aVersion!, _aSelection);
         _manager.Dialogs.TryAdd(dialog.Id, this);

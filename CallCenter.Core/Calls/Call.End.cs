@@ -75,6 +75,11 @@ internal sealed partial class Call
             _manager.Dialogs.TryRemove(_aDialog.Id, this);
         }
 
+        if (_aEarly is not null)
+        {
+            _manager.Dialogs.TryRemove(_aEarly.Id, this);
+        }
+
         if (_bDialog is not null)
         {
             _manager.Dialogs.TryRemove(_bDialog.Id, this);

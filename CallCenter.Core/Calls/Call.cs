@@ -20,8 +20,9 @@ namespace CallCenter.Core.Calls;
 /// end up on different codecs; the relay then transcodes PCMU↔PCMA. Neither party ever sees the other's addresses.</para>
 /// <para>Threading: every method that touches state runs on the call's <see cref="CallContext"/> (entered through
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
-/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .Callee.cs (leg B
-/// until the answer, rung on every phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards),
+/// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .CallerEarly.cs
+/// (A's early dialog and the requests in it), .Callee.cs (leg B until the answer, rung on every phone through a
+/// <see cref="CalleeFork"/>), .Routing.cs (DND and forwards),
 /// .Features.cs (DND and forward feature codes), .Legs.cs (the answered call as two <see cref="CallLeg"/>s, either of
 /// which can be replaced), .Hold.cs (re-INVITE, UPDATE, hold relayed between the legs), .Transfer.cs and .Replaces.cs
 /// (REFER, Replaces), .Pickup.cs (pickup codes), .End.cs.</para>
@@ -111,6 +112,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     /// <summary>Call context: a request inside one of this call's dialogs.</summary>
     public void OnInDialogRequest(SipServerTransaction transaction)
     {
+        if (TryHandleCallerEarlyRequest(transaction))
+        {
+            return;
+        }
+
         var request = transaction.Request;
         var leg = FindLeg(request);
         if (leg is null || _state == CallState.Ended)

@@ -56,7 +56,12 @@ internal sealed class CallContext : IThreadPoolWorkItem
                 }
             }
 
-            Volatile.Write(ref _scheduled, 0);
+            // Going idle: clear the flag, then look at the queue once more for a post that found the flag still
+            // set. The clear must be a full fence (an interlocked exchange, not Volatile.Write): x86 lets a load
+            // pass an earlier plain store, so this drain could read "empty" before its clear was visible while a
+            // poster enqueued and read the flag as still set, and the item (a BYE, a callee's 200) sat in the queue
+            // with no drain until the call's next post — if one ever came. Issue 4's lost end messages.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
             {
                 return;

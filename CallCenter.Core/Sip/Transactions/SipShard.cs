@@ -245,7 +245,10 @@ internal sealed class SipShard : IThreadPoolWorkItem
                 return;
             }
 
-            Volatile.Write(ref _scheduled, 0);
+            // A full fence, not Volatile.Write: x86 lets the IsEmpty load below pass a plain store, and then a
+            // post that found the flag still set and this drain that found the mailbox empty both walk away from
+            // the item (a BYE's 200, a client BYE's start) until the shard's next post.
+            Interlocked.Exchange(ref _scheduled, 0);
 
             // A post that found the flag set just before it was cleared left its item for this drain: look again.
             if (_mailbox.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
