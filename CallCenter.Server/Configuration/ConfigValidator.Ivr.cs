@@ -21,15 +21,19 @@ internal static partial class ConfigValidator
         {
             var nodes = Zip(flow.Nodes, element.Elements());
             NodeIdsUnique(r, flow, nodes);
-            StartExists(r, flow, element);
+            var broken = !StartExists(r, flow, element);
             foreach (var (node, nodeElement) in nodes)
             {
-                ReferencesExist(r, flow, nodeElement);
+                broken |= !ReferencesExist(r, flow, nodeElement);
                 NodeRules(r, node, nodeElement, values, queues, extensions);
                 PromptsExist(r, flow, node, nodeElement, soundsFolder);
             }
 
-            EveryNodeReachable(r, flow, nodes);
+            // A mistyped reference leaves the node it meant unreachable; saying so as well would only bury the cause.
+            if (!broken)
+            {
+                EveryNodeReachable(r, flow, nodes);
+            }
         }
 
         NoLoopWithoutInput(r, values, flows);
@@ -85,16 +89,20 @@ internal static partial class ConfigValidator
         }
     }
 
-    private static void StartExists(ConfigReader r, IvrFlow flow, XElement element)
+    private static bool StartExists(ConfigReader r, IvrFlow flow, XElement element)
     {
-        if (flow.FindNode(flow.Start) is null)
+        if (flow.FindNode(flow.Start) is not null)
         {
-            r.Error(At(element, "start"), $"Flow '{flow.Name}' starts at node '{flow.Start}', which it does not have; nodes: {KnownNodes(flow)}.");
+            return true;
         }
+
+        r.Error(At(element, "start"), $"Flow '{flow.Name}' starts at node '{flow.Start}', which it does not have; nodes: {KnownNodes(flow)}.");
+        return false;
     }
 
-    private static void ReferencesExist(ConfigReader r, IvrFlow flow, XElement element)
+    private static bool ReferencesExist(ConfigReader r, IvrFlow flow, XElement element)
     {
+        var ok = true;
         var id = (string?)element.Attribute("id");
         IEnumerable<XAttribute> references = NodeReferences.Select(name => element.Attribute(name)).OfType<XAttribute>();
         if (element.Name.LocalName == "menu")
@@ -110,8 +118,11 @@ internal static partial class ConfigValidator
                 r.Error(reference,
                     $"Node '{id}' continues with '{target}' ({reference.Name.LocalName}), but flow '{flow.Name}' has no such node; nodes: {KnownNodes(flow)}. " +
                     "To continue in another flow, point at a <goToFlow> node.");
+                ok = false;
             }
         }
+
+        return ok;
     }
 
     private static void NodeRules(ConfigReader r, IvrNode node, XElement element, IvrOptions values, QueuesOptions? queues, ExtensionsOptions? extensions)
@@ -193,11 +204,6 @@ internal static partial class ConfigValidator
     // A node no path from the start reaches is dead text: most often a typo in the reference meant to lead to it.
     private static void EveryNodeReachable(ConfigReader r, IvrFlow flow, IReadOnlyList<(IvrNode Value, XElement Element)> nodes)
     {
-        if (flow.FindNode(flow.Start) is null)
-        {
-            return;
-        }
-
         var reached = new HashSet<string>(StringComparer.Ordinal) { flow.Start };
         var pending = new Stack<string>([flow.Start]);
         while (pending.TryPop(out var id))
