@@ -192,6 +192,23 @@ public sealed class IvrConfigTests
         """, "digit=\"x\"", "'digit' on <choice> is 'x'", "one DTMF key: 0-9, * or #");
 
     [Test]
+    public void AnUnknownNodeTypeIsRefusedByTheSchemaWithTheNodesThereAre() => AssertSingleErrorAt("""
+        <ivr>
+          <flow name="main">
+            <playback id="p" prompts="welcome" next="bye" />
+            <hangup id="bye" />
+          </flow>
+        </ivr>
+        """, "playback", "<playback> is not allowed", "play", "dataDip");
+
+    [Test]
+    public void AStepLimitOutOfRangeIsRefusedByTheSchema() => AssertSingleErrorAt("""
+        <ivr maxSteps="2">
+          <flow name="main"><hangup id="bye" /></flow>
+        </ivr>
+        """, "maxSteps=", "from 8 to 1000");
+
+    [Test]
     public void AnUnknownTimeZoneIsAnError() => AssertSingleErrorAt("""
         <ivr>
           <flow name="main">
