@@ -16,7 +16,7 @@ internal static partial class ConfigValidator
     {
         var flows = Zip(values.Flows, root.Elements("flow"));
         FlowNamesUnique(r, flows);
-        RoutesUniqueAndKnown(r, root, values);
+        RoutesUniqueAndKnown(r, root, values, extensions);
         foreach (var (flow, element) in flows)
         {
             var nodes = Zip(flow.Nodes, element.Elements());
@@ -51,7 +51,7 @@ internal static partial class ConfigValidator
         }
     }
 
-    private static void RoutesUniqueAndKnown(ConfigReader r, XElement root, IvrOptions values)
+    private static void RoutesUniqueAndKnown(ConfigReader r, XElement root, IvrOptions values, ExtensionsOptions? extensions)
     {
         var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
         foreach (var (route, element) in Zip(values.Routes, root.Elements("route")))
@@ -59,6 +59,12 @@ internal static partial class ConfigValidator
             if (!seen.TryAdd(route.Number, element))
             {
                 r.Error(At(element, "number"), $"Number {route.Number} is already routed by the route at {Where(seen[route.Number])}; a number starts one flow, remove one of them.");
+            }
+
+            // Dialling 1000 would either ring the phone or start the flow; the admin must say which by renumbering.
+            if (extensions?.FindUser(route.Number) is not null)
+            {
+                r.Error(At(element, "number"), $"Number {route.Number} is also the extension of a <user> in extensions.xml; give the route or the user another number.");
             }
 
             if (values.FindFlow(route.Flow) is null)

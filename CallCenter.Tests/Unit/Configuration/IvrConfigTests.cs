@@ -148,6 +148,14 @@ public sealed class IvrConfigTests
         """, "flow=\"hotlin\"", "Number 800", "'hotlin'", "known flows: hotline");
 
     [Test]
+    public void ARouteNumberThatIsAlsoAnExtensionIsAnError() => AssertSingleErrorAt("""
+        <ivr>
+          <route number="2000" flow="main" />
+          <flow name="main"><hangup id="bye" /></flow>
+        </ivr>
+        """, "number=", "Number 2000 is also the extension");
+
+    [Test]
     public void AGoToAnUnknownFlowIsAnError() => AssertSingleErrorAt("""
         <ivr>
           <flow name="main"><goToFlow id="jump" flow="after-hours" /></flow>
