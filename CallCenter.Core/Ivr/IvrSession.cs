@@ -20,6 +20,8 @@ namespace CallCenter.Core.Ivr;
 /// <para>Nodes that do not wait (conditions, variables, jumps) run back to back in one loop; a call that passes
 /// <see cref="IvrOptions.MaxStepsWithoutInput"/> nodes without a key is hung up as a runaway (the validator refuses the
 /// loops it can see; this bounds the rest).</para>
+/// <para>A session keeps the <see cref="IvrOptions"/> it was created with: a configuration reload applies to the next
+/// calls, so a caller never finds itself in a half-changed flow.</para>
 /// </summary>
 public sealed partial class IvrSession : IDisposable
 {

@@ -95,4 +95,25 @@ public sealed class IvrSessionDipTests
         bed.Advance(5);
         Assert.That(bed.Commands, Is.Empty);
     }
+
+    [Test]
+    public void KeysTypedAheadAreBoundedAndTheRestIsDropped()
+    {
+        using var bed = new IvrTestBed("""
+            <flow name="main">
+              <dataDip id="dip" url="http://crm.test/lookup" ok="pin" failed="pin" />
+              <collect id="pin" prompts="digit-1" variable="pin" maxLength="32" next="menu" fallback="bye" />
+              <menu id="menu" prompts="menu" fallback="bye">
+                <choice digit="2" next="bye" />
+              </menu>
+              <hangup id="bye" />
+            </flow>
+            """).Start();
+        bed.Press(new string('1', IvrSession.TypeAheadCapacity) + "22222222");
+
+        bed.Dip.Answer(IvrDipResult.Failed("HTTP 500"));
+
+        Assert.That(bed.Session.Variables["pin"], Is.EqualTo(new string('1', IvrSession.TypeAheadCapacity)));
+        Assert.That(bed.Commands, Is.EqualTo(new[] { "play menu" }), "the keys beyond the type-ahead's capacity were dropped, none is left for the menu");
+    }
 }
