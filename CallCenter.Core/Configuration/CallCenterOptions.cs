@@ -25,6 +25,9 @@ public sealed record CallCenterOptions
 
     /// <summary>queues.xml; empty when the file is absent (no ACD).</summary>
     public QueuesOptions Queues { get; init; } = new();
+
+    /// <summary>ivr.xml; empty when the file is absent (no flows, no inbound routes).</summary>
+    public IvrOptions Ivr { get; init; } = new();
 }
 
 public sealed record NodeOptions

@@ -55,5 +55,7 @@ public static class CheckConfigCommand
         output.WriteLine($"  users:     {options.Extensions.Users.Length}");
         output.WriteLine($"  agents:    {options.Extensions.Agents.Length}");
         output.WriteLine($"  queues:    {(options.Queues.Queues.IsEmpty ? "none" : string.Join(", ", options.Queues.Queues.Select(q => q.Name)))}");
+        output.WriteLine($"  ivr:       {(options.Ivr.Flows.IsEmpty ? "none" : string.Join(", ", options.Ivr.Flows.Select(f => f.Name)))}" +
+            $" ({options.Ivr.Routes.Length} route(s))");
     }
 }

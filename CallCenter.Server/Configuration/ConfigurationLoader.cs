@@ -19,11 +19,16 @@ public static class ConfigurationLoader
     public const string ExtensionsSchema = "extensions.xsd";
     public const string QueuesFile = "queues.xml";
     public const string QueuesSchema = "queues.xsd";
+    public const string IvrFile = "ivr.xml";
+    public const string IvrSchema = "ivr.xsd";
+
+    /// <summary>The prompts folder below the configuration folder: sounds/&lt;language&gt;/&lt;name&gt;.wav.</summary>
+    public const string SoundsFolder = "sounds";
 
     /// <summary>The files a configuration consists of; the watcher reloads when any of them (or a schema in
     /// schema/) changes. Files that later features add (IVR, trunks, routes) join this list, each
     /// with its schema.</summary>
-    public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile, QueuesFile];
+    public static readonly ImmutableArray<string> Files = [MainFile, ExtensionsFile, QueuesFile, IvrFile];
 
     public static ConfigLoadResult Load(string configFolder, long generation = 1)
     {
@@ -54,6 +59,14 @@ public static class ConfigurationLoader
             : queuesDocument is null ? null
             : ReadQueuesFile(queuesDocument.Root!, extensions, errors);
 
+        // ivr.xml is optional as well (a PBX without menus); its flows name queues and extensions, so it is judged
+        // after both, and only against files that read well (a broken queues.xml is reported there, not here).
+        var hasIvr = File.Exists(Path.Combine(folder, IvrFile));
+        var ivrDocument = hasIvr ? ConfigDocument.Load(folder, IvrFile, IvrSchema, errors) : null;
+        var ivr = !hasIvr ? new IvrOptions()
+            : ivrDocument is null ? null
+            : ReadIvrFile(ivrDocument.Root!, queues, extensions, Path.Combine(folder, SoundsFolder), errors);
+
         // Agents name their queues in extensions.xml; that reference can only be judged once both files read well.
         if (extensions is not null && queues is not null)
         {
@@ -62,8 +75,8 @@ public static class ConfigurationLoader
 
         var options = main is null ? null : ReadMainFile(main.Root!, folder, root, generation, extensions ?? new ExtensionsOptions(), errors);
 
-        return errors.Count == 0 && options is not null && extensions is not null && queues is not null
-            ? ConfigLoadResult.Success(options with { Queues = queues })
+        return errors.Count == 0 && options is not null && extensions is not null && queues is not null && ivr is not null
+            ? ConfigLoadResult.Success(options with { Queues = queues, Ivr = ivr })
             : ConfigLoadResult.Failure(InReadingOrder(errors));
     }
 
@@ -79,6 +92,22 @@ public static class ConfigurationLoader
 
         ConfigValidator.ValidateQueues(reader, root, queues, extensions);
         return errors.Count > before ? null : queues;
+    }
+
+    private static IvrOptions? ReadIvrFile(
+        XElement root, QueuesOptions? queues, ExtensionsOptions? extensions, string soundsFolder, List<ConfigError> errors)
+    {
+        var before = errors.Count;
+        var reader = new ConfigReader(IvrFile, errors);
+        var ivr = IvrReader.Read(reader, root);
+        if (errors.Count > before)
+        {
+            return null;
+        }
+
+        // An installation without sounds/ (a test folder, a PBX that plays nothing) cannot have its prompts checked.
+        ConfigValidator.ValidateIvr(reader, root, ivr, queues, extensions, Directory.Exists(soundsFolder) ? soundsFolder : null);
+        return errors.Count > before ? null : ivr;
     }
 
     // Schema errors, reading errors and rule violations are found in separate passes; an admin reads them

@@ -1,0 +1,11 @@
+namespace CallCenter.Core.Ivr;
+
+/// <summary>How a session ended.</summary>
+public enum IvrSessionOutcome
+{
+    Queue,
+    Extension,
+    HungUp,
+    CallerHungUp,
+    Runaway,
+}

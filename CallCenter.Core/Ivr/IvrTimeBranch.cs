@@ -1,0 +1,8 @@
+namespace CallCenter.Core.Ivr;
+
+public enum IvrTimeBranch
+{
+    Open,
+    Closed,
+    Holiday,
+}
