@@ -48,6 +48,12 @@ internal sealed partial class Call
         });
         CallLog.FeatureCode(_manager.Logger, UniqueId, _caller.Extension, action.ToString(), features.ToString());
         Record(CelEventType.UserDefined, ALegId, string.Create(CultureInfo.InvariantCulture, $"{{\"feature\":\"{action}\",\"extension\":\"{argument}\"}}"));
+        ConfirmFeature();
+    }
+
+    /// <summary>The feature was carried out: answer with SDP and hang up after <see cref="FeatureConfirmation"/>.</summary>
+    private void ConfirmFeature()
+    {
         if (!PrepareMedia())
         {
             return;
