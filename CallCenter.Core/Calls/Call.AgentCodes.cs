@@ -1,14 +1,13 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using CallCenter.Core.Acd;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Storage.Cdr;
 
 namespace CallCenter.Core.Calls;
 
-// Agent feature codes (*45 queue toggle, *46 pause, *31 login, *32 logout; AgentCode.cs): an agent changes its ACD
-// state from a desk phone. As for the other feature codes, a code carried out is answered with SDP and hung up after
+// Agent feature codes (*45 queue toggle, *46 pause, *31 login, *32 logout; FeatureCode.cs): an agent changes its
+// ACD state from a desk phone, through the ACD's port IAgentPhoneCommands. As for the other feature codes, a code carried out is answered with SDP and hung up after
 // FeatureConfirmation, and a refused one gets a final error response:
 //   404  the code names nothing: no agent belongs to this phone (*45, *46), nobody is logged in on it (*32), or the
 //        digit after *46 is no reason of queues.xml. Not 484: 484 says the number is incomplete (RFC 3261 §21.4.22)
@@ -28,9 +27,9 @@ internal sealed partial class Call
 
     private ITimer? _agentCodeTimer;
 
-    private void OnAgentCode(AgentCodeAction action, string? argument)
+    private void OnAgentCode(FeatureAction action, string? argument)
     {
-        var acd = _manager.Acd;
+        var acd = _manager.AgentCommands;
         var extension = _caller.Extension;
         if (acd is null)
         {
@@ -40,20 +39,20 @@ internal sealed partial class Call
         }
 
         var agents = _manager.Options.Extensions.Agents;
-        Func<Task<AgentPhoneResult>> ask;
+        Func<Task<AgentCodeAnswer>> ask;
         switch (action)
         {
-            case AgentCodeAction.QueueToggle:
+            case FeatureAction.QueueToggle:
                 if (HomeAgent(agents) is not { } home)
                 {
                     FailCaller(404, "no agent has this phone as home extension");
                     return;
                 }
 
-                ask = () => acd.ToggleLoginAtAsync(home.Id, extension);
+                ask = () => acd.ToggleLoginAsync(home.Id, extension);
                 break;
 
-            case AgentCodeAction.Pause:
+            case FeatureAction.PauseToggle:
                 string? reason = null;
                 if (!string.IsNullOrEmpty(argument) && !TryFindReason(argument, out reason))
                 {
@@ -62,10 +61,10 @@ internal sealed partial class Call
                 }
 
                 var homeId = HomeAgent(agents)?.Id;
-                ask = () => acd.PauseAtAsync(extension, homeId, reason);
+                ask = () => acd.PauseAsync(extension, homeId, reason);
                 break;
 
-            case AgentCodeAction.Login:
+            case FeatureAction.AgentLogin:
                 if (!TryReadLogin(argument, out var number, out var pin))
                 {
                     FailCaller(484, "agent login code without a PIN");
@@ -84,11 +83,11 @@ internal sealed partial class Call
                 }
 
                 _manager.AgentPins.Clear(extension);
-                ask = () => acd.LoginAtAsync(agent.Id, extension);
+                ask = () => acd.LoginAsync(agent.Id, extension);
                 break;
 
             default:
-                ask = () => acd.LogoutAtAsync(extension);
+                ask = () => acd.LogoutAsync(extension);
                 break;
         }
 
@@ -98,9 +97,9 @@ internal sealed partial class Call
 
     // Asks on the call's context; the rest runs on whatever thread completes the ACD's task (its loop, or this one
     // at once when the post was refused) and only posts. A call that ended meanwhile refuses the post, and the ACD's change stands: it was asked for.
-    private async Task AskAcdAsync(Func<Task<AgentPhoneResult>> ask, AgentCodeAction action)
+    private async Task AskAcdAsync(Func<Task<AgentCodeAnswer>> ask, FeatureAction action)
     {
-        AgentPhoneResult? answer = null;
+        AgentCodeAnswer? answer = null;
         string? failure = null;
         try
         {
@@ -114,7 +113,7 @@ internal sealed partial class Call
         Post(() => OnAcdAnswer(action, answer, failure));
     }
 
-    private void OnAcdAnswer(AgentCodeAction action, AgentPhoneResult? answer, string? failure)
+    private void OnAcdAnswer(FeatureAction action, AgentCodeAnswer? answer, string? failure)
     {
         _agentCodeTimer?.Dispose();
         _agentCodeTimer = null;
@@ -131,27 +130,27 @@ internal sealed partial class Call
             return;
         }
 
-        var status = result.Result switch
+        var status = result.Outcome switch
         {
-            AgentCommandResult.Done or AgentCommandResult.Deferred or AgentCommandResult.NoChange => 200,
-            AgentCommandResult.UnknownAgent or AgentCommandResult.UnknownReason => 404,
-            AgentCommandResult.NotLoggedIn when action == AgentCodeAction.Logout => 404,
+            AgentCodeOutcome.Done or AgentCodeOutcome.Deferred or AgentCodeOutcome.NoChange => 200,
+            AgentCodeOutcome.UnknownAgent or AgentCodeOutcome.UnknownReason => 404,
+            AgentCodeOutcome.NotLoggedIn when action == FeatureAction.AgentLogout => 404,
             _ => 403,
         };
         if (status != 200)
         {
-            FailCaller(status, "agent code " + action + ": " + result.Result);
+            FailCaller(status, "agent code " + action + ": " + result.Outcome);
             return;
         }
 
         var agent = result.AgentId ?? string.Empty;
-        AgentCodeLog.Carried(_manager.Logger, UniqueId, _caller.Extension, action.ToString(), agent, result.Result.ToString(), result.State.ToString());
+        AgentCodeLog.Carried(_manager.Logger, UniqueId, _caller.Extension, action.ToString(), agent, result.Outcome.ToString(), result.State);
         Record(CelEventType.UserDefined, ALegId, string.Create(CultureInfo.InvariantCulture,
-            $"{{\"agentCode\":\"{action}\",\"agent\":\"{agent}\",\"result\":\"{result.Result}\",\"state\":\"{result.State}\"}}"));
+            $"{{\"agentCode\":\"{action}\",\"agent\":\"{agent}\",\"result\":\"{result.Outcome}\",\"state\":\"{result.State}\"}}"));
         ConfirmFeature();
     }
 
-    private void ArmAgentCodeTimer(AgentCodeAction action)
+    private void ArmAgentCodeTimer(FeatureAction action)
     {
         _agentCodeTimer?.Dispose();
         _agentCodeTimer = _manager.Time.CreateTimer(

@@ -17,6 +17,12 @@ internal sealed partial class Call
 
     private void OnFeatureCode(FeatureAction action, string? argument)
     {
+        if (action is FeatureAction.QueueToggle or FeatureAction.PauseToggle or FeatureAction.AgentLogin or FeatureAction.AgentLogout)
+        {
+            OnAgentCode(action, argument);
+            return;
+        }
+
         var store = _manager.Features;
         if (argument is not null)
         {

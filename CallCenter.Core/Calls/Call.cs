@@ -76,12 +76,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         var destination = _aRequest.RequestUri.User;
 
         var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
-        var isAgentCode = AgentCode.TryMatch(options.Features, destination ?? string.Empty, out var agentCode, out var agentArgument) && !isFeature;
 
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
-            isAgentCode ? AgentCode.WithoutPin(agentCode, destination!, agentArgument) : destination ?? string.Empty,
-            isFeature || isAgentCode ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            isFeature ? FeatureCode.ForRecords(feature, destination!, argument) : destination ?? string.Empty,
+            isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
         if (TryStartReplacing() || TryStartPickup(destination))
         {
@@ -91,12 +90,6 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         if (isFeature)
         {
             OnFeatureCode(feature, argument);
-            return;
-        }
-
-        if (isAgentCode)
-        {
-            OnAgentCode(agentCode, agentArgument);
             return;
         }
 

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using CallCenter.Core.Acd;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Sip.Messages;
@@ -95,16 +94,6 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
 
     /// <summary>What users changed of their call features at run time (feature codes, the web API).</summary>
     public UserFeatureStore Features { get; }
-
-    /// <summary>The ACD that queue calls and agent codes talk to; null until the host attaches one.</summary>
-    internal AcdDispatcher? Acd { get; private set; }
-
-    /// <summary>Start-up, before calls arrive: the ACD the call layer reports to.</summary>
-    public void AttachAcd(AcdDispatcher acd)
-    {
-        ArgumentNullException.ThrowIfNull(acd);
-        Acd = acd;
-    }
 
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. The server-wide and the

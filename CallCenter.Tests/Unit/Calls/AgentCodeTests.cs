@@ -52,7 +52,7 @@ public sealed class AgentCodeTests
         _harness = new CallHarness(options, _logs);
         _acd = new AcdDispatcher(options.Queues, options.Extensions, _harness.Time, new RecordingCallControl(), NullAcdRecordSink.Instance,
             NullLoggerFactory.Instance);
-        _harness.Manager.AttachAcd(_acd);
+        _harness.Manager.AttachAgentCommands(_acd);
     }
 
     [TearDown]
@@ -62,35 +62,35 @@ public sealed class AgentCodeTests
         await _acd.DisposeAsync();
     }
 
-    [TestCase("*45", AgentCodeAction.QueueToggle, null)]
-    [TestCase("*46", AgentCodeAction.Pause, "")]
-    [TestCase("*461", AgentCodeAction.Pause, "1")]
-    [TestCase("*314711", AgentCodeAction.Login, "4711")]
-    [TestCase("*31101*4711", AgentCodeAction.Login, "101*4711")]
-    [TestCase("*31", AgentCodeAction.Login, "")]
-    [TestCase("*32", AgentCodeAction.Logout, null)]
+    [TestCase("*45", FeatureAction.QueueToggle, null)]
+    [TestCase("*46", FeatureAction.PauseToggle, "")]
+    [TestCase("*461", FeatureAction.PauseToggle, "1")]
+    [TestCase("*314711", FeatureAction.AgentLogin, "4711")]
+    [TestCase("*31101*4711", FeatureAction.AgentLogin, "101*4711")]
+    [TestCase("*31", FeatureAction.AgentLogin, "")]
+    [TestCase("*32", FeatureAction.AgentLogout, null)]
     public void TheDefaultCodesAreRecognised(string dialled, object expected, string? argument)
     {
-        Assert.That(AgentCode.TryMatch(new FeatureCodesOptions(), dialled, out var action, out var rest), Is.True);
-        Assert.That((action, rest), Is.EqualTo(((AgentCodeAction)expected, argument)));
+        Assert.That(FeatureCode.TryMatch(new FeatureCodesOptions(), dialled, out var action, out var rest), Is.True);
+        Assert.That((action, rest), Is.EqualTo(((FeatureAction)expected, argument)));
     }
 
     [TestCase("*4")]
     [TestCase("*450")]
     [TestCase("*320")]
-    [TestCase("*78")]
+    [TestCase("*3")]
     [TestCase("1000")]
     public void OtherNumbersAreNotAgentCodes(string dialled) =>
-        Assert.That(AgentCode.TryMatch(new FeatureCodesOptions(), dialled, out _, out _), Is.False);
+        Assert.That(FeatureCode.TryMatch(new FeatureCodesOptions(), dialled, out _, out _), Is.False);
 
     [Test]
     public void ConfiguredAgentCodesReplaceTheDefaults()
     {
         var codes = new FeatureCodesOptions { AgentLogin = "#1", PauseToggle = "#2" };
 
-        Assert.That(AgentCode.TryMatch(codes, "#14711", out var login, out var pin) && login == AgentCodeAction.Login && pin == "4711", Is.True);
-        Assert.That(AgentCode.TryMatch(codes, "#23", out var pause, out var digit) && pause == AgentCodeAction.Pause && digit == "3", Is.True);
-        Assert.That(AgentCode.TryMatch(codes, "*314711", out _, out _), Is.False);
+        Assert.That(FeatureCode.TryMatch(codes, "#14711", out var login, out var pin) && login == FeatureAction.AgentLogin && pin == "4711", Is.True);
+        Assert.That(FeatureCode.TryMatch(codes, "#23", out var pause, out var digit) && pause == FeatureAction.PauseToggle && digit == "3", Is.True);
+        Assert.That(FeatureCode.TryMatch(codes, "*314711", out _, out _), Is.False);
     }
 
     [TestCase("*314711", "*31XXXX")]
@@ -99,8 +99,8 @@ public sealed class AgentCodeTests
     [TestCase("*461", "*461")]
     public void RecordsNeverShowTheLoginPin(string dialled, string recorded)
     {
-        Assert.That(AgentCode.TryMatch(new FeatureCodesOptions(), dialled, out var action, out var argument), Is.True);
-        Assert.That(AgentCode.WithoutPin(action, dialled, argument), Is.EqualTo(recorded));
+        Assert.That(FeatureCode.TryMatch(new FeatureCodesOptions(), dialled, out var action, out var argument), Is.True);
+        Assert.That(FeatureCode.ForRecords(action, dialled, argument), Is.EqualTo(recorded));
     }
 
     [Test]
@@ -414,7 +414,7 @@ public sealed class AgentCodeTests
             Harness = new CallHarness(options);
             Control = new BlockingControl(Gate);
             Acd = new AcdDispatcher(options.Queues, options.Extensions, Harness.Time, Control, NullAcdRecordSink.Instance, NullLoggerFactory.Instance);
-            Harness.Manager.AttachAcd(Acd);
+            Harness.Manager.AttachAgentCommands(Acd);
         }
 
         public ManualResetEventSlim Gate { get; } = new();
