@@ -7,8 +7,8 @@ using CallCenter.Core.Storage.Cdr;
 namespace CallCenter.Core.Calls;
 
 // Agent feature codes (*45 queue toggle, *46 pause, *31 login, *32 logout; FeatureCode.cs): an agent changes its
-// ACD state from a desk phone, through the ACD's port IAgentPhoneCommands. As for the other feature codes, a code carried out is answered with SDP and hung up after
-// FeatureConfirmation, and a refused one gets a final error response:
+// ACD state from a desk phone, through the ACD's port IAgentPhoneCommands. As for the other feature codes, a code
+// carried out is answered with SDP and hung up after FeatureConfirmation; a refused one gets a final error response:
 //   404  the code names nothing: no agent belongs to this phone (*45, *46), nobody is logged in on it (*32), or the
 //        digit after *46 is no reason of queues.xml. Not 484: 484 says the number is incomplete (RFC 3261 §21.4.22)
 //        and a phone may then ask for more digits, but *469 is complete, and no digit added to it makes it valid.
@@ -96,7 +96,8 @@ internal sealed partial class Call
     }
 
     // Asks on the call's context; the rest runs on whatever thread completes the ACD's task (its loop, or this one
-    // at once when the post was refused) and only posts. A call that ended meanwhile refuses the post, and the ACD's change stands: it was asked for.
+    // at once when the post was refused) and only posts. A call that ended meanwhile refuses the post, and the
+    // ACD's change stands: it was asked for.
     private async Task AskAcdAsync(Func<Task<AgentCodeAnswer>> ask, FeatureAction action)
     {
         AgentCodeAnswer? answer = null;
