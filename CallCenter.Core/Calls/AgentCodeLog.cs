@@ -15,6 +15,6 @@ internal static partial class AgentCodeLog
     [LoggerMessage(EventId = 3072, Level = LogLevel.Warning, Message = "Agent login on {Extension} refused: wrong PIN or agent number ({Count} in a row from this phone; logged at the 1st, 10th, 100th...)")]
     public static partial void WrongPin(ILogger logger, string extension, long count);
 
-    [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "Call {UniqueId}: agent code {Action} got no answer from the ACD ({Why}); refused with 503")]
-    public static partial void NoAcdAnswer(ILogger logger, string uniqueId, string action, string why);
+    [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "Call {UniqueId}: agent code {Action} got no answer from the ACD ({Why}); refused with {Status}")]
+    public static partial void NoAcdAnswer(ILogger logger, string uniqueId, string action, string why, int status);
 }

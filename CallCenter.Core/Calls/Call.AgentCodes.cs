@@ -16,6 +16,7 @@ namespace CallCenter.Core.Calls;
 //   403  a wrong PIN, or an agent number no agent has (the same answer, so that numbers cannot be probed for); or the
 //        agent's state forbids it: logged in on another phone, the phone taken by another agent, not logged in.
 //   503  no ACD is attached, or it did not answer (full mailbox, or no answer within AgentCodeTimeout).
+//   500  the ACD failed on the question (a bug; its loop logged it).
 // The ACD answers on its own loop (a Task); the answer is posted back to this call's context, so the call never
 // blocks and its state is only touched here. Call context only.
 internal sealed partial class Call
@@ -101,20 +102,22 @@ internal sealed partial class Call
     private async Task AskAcdAsync(Func<Task<AgentCodeAnswer>> ask, FeatureAction action)
     {
         AgentCodeAnswer? answer = null;
-        string? failure = null;
+        Exception? failure = null;
         try
         {
             answer = await ask().ConfigureAwait(false);
         }
-        catch (InvalidOperationException ex)
+        catch (Exception ex)
         {
-            failure = ex.Message;
+            // Any failure must still reach the phone: InvalidOperationException is the ACD refusing the question
+            // (its mailbox is full), anything else a bug in it, which the ACD's loop has logged.
+            failure = ex;
         }
 
         Post(() => OnAcdAnswer(action, answer, failure));
     }
 
-    private void OnAcdAnswer(FeatureAction action, AgentCodeAnswer? answer, string? failure)
+    private void OnAcdAnswer(FeatureAction action, AgentCodeAnswer? answer, Exception? failure)
     {
         _agentCodeTimer?.Dispose();
         _agentCodeTimer = null;
@@ -126,8 +129,9 @@ internal sealed partial class Call
 
         if (answer is not { } result)
         {
-            AgentCodeLog.NoAcdAnswer(_manager.Logger, UniqueId, action.ToString(), failure ?? "no answer");
-            FailCaller(503, "the ACD refused the agent code");
+            var refused = failure is InvalidOperationException;
+            AgentCodeLog.NoAcdAnswer(_manager.Logger, UniqueId, action.ToString(), failure?.Message ?? "no answer", refused ? 503 : 500);
+            FailCaller(refused ? 503 : 500, "the ACD did not carry out the agent code");
             return;
         }
 
@@ -160,7 +164,7 @@ internal sealed partial class Call
                 if (_state == CallState.Routing && _agentCodeTimer is not null)
                 {
                     _agentCodeTimer = null;
-                    AgentCodeLog.NoAcdAnswer(_manager.Logger, UniqueId, action.ToString(), "timed out");
+                    AgentCodeLog.NoAcdAnswer(_manager.Logger, UniqueId, action.ToString(), "timed out", 503);
                     FailCaller(503, "the ACD did not answer the agent code");
                 }
             }),

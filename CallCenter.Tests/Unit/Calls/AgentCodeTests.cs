@@ -314,6 +314,19 @@ public sealed class AgentCodeTests
     }
 
     [Test]
+    public async Task AnAcdThatFailsOnTheQuestionIsAServerErrorAtOnce()
+    {
+        await using var harness = new CallHarness(Options(), _logs);
+        harness.Manager.AttachAgentCommands(new FailingCommands());
+
+        var code = harness.Dial("1000", "*314711");
+
+        await CallHarness.UntilAsync(() => code.HasFinalResponse, "the phone is told");
+        Assert.That(code.Final.StatusCode, Is.EqualTo(500));
+        await harness.IdleAsync();
+    }
+
+    [Test]
     public async Task AnAcdThatDoesNotAnswerInTimeIsUnavailableAndDoesNotHoldTheCall()
     {
         await using var stuck = await StuckAcd.StartAsync(Options());
@@ -404,6 +417,20 @@ public sealed class AgentCodeTests
         public void Dispose()
         {
         }
+    }
+
+    /// <summary>An ACD with a bug: every question fails as the router's exception would reach it.</summary>
+    private sealed class FailingCommands : IAgentPhoneCommands
+    {
+        public Task<AgentCodeAnswer> ToggleLoginAsync(string agentId, string extension) => Fail();
+
+        public Task<AgentCodeAnswer> PauseAsync(string extension, string? homeAgentId, string? reason) => Fail();
+
+        public Task<AgentCodeAnswer> LoginAsync(string agentId, string extension) => Fail();
+
+        public Task<AgentCodeAnswer> LogoutAsync(string extension) => Fail();
+
+        private static Task<AgentCodeAnswer> Fail() => Task.FromException<AgentCodeAnswer>(new KeyNotFoundException("a bug in the router"));
     }
 
     /// <summary>A harness whose ACD's loop is stuck in an offer (Bob rings for a caller) until <see cref="Gate"/> opens.</summary>
