@@ -127,11 +127,23 @@ public sealed partial class AcdDispatcher : IAsyncDisposable
         return false;
     }
 
-    // Completes on the loop; a refused post completes at once with the failure, so no caller waits forever.
+    // Completes on the loop; a refused post completes at once with the failure, and a question that throws (a bug,
+    // or an argument the router refuses) faults the task before the loop logs it, so no caller waits forever.
     private Task<T> AskAsync<T>(Func<AcdRouter, T> question)
     {
         var answer = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!Post(r => answer.TrySetResult(question(r))))
+        if (!Post(r =>
+            {
+                try
+                {
+                    answer.TrySetResult(question(r));
+                }
+                catch (Exception ex)
+                {
+                    answer.TrySetException(ex);
+                    throw;
+                }
+            }))
         {
             answer.TrySetException(new InvalidOperationException("The ACD is overloaded (its mailbox is full); try again."));
         }

@@ -17,4 +17,7 @@ public enum AgentCommandResult
 
     /// <summary>Already in the state asked for.</summary>
     NoChange,
+
+    /// <summary>Another agent is logged in on that phone; one phone offers queue calls to one agent.</summary>
+    PhoneInUse,
 }

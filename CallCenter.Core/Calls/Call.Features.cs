@@ -17,6 +17,12 @@ internal sealed partial class Call
 
     private void OnFeatureCode(FeatureAction action, string? argument)
     {
+        if (action is FeatureAction.QueueToggle or FeatureAction.PauseToggle or FeatureAction.AgentLogin or FeatureAction.AgentLogout)
+        {
+            OnAgentCode(action, argument);
+            return;
+        }
+
         var store = _manager.Features;
         if (argument is not null)
         {
@@ -48,6 +54,12 @@ internal sealed partial class Call
         });
         CallLog.FeatureCode(_manager.Logger, UniqueId, _caller.Extension, action.ToString(), features.ToString());
         Record(CelEventType.UserDefined, ALegId, string.Create(CultureInfo.InvariantCulture, $"{{\"feature\":\"{action}\",\"extension\":\"{argument}\"}}"));
+        ConfirmFeature();
+    }
+
+    /// <summary>The feature was carried out: answer with SDP and hang up after <see cref="FeatureConfirmation"/>.</summary>
+    private void ConfirmFeature()
+    {
         if (!PrepareMedia())
         {
             return;

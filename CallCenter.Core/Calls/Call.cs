@@ -80,7 +80,8 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
-            destination ?? string.Empty, isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            isFeature ? FeatureCode.ForRecords(feature, destination!, argument) : destination ?? string.Empty,
+            isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
         if (TryStartReplacing() || TryStartPickup(destination))
         {

@@ -191,7 +191,7 @@ public sealed record CallsOptions
 /// <summary>
 /// Feature codes dialled from a phone (callcenter.xml &lt;features&gt;), with FreePBX's defaults. The "on" codes of
 /// the forwards take the target extension right after the code (*721002). Pickup and directed pickup are read here
-/// for the pickup feature; nothing answers them yet.
+/// for the pickup feature. The agent codes are FreePBX's queue codes (*45, *46) and Wazo's agent codes (*31, *32).
 /// </summary>
 public sealed record FeatureCodesOptions
 {
@@ -211,14 +211,31 @@ public sealed record FeatureCodesOptions
     /// <summary>Followed by an extension: answers that extension's ringing call.</summary>
     public string DirectedPickup { get; init; } = "**";
 
-    /// <summary>Every code with its name in callcenter.xml, and whether an extension follows it.</summary>
-    public IEnumerable<(string Attribute, string Code, bool TakesExtension)> All =>
+    /// <summary>Logs the agent whose home extension is the calling phone in, or out if logged in (FreePBX's *45).</summary>
+    public string QueueToggle { get; init; } = "*45";
+
+    /// <summary>Pauses the agent of the calling phone, or ends the pause; followed by a reason digit (*461), pauses
+    /// with that reason (FreePBX's *46).</summary>
+    public string PauseToggle { get; init; } = "*46";
+
+    /// <summary>Followed by the PIN (*314711), logs in the agent whose home extension is the calling phone; followed
+    /// by an agent number, '*' and the PIN (*31101*4711), logs that agent in on the calling phone (Wazo's *31).</summary>
+    public string AgentLogin { get; init; } = "*31";
+
+    /// <summary>Logs out the agent logged in on the calling phone (Wazo's *32).</summary>
+    public string AgentLogout { get; init; } = "*32";
+
+    /// <summary>Every code with its name in callcenter.xml, and whether digits (an extension, a PIN, a reason)
+    /// follow it.</summary>
+    public IEnumerable<(string Attribute, string Code, bool TakesArgument)> All =>
     [
         ("dndOn", DndOn, false), ("dndOff", DndOff, false), ("dndToggle", DndToggle, false),
         ("forwardAlwaysOn", ForwardAlwaysOn, true), ("forwardAlwaysOff", ForwardAlwaysOff, false),
         ("forwardBusyOn", ForwardBusyOn, true), ("forwardBusyOff", ForwardBusyOff, false),
         ("forwardNoAnswerOn", ForwardNoAnswerOn, true), ("forwardNoAnswerOff", ForwardNoAnswerOff, false),
         ("pickup", Pickup, false), ("directedPickup", DirectedPickup, true),
+        ("queueToggle", QueueToggle, false), ("pauseToggle", PauseToggle, true),
+        ("agentLogin", AgentLogin, true), ("agentLogout", AgentLogout, false),
     ];
 }
 

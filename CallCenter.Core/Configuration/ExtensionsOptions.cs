@@ -97,6 +97,10 @@ public sealed record AgentOptions
     /// <summary>Entered with a feature code on any phone to log in.</summary>
     public required string Pin { get; init; }
 
+    /// <summary>Digits that name the agent on a phone's keypad (the id is a name): *31 NUMBER * PIN logs the agent in
+    /// on whatever phone dials it. Optional; unique among agents and never an extension.</summary>
+    public string? Number { get; init; }
+
     /// <summary>The extension this agent normally sits at; must exist in the users list.</summary>
     public string? DefaultExtension { get; init; }
 

@@ -12,6 +12,7 @@ internal static partial class ConfigValidator
         var agents = Zip(values.Agents, root.Elements("agent"));
         ExtensionsUnique(r, users);
         AgentIdsUnique(r, agents);
+        AgentNumbersUnique(r, agents, values);
         AgentExtensionsExist(r, agents, values);
         UsersHaveOneCredentialForm(r, users);
         Ha1DigestsWellFormed(r, users, realm);
@@ -73,6 +74,32 @@ internal static partial class ConfigValidator
             {
                 r.Error(At(element, "id"),
                     $"Agent id '{agent.Id}' is already used by the agent at {Where(seen[agent.Id])}; give this agent another id or remove one of them.");
+            }
+        }
+    }
+
+    // An agent number is keyed in after the login code (*31 NUMBER * PIN). Two agents with one number would make the
+    // PIN decide who logs in; a number that is also an extension would read as "that phone" to whoever keys it in.
+    // Feature codes need no check here: they begin with '*' or '#', numbers are digits only (both by schema).
+    private static void AgentNumbersUnique(ConfigReader r, IReadOnlyList<(AgentOptions Value, XElement Element)> agents, ExtensionsOptions values)
+    {
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var (agent, element) in agents)
+        {
+            if (agent.Number is not { } number)
+            {
+                continue;
+            }
+
+            if (!seen.TryAdd(number, element))
+            {
+                r.Error(At(element, "number"),
+                    $"Agent number {number} of '{agent.Id}' is already the number of the agent at {Where(seen[number])}; give one of them another number.");
+            }
+            else if (values.FindUser(number) is not null)
+            {
+                r.Error(At(element, "number"),
+                    $"Agent number {number} of '{agent.Id}' is also an extension; give the agent a number that no <user> has.");
             }
         }
     }

@@ -7,7 +7,8 @@ namespace CallCenter.Server.Configuration;
 internal static partial class ConfigValidator
 {
     // A dialled number must mean one thing: two functions on one code would make the phone's request a guess, and a
-    // code that begins with a code taking an extension would be read as that code plus an odd extension.
+    // code that begins with a code taking digits (an extension, a PIN, a reason) would be read as that code plus odd
+    // digits.
     public static void ValidateFeatures(ConfigReader r, XElement? element, FeatureCodesOptions codes)
     {
         var all = codes.All.ToList();
@@ -27,13 +28,13 @@ internal static partial class ConfigValidator
 
             for (var i = 0; i < all.Count; i++)
             {
-                var (otherName, otherCode, otherTakesExtension) = all[i];
-                if (i != j && otherTakesExtension && code != otherCode && code.StartsWith(otherCode, StringComparison.Ordinal))
+                var (otherName, otherCode, otherTakesArgument) = all[i];
+                if (i != j && otherTakesArgument && code != otherCode && code.StartsWith(otherCode, StringComparison.Ordinal))
                 {
                     // On whichever of the two the admin wrote: usually the short code that swallows a default.
                     r.Error(element?.Attribute(name) ?? element?.Attribute(otherName) ?? (XObject?)element,
-                        $"Feature code {code} of {name} begins with {otherCode}, the code of {otherName}, which an extension follows; " +
-                        $"{code} would be read as {otherName} to extension {code[otherCode.Length..]}. Give {name} a code that does not begin with {otherCode}.");
+                        $"Feature code {code} of {name} begins with {otherCode}, the code of {otherName}, which digits follow; " +
+                        $"{code} would be read as {otherName} with {code[otherCode.Length..]}. Give {name} a code that does not begin with {otherCode}.");
                 }
             }
         }

@@ -297,6 +297,10 @@ public static class ConfigurationLoader
             ForwardNoAnswerOff = Code("forwardNoAnswerOff", d.ForwardNoAnswerOff),
             Pickup = Code("pickup", d.Pickup),
             DirectedPickup = Code("directedPickup", d.DirectedPickup),
+            QueueToggle = Code("queueToggle", d.QueueToggle),
+            PauseToggle = Code("pauseToggle", d.PauseToggle),
+            AgentLogin = Code("agentLogin", d.AgentLogin),
+            AgentLogout = Code("agentLogout", d.AgentLogout),
         };
     }
 
@@ -393,6 +397,7 @@ public static class ConfigurationLoader
                 Id = r.RequiredString(agent, "id"),
                 Name = r.OptionalString(agent, "name") ?? r.OptionalString(agent, "id") ?? string.Empty,
                 Pin = r.RequiredString(agent, "pin"),
+                Number = r.OptionalString(agent, "number"),
                 DefaultExtension = r.OptionalString(agent, "extension"),
                 Skills = [.. agent.Elements("skill").Select(skill =>
                     new AgentSkillOptions(r.RequiredString(skill, "name"), r.Int(skill, "proficiency", 1, 1, 100)))],

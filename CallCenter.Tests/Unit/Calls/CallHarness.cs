@@ -11,6 +11,7 @@ using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 using CallCenter.Media.Relay;
 using CallCenter.Tests.Support;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallCenter.Tests.Unit.Calls;
@@ -35,7 +36,7 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly List<RecordingServerTransaction> _callers = [];
     private int _callerSequence;
 
-    public CallHarness(CallCenterOptions options)
+    public CallHarness(CallCenterOptions options, ILoggerFactory? loggers = null)
     {
         Configuration = new StaticConfiguration(options);
         Registrations = new RegistrationStore(Time, NullLogger<RegistrationStore>.Instance);
@@ -46,7 +47,7 @@ internal sealed class CallHarness : IAsyncDisposable
             TimeProvider.System,
             NullLogger<MediaRelayManager>.Instance);
         Manager = new CallManager(
-            Configuration, Registrations, Media, new Lazy<ISipInviteClient>(Invites), new Lazy<ISipClient>(Client), Time, NullLoggerFactory.Instance);
+            Configuration, Registrations, Media, new Lazy<ISipInviteClient>(Invites), new Lazy<ISipClient>(Client), Time, loggers ?? NullLoggerFactory.Instance);
     }
 
     public FakeTimeProvider Time { get; } = new();

@@ -304,7 +304,7 @@ public sealed class ConfigValidatorTests
         Assert.That(errors, Has.Length.EqualTo(4), string.Join('\n', errors));
         var dndOn = errors.Single(e => e.Message.Contains("*78 of dndOn", StringComparison.Ordinal));
         ConfigSamples.AssertAt(dndOn, Main, xml, "forwardAlwaysOn=", "*78 of dndOn begins with *7, the code of forwardAlwaysOn",
-            "read as forwardAlwaysOn to extension 8");
+            "read as forwardAlwaysOn with 8");
     }
 
     [Test]
