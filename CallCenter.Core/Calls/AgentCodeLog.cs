@@ -17,4 +17,7 @@ internal static partial class AgentCodeLog
 
     [LoggerMessage(EventId = 3073, Level = LogLevel.Warning, Message = "Call {UniqueId}: agent code {Action} got no answer from the ACD ({Why}); refused with {Status}")]
     public static partial void NoAcdAnswer(ILogger logger, string uniqueId, string action, string why, int status);
+
+    [LoggerMessage(EventId = 3074, Level = LogLevel.Warning, Message = "Agent login on {Extension} locked for {Minutes} minutes after {Count} wrong PINs in a row; tries meanwhile are refused unchecked")]
+    public static partial void LockedOut(ILogger logger, string extension, long count, double minutes);
 }

@@ -72,11 +72,24 @@ internal sealed partial class Call
                     return;
                 }
 
+                var now = _manager.Time.GetUtcNow();
+                if (_manager.AgentPins.IsLockedOut(extension, now))
+                {
+                    // The same answer as a wrong PIN: whoever guesses learns nothing, not even that the lockout runs.
+                    FailCaller(403, "agent login locked out after wrong PINs");
+                    return;
+                }
+
                 if (FindLoginAgent(agents, number, pin) is not { } agent)
                 {
-                    if (_manager.AgentPins.Record(extension, out var wrong))
+                    if (_manager.AgentPins.Record(extension, now, out var wrong, out var lockedOut))
                     {
                         AgentCodeLog.WrongPin(_manager.Logger, extension, wrong);
+                    }
+
+                    if (lockedOut)
+                    {
+                        AgentCodeLog.LockedOut(_manager.Logger, extension, wrong, AgentPinFailures.Lockout.TotalMinutes);
                     }
 
                     FailCaller(403, "wrong agent PIN or number");

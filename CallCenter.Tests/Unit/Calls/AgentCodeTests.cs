@@ -19,6 +19,7 @@ public sealed class AgentCodeTests
 {
     private const int WrongPinEvent = 3072;
     private const int NoAcdEvent = 3071;
+    private const int LockedOutEvent = 3074;
 
     private static readonly AgentOptions Alice = new()
     {
@@ -159,6 +160,10 @@ public sealed class AgentCodeTests
         for (var i = 0; i < 12; i++)
         {
             Assert.That(await CodeAsync("1002", "*310000"), Is.EqualTo(403));
+            if ((i + 1) % AgentPinFailures.AttemptsBeforeLockout == 0)
+            {
+                _harness.Time.Advance(AgentPinFailures.Lockout);
+            }
         }
 
         var warnings = WarningsWith(WrongPinEvent);
@@ -173,6 +178,31 @@ public sealed class AgentCodeTests
         Assert.That(_harness.Manager.AgentPins.InARow("1002"), Is.Zero, "a right PIN starts the phone afresh");
         Assert.That(await CodeAsync("1000", "*310000"), Is.EqualTo(403));
         Assert.That(WarningsWith(WrongPinEvent), Has.Count.EqualTo(3), "another phone is counted on its own");
+    }
+
+    [Test]
+    public async Task FiveWrongPinsLockThePhoneOutOfAgentLoginForFiveMinutesAndTheRightPinWaitsToo()
+    {
+        for (var i = 0; i < AgentPinFailures.AttemptsBeforeLockout; i++)
+        {
+            Assert.That(await CodeAsync("1002", "*31101*0000"), Is.EqualTo(403));
+        }
+
+        Assert.That(WarningsWith(LockedOutEvent), Has.Count.EqualTo(1));
+        Assert.That(await CodeAsync("1002", "*31101*4711"), Is.EqualTo(403), "the right PIN during the lockout");
+        Assert.That(await CodeAsync("1002", "*31101*1234"), Is.EqualTo(403));
+        Assert.That(_harness.Manager.AgentPins.InARow("1002"), Is.EqualTo(AgentPinFailures.AttemptsBeforeLockout),
+            "tries during the lockout are not checked, so not counted");
+        Assert.That(await CodeAsync("1000", "*31101*4711"), Is.EqualTo(200), "another phone is not locked out");
+        Assert.That(await CodeAsync("1000", "*32"), Is.EqualTo(200));
+
+        _harness.Time.Advance(AgentPinFailures.Lockout - TimeSpan.FromSeconds(10));
+        Assert.That(await CodeAsync("1002", "*31101*4711"), Is.EqualTo(403), "still locked ten seconds before the end");
+        _harness.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That(await CodeAsync("1002", "*31101*4711"), Is.EqualTo(200));
+        var snapshot = await _acd.GetSnapshotAsync();
+        Assert.That(snapshot.Agents.Single(a => a.Id == "alice").State, Is.EqualTo(AgentState.Available));
+        Assert.That(_harness.Manager.AgentPins.InARow("1002"), Is.Zero);
     }
 
     [TestCase("*31")]
