@@ -53,10 +53,10 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
 
     public void Connect(long offerId, string callerId, string agentId)
     {
-        if (!calls.PostToQueueCall(callerId, c => c.ConnectAgent(offerId)))
+        // A call that ended has reported its caller's hang-up already, which ends this connection for the ACD; one
+        // whose context is full cannot connect now, and for the ACD that is the agent's leg gone.
+        if (!calls.PostToQueueCall(callerId, c => c.ConnectAgent(offerId)) && calls.HasQueueCall(callerId))
         {
-            // Only a full call context gets here (an ended call has reported already): the agent's phone answered a
-            // call nobody can connect any more; end it for the ACD as the agent's hang-up would.
             _dispatcher?.AgentHungUp(callerId);
         }
     }

@@ -17,6 +17,8 @@ public sealed partial class CallManager
     internal bool PostToQueueCall(string uniqueId, Action<Call> work) =>
         _queueCalls.TryGetValue(uniqueId, out var call) && call.Post(() => work(call));
 
+    internal bool HasQueueCall(string uniqueId) => _queueCalls.ContainsKey(uniqueId);
+
     internal void AddQueueCall(Call call) => _queueCalls[call.UniqueId] = call;
 
     internal void RemoveQueueCall(Call call) => ((ICollection<KeyValuePair<string, Call>>)_queueCalls).Remove(new(call.UniqueId, call));

@@ -76,6 +76,7 @@ public static partial class ServerHost
             // Disposed after the app, so that the ACD's last records (the calls ended by the drain) are written.
             await using var acd = AcdStore.Open(database, TimeProvider.System, loggerFactory);
             var agentStates = await acd.LoadLastAgentStatesAsync(cancellationToken);
+            LogAgentsRestored(startupLogger, agentStates.Count(a => a.State != AgentState.LoggedOut.ToText()));
             var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features, acd, agentStates);
             try
             {
@@ -247,4 +248,7 @@ public static partial class ServerHost
 
     [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "SIGHUP received: reloading the configuration")]
     private static partial void LogReloadRequested(ILogger logger);
+
+    [LoggerMessage(EventId = 93, Level = LogLevel.Information, Message = "ACD: {Count} agents were logged in when the last run stopped and come back as it left them")]
+    private static partial void LogAgentsRestored(ILogger logger, int count);
 }
