@@ -114,6 +114,11 @@ public sealed partial class CallInteropTests
             Is.EqualTo(new (string?, string?)[] { ("4710", "4702"), ("4711", "4701"), ("4712", null) }));
         Assert.That(rows.Select(r => r.GetProperty("destinationContext").GetString()), Is.All.EqualTo("queue"));
         Assert.That(rows.Select(r => r.GetProperty("disposition").GetString()), Is.EqualTo(new[] { "ANSWERED", "ANSWERED", "NO ANSWER" }));
+
+        // The CEL of the first call: the server answered the caller, then rang the agent, whose answer was bridged.
+        var events = await _server.Web.GetFromJsonAsync<JsonElement[]>($"/api/cdr/{rows[0].GetProperty("uniqueId").GetString()}/events");
+        Assert.That(events!.Select(e => e.GetProperty("eventType").GetString()),
+            Is.EqualTo(new[] { "CHAN_START", "ANSWER", "RING", "ANSWER", "BRIDGE_ENTER", "HANGUP" }));
     }
 
     /// <summary>A caller who hangs up while the agent's phone rings: the phone gets a CANCEL at once (the SIPp UAS
