@@ -211,6 +211,21 @@ internal sealed partial class Call
     /// <summary>Call context: a 2xx from one of the offer's phones.</summary>
     internal void OnAgentAnswered(QueueAgentOffer offer, SipClientInvite invite, SipResponse response)
     {
+        if (offer.State == QueueAgentOfferState.Withdrawn && offer.Dialog is { } ended && response.To?.Tag == ended.Id.RemoteTag)
+        {
+            // A retransmission of the 2xx of a phone we hung up already: its ACK again; the BYE has gone.
+            Forget(SendAgentAckAsync(offer));
+            return;
+        }
+
+        if (offer.State == QueueAgentOfferState.Withdrawn)
+        {
+            // The 2xx was posted before the offer was withdrawn (the fork's owners forward nothing after that):
+            // the phone believes in a call nobody will join, so it is acknowledged and hung up (§15, §13.2.2.4).
+            EndStrayAnswer(invite, response, offer.Fork!.Branches.FirstOrDefault(b => b.Invite == invite)?.Target ?? offer.Target);
+            return;
+        }
+
         var branch = offer.Fork!.OnSuccess(invite, response);
         if (branch is ForkAnswer.Ignore or ForkAnswer.Late)
         {
@@ -382,6 +397,11 @@ internal sealed partial class Call
     /// whose owners keep what answering a 2xx that crosses our CANCEL needs (ACK and BYE, <see cref="CalleeLegOwner"/>).</summary>
     private void EndAgentOffer(QueueAgentOffer offer)
     {
+        if (offer.State is QueueAgentOfferState.Ringing or QueueAgentOfferState.Answered)
+        {
+            offer.State = QueueAgentOfferState.Withdrawn;
+        }
+
         _agentOffers.Remove(offer.OfferId);
         offer.RingTimer?.Dispose();
         if (offer.HoldsSlot)
@@ -449,6 +469,18 @@ internal sealed partial class Call
         return _agentConnected || end.Disposition != CdrDisposition.Answered
             ? end
             : new CallEnd(CdrDispositions.ForUnansweredCause(Q850.NormalClearing), Q850.NormalClearing, end.SipStatus, end.HungUpBy);
+    }
+
+    private void EndStrayAnswer(SipClientInvite invite, SipResponse response, SipTarget? target)
+    {
+        if (target is null || !SipDialog.TryCreateUac(invite.Request, response, target.Transport == SipTransport.Tls, out var stray, out _))
+        {
+            return;
+        }
+
+        Forget(_manager.Invites.SendAckAsync(stray.CreateAck(stray.CreatingSequence), target).AsTask());
+        Forget(SendByeAsync(stray, target));
+        stray.Terminate();
     }
 
     private async Task SendAgentAckAsync(QueueAgentOffer offer)

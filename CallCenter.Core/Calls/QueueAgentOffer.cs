@@ -60,4 +60,7 @@ internal enum QueueAgentOfferState
     HungUp,
 
     Connected,
+
+    /// <summary>Stopped from our side before it was connected; an answer still on its way is hung up.</summary>
+    Withdrawn,
 }

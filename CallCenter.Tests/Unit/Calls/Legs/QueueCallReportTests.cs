@@ -65,8 +65,11 @@ public sealed class QueueCallReportTests
 
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the agent");
         await UntilReportedAsync("caller-hung-up " + id);
-        Assert.That(_harness.Manager.PostToQueueCall(id, c => c.ConnectAgent(7)), Is.False, "the call has left the queue calls");
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the call is over");
+
+        // The ACD's connect comes after: there is no call left to connect, and the adapter leaves it at that.
+        Assert.That(_harness.Manager.PostToQueueCall(id, c => c.ConnectAgent(7)), Is.False, "the call has left the queue calls");
+        Assert.That(_harness.Manager.HasQueueCall(id), Is.False);
     }
 
     [Test]
@@ -88,6 +91,24 @@ public sealed class QueueCallReportTests
         await OfferAsync(id, 9);
         await CallHarness.SettleAsync();
         Assert.That(_acd.Reports.Where(r => r.StartsWith("failed", StringComparison.Ordinal)), Is.Empty);
+    }
+
+    [Test]
+    public async Task AnAnswerThatCrossesTheCancelIsAcknowledgedAndHungUpAndNeverReported()
+    {
+        var (_, id) = await QueueCallAsync();
+        var ring = await OfferAsync(id, 7);
+
+        // The cancel is posted first; the phone's 2xx reaches the call either before the offer's owners are detached
+        // (then the call itself ends it) or after (then the transaction's owner does): the phone sees the same.
+        _harness.Manager.PostToQueueCall(id, c => c.CancelAgentOffer(7));
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == ring.Request.CallId), "the ACK for the crossing 2xx");
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE for it");
+        await CallHarness.SettleAsync();
+        Assert.That(_acd.Reports, Does.Not.Contain("answered 7"));
+        Assert.That(_harness.Manager.QueueCalls, Is.EqualTo(1), "the caller still waits");
     }
 
     [Test]
