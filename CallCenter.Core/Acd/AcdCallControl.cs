@@ -85,9 +85,9 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
     bool IQueueCallEvents.Join(string callerId, string queue) =>
         _dispatcher?.Join(new CallerRequest(callerId, queue)) == true;
 
-    bool IQueueCallEvents.CallerHungUp(string callerId) => _dispatcher?.CallerHungUp(callerId) == true;
+    bool IQueueCallEvents.CallerHungUp(string callerId, TimeSpan hold) => _dispatcher?.CallerHungUp(callerId, hold) == true;
 
-    bool IQueueCallEvents.AgentHungUp(string callerId) => _dispatcher?.AgentHungUp(callerId) == true;
+    bool IQueueCallEvents.AgentHungUp(string callerId, TimeSpan hold) => _dispatcher?.AgentHungUp(callerId, hold) == true;
 
     bool IQueueCallEvents.CallerPressed(string callerId, char digit) => _dispatcher?.CallerPressed(callerId, digit) == true;
 

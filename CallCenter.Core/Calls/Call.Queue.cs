@@ -25,6 +25,8 @@ internal sealed partial class Call
     private bool _queued;
     private bool _agentConnected;
     private ITimer? _queueByeTimer;
+    private long _holdStarted;
+    private TimeSpan _holdTotal;
 
     /// <summary>Call context, from <see cref="Start"/>: the caller dialled <paramref name="queue"/>'s number.</summary>
     private void StartQueueCall(QueueOptions queue, IQueueCallEvents acd)
@@ -169,6 +171,27 @@ internal sealed partial class Call
         if (_queued && !_agentConnected && from == MediaLegSide.A)
         {
             _manager.Acd?.CallerPressed(UniqueId, digit);
+        }
+    }
+
+    /// <summary>Call context, from a hold or resume of either party: the time the connected call spends held, which
+    /// the ACD keeps apart from talk time (handle time counts each second once).</summary>
+    private void OnQueueHoldChanged()
+    {
+        if (!_agentConnected)
+        {
+            return;
+        }
+
+        var held = _legA?.PartyHolds == true || _legB?.PartyHolds == true;
+        if (held && _holdStarted == 0)
+        {
+            _holdStarted = _manager.Time.GetTimestamp();
+        }
+        else if (!held && _holdStarted != 0)
+        {
+            _holdTotal += _manager.Time.GetElapsedTime(_holdStarted);
+            _holdStarted = 0;
         }
     }
 
@@ -453,13 +476,14 @@ internal sealed partial class Call
         if (_queued)
         {
             _queued = false;
+            var hold = _holdTotal + (_holdStarted != 0 ? _manager.Time.GetElapsedTime(_holdStarted) : TimeSpan.Zero);
             if (_agentConnected && end.HungUpBy == HangupParty.Callee)
             {
-                _manager.Acd?.AgentHungUp(UniqueId);
+                _manager.Acd?.AgentHungUp(UniqueId, hold);
             }
             else
             {
-                _manager.Acd?.CallerHungUp(UniqueId);
+                _manager.Acd?.CallerHungUp(UniqueId, hold);
             }
         }
 

@@ -16,10 +16,11 @@ public interface IQueueCallEvents
 
     /// <summary>The caller's leg ended (BYE, media timeout, shutdown): an abandon while waiting, the end of the
     /// call once connected.</summary>
-    bool CallerHungUp(string callerId);
+    /// <param name="hold">How long either party held the other since the agent was connected.</param>
+    bool CallerHungUp(string callerId, TimeSpan hold);
 
     /// <summary>The connected agent's leg ended first.</summary>
-    bool AgentHungUp(string callerId);
+    bool AgentHungUp(string callerId, TimeSpan hold);
 
     /// <summary>A key the waiting caller pressed (RFC 4733 or SIP INFO).</summary>
     bool CallerPressed(string callerId, char digit);

@@ -167,9 +167,9 @@ public sealed class QueueCallReportTests
 
         public bool Join(string callerId, string queue) => Add($"join {callerId} {queue}");
 
-        public bool CallerHungUp(string callerId) => Add("caller-hung-up " + callerId);
+        public bool CallerHungUp(string callerId, TimeSpan hold) => Add("caller-hung-up " + callerId);
 
-        public bool AgentHungUp(string callerId) => Add("agent-hung-up " + callerId);
+        public bool AgentHungUp(string callerId, TimeSpan hold) => Add("agent-hung-up " + callerId);
 
         public bool CallerPressed(string callerId, char digit) => Add($"pressed {callerId} {digit}");
 

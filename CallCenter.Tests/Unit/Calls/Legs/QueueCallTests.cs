@@ -163,6 +163,30 @@ public sealed class QueueCallTests
         Assert.That(complete.AgentId, Is.EqualTo("a1"));
     }
 
+    [Test]
+    public async Task HoldDuringTheConnectedCallIsReportedApartFromTalk()
+    {
+        await StartAsync(Sales, "a1");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2001);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        var agent = ring.Dialog();
+        _harness.Time.Advance(TimeSpan.FromSeconds(5));
+
+        // The agent holds the caller for 10 s (its own re-INVITE, answered on its leg; ours to the caller is left
+        // unanswered, which changes nothing here), then resumes and talks 15 s more.
+        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendonly", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        _harness.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendrecv", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        _harness.Time.Advance(TimeSpan.FromSeconds(15));
+        await SendAsync(caller.Request("BYE"));
+
+        var complete = await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
+        Assert.That((complete.Talk, complete.Hold), Is.EqualTo(((TimeSpan?)TimeSpan.FromSeconds(20), (TimeSpan?)TimeSpan.FromSeconds(10))));
+    }
+
     [TestCase(486, "busy")]
     [TestCase(603, "rejected")]
     public async Task AnAgentWhosePhoneRefusesIsRecordedWithWhyAndTheNextAgentRings(int status, string recorded)
