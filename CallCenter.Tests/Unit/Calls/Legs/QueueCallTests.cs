@@ -57,13 +57,16 @@ public sealed class QueueCallTests
 
     /// <summary>Configures <paramref name="queue"/> with agents a1 (2001) and a2 (2002), starts the ACD on it and logs
     /// in the agents given, in that order, a second of fake time apart (the first is then the longest idle).</summary>
-    private async Task StartAsync(QueueOptions queue, params string[] logins)
+    private Task StartAsync(QueueOptions queue, params string[] logins) =>
+        StartAsync([queue], [Agent("a1", "2001"), Agent("a2", "2002")], logins);
+
+    private async Task StartAsync(QueueOptions[] queues, AgentOptions[] agents, params string[] logins)
     {
         var current = _harness.Configuration.Current;
         var options = current with
         {
-            Queues = new QueuesOptions { Queues = [queue], NoAnswer = new NoAnswerPolicy { MaxMissedOffers = 0 } },
-            Extensions = current.Extensions with { Agents = [Agent("a1", "2001"), Agent("a2", "2002")] },
+            Queues = new QueuesOptions { Queues = [.. queues], NoAnswer = new NoAnswerPolicy { MaxMissedOffers = 0 } },
+            Extensions = current.Extensions with { Agents = [.. agents] },
         };
         _harness.Configuration.Set(options);
         var control = new AcdCallControl(_harness.Manager, NullLogger<AcdCallControl>.Instance);
@@ -76,13 +79,13 @@ public sealed class QueueCallTests
         }
     }
 
-    private static AgentOptions Agent(string id, string extension) => new()
+    private static AgentOptions Agent(string id, string extension, string queue = "sales") => new()
     {
         Id = id,
         Name = "Agent " + id,
         Pin = "1234",
         DefaultExtension = extension,
-        Queues = [new QueueMembershipOptions("sales", 0)],
+        Queues = [new QueueMembershipOptions(queue, 0)],
     };
 
     [Test]
@@ -302,6 +305,31 @@ public sealed class QueueCallTests
         await SendAsync(ring.Dialog().Request("BYE"));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the overflowed caller");
         Assert.That(_harness.Manager.QueueCalls, Is.EqualTo(1), "the first caller still waits");
+    }
+
+    [Test]
+    public async Task AFullQueueOverflowsIntoAnotherQueueWhoseAgentTakesTheCall()
+    {
+        var support = Sales with { Name = "support", Number = "5001" };
+        await StartAsync(
+            [Sales with { MaxLength = 1, OnMaxLength = new OverflowTarget(OverflowAction.Queue, "support", null) }, support],
+            [Agent("a1", "2001"), Agent("a2", "2002", "support")],
+            "a2");
+        var first = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, first);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        var second = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, second);
+
+        var ring = await InviteToAsync(Phone2002);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        var connect = await UntilRecordedAsync(AcdQueueEventType.Connect);
+        Assert.That((connect.Queue, connect.AgentId), Is.EqualTo(("support", "a2")));
+        var overflow = _records.Of(AcdQueueEventType.Overflow);
+        Assert.That((overflow.Queue, overflow.CallerId, overflow.Data), Is.EqualTo(("sales", connect.CallerId, "queue:support")));
+        Assert.That(_records.Events.Count(e => e.Type == AcdQueueEventType.EnterQueue), Is.EqualTo(2), "the first caller in sales, the second in support");
+        Assert.That(_harness.Invites.Sent.Count(s => s.Target.EndPoint.Address.ToString() == Phone2001), Is.Zero, "nobody serves sales");
     }
 
     [Test]
