@@ -22,9 +22,10 @@ namespace CallCenter.Core.Calls;
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
 /// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .Callee.cs (leg B
 /// until the answer, rung on every phone through a <see cref="CalleeFork"/>), .Routing.cs (DND and forwards),
-/// .Features.cs (DND and forward feature codes), .Queue.cs (calls to a queue, driven by the ACD), .Legs.cs (the answered call as two <see cref="CallLeg"/>s, either of
-/// which can be replaced), .Hold.cs (re-INVITE, UPDATE, hold relayed between the legs), .Transfer.cs and .Replaces.cs
-/// (REFER, Replaces), .Pickup.cs (pickup codes), .End.cs.</para>
+/// .Features.cs (DND and forward feature codes), .Queue.cs (calls to a queue's number, driven by the ACD), .Legs.cs
+/// (the answered call as two <see cref="CallLeg"/>s, either of which can be replaced), .Hold.cs (re-INVITE, UPDATE,
+/// hold relayed between the legs), .Transfer.cs and .Replaces.cs (REFER, Replaces), .Pickup.cs (pickup codes),
+/// .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {
