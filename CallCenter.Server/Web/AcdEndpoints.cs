@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using CallCenter.Core.Acd;
 using CallCenter.Core.Configuration;
+using CallCenter.Core.Storage.Acd;
 
 namespace CallCenter.Server.Web;
 
@@ -11,7 +12,8 @@ namespace CallCenter.Server.Web;
 /// the same commands the phone's feature codes give. Protected as the other endpoints are: the web listener is on
 /// loopback unless the admin exposes it (callcenter.xml &lt;web&gt;); a login also needs the agent's PIN.
 /// <list type="bullet">
-/// <item>GET /api/acd/snapshot: queues (callers in line, longest wait, agents) and agents (state, reason, extension).</item>
+/// <item>GET /api/acd/snapshot: queues (callers in line, longest wait, agents), agents (state, reason, extension), and
+/// the depth and drops of the ACD's mailbox and of its record writer.</item>
 /// <item>POST /api/acd/agents/{id}/login with {"extension":"1000","pin":"4711"}: a wrong PIN is 403.</item>
 /// <item>POST /api/acd/agents/{id}/logout, /ready, and /not-ready with {"reason":"break"} (a reason code of
 /// queues.xml; without one, the reason the agent chose last).</item>
@@ -24,7 +26,14 @@ public static class AcdEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd) => Results.Json(Report(await acd.GetSnapshotAsync())));
+        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd, AcdStore store) =>
+        {
+            var snapshot = await acd.GetSnapshotAsync();
+            // The two bounded queues between the calls and the disk (STYLE.md §12): the ACD's mailbox and its writer.
+            var mailbox = new QueueDepth(acd.Depth, acd.Capacity, acd.Dropped);
+            var records = new QueueDepth(store.Writer.Depth, store.Writer.Capacity, store.Writer.Dropped);
+            return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records });
+        });
 
         app.MapPost("/api/acd/agents/{id}/login", async (string id, HttpRequest request, ILiveConfiguration configuration, AcdDispatcher acd) =>
         {
@@ -157,7 +166,14 @@ public static class AcdEndpoints
 
     private sealed record CommandReport(string Agent, string Result, AgentReport? Now);
 
-    private sealed record SnapshotReport(DateTimeOffset At, QueueReport[] Queues, AgentReport[] Agents);
+    private sealed record SnapshotReport(DateTimeOffset At, QueueReport[] Queues, AgentReport[] Agents)
+    {
+        public QueueDepth? Mailbox { get; init; }
+
+        public QueueDepth? Records { get; init; }
+    }
+
+    private sealed record QueueDepth(int Depth, int Capacity, long Dropped);
 
     private sealed record QueueReport(
         string Name, int InLine, int BeingOffered, int OnVirtualHold, double LongestWaitSeconds, int AgentsLoggedIn, int AgentsAvailable,

@@ -40,6 +40,8 @@ public sealed class AcdRestartTests
             Assert.That(Agent(snapshot, "alice"), Is.EqualTo(("not-ready", "lunch", "1000")));
             Assert.That(Agent(snapshot, "bob"), Is.EqualTo(("available", (string?)null, "1001")));
             Assert.That(Queues(snapshot), Is.EqualTo(new[] { "sales", "support" }));
+            Assert.That(snapshot.GetProperty("mailbox").GetProperty("dropped").GetInt64(), Is.Zero);
+            Assert.That(snapshot.GetProperty("records").GetProperty("capacity").GetInt32(), Is.GreaterThan(0));
 
             // A queue added while running: the ACD follows the new generation.
             var queues = XDocument.Load(Path.Combine(install.ConfigFolder, "queues.xml"), LoadOptions.PreserveWhitespace);
