@@ -49,39 +49,54 @@ internal sealed partial class Call
     /// behind one listener in practice, and rtp/@publicAddress overrides it anyway.</summary>
     private void InviteCallee(UserOptions callee, IReadOnlyList<ContactBinding> bindings)
     {
-        var options = _manager.Options;
-        var offerFlow = bindings[0].Target.Flow ?? _aFlow;
-        var local = MediaEndpointFor(offerFlow, MediaLegSide.B);
-        _bVersion = SdpSessionVersion.Create(System.Net.IPAddress.Parse(local.Address));
-        _bLocal = SdpOfferAnswer.CreateOffer(CalleeCapabilities(), local, _bVersion);
-        var body = _bLocal.ToBytes();
-
-        var domain = options.Sip.Domain;
-        var to = SipNameAddress.Create(SipUri.Create("sip", callee.Extension, domain));
-        var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
+        var body = PrepareCalleeOffer(bindings[0].Target.Flow ?? _aFlow, fresh: true);
         _state = CallState.Ringing;
         ArmRingTimer();
         _bFork = new CalleeFork(_manager.Invites, _manager.Client, _manager.Logger, UniqueId);
         foreach (var binding in bindings)
         {
-            var target = binding.Target;
-            var flow = target.Flow ?? _aFlow;
-            var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
-                .WithParameter("tag", SipServerTransaction.NewTag());
-            var invite = SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
-                .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
-                .AddHeader("From", from.ToString())
-                .AddHeader("To", to.ToString())
-                .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
-                .AddHeader("CSeq", "1 INVITE")
-                .AddHeader("Contact", ContactFor(flow))
-                .AddHeader("Allow", SipCapabilities.Allow)
-                .AddHeader("User-Agent", options.Sip.UserAgent)
-                .SetBody(body, "application/sdp");
-            _bFork.Send(invite, target, new CalleeLegOwner(this));
-            Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + target + "\"}");
-            CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, target.ToString());
+            _bFork.Send(CalleeInvite(binding, callee.Extension, body), binding.Target, new CalleeLegOwner(this));
+            Record(CelEventType.Ring, BLegId, "{\"contact\":\"" + binding.Target + "\"}");
+            CallLog.Dialing(_manager.Logger, UniqueId, _caller.Extension, callee.Extension, binding.Target.ToString());
         }
+    }
+
+    /// <summary>Our SDP offer on the relay's B side: made anew for each callee a call is routed to (a forward may
+    /// reach a phone behind another listener), or kept (<paramref name="fresh"/> false) for the agents a queue call
+    /// is offered to one after the other.</summary>
+    private byte[] PrepareCalleeOffer(SipFlow offerFlow, bool fresh)
+    {
+        if (fresh || _bLocal is null)
+        {
+            var local = MediaEndpointFor(offerFlow, MediaLegSide.B);
+            _bVersion = SdpSessionVersion.Create(System.Net.IPAddress.Parse(local.Address));
+            _bLocal = SdpOfferAnswer.CreateOffer(CalleeCapabilities(), local, _bVersion);
+        }
+
+        return _bLocal.ToBytes();
+    }
+
+    /// <summary>The INVITE to one contact of <paramref name="extension"/>, from the caller, with a Call-ID and
+    /// From-tag of its own (see <see cref="CalleeFork"/> for why).</summary>
+    private SipMessageBuilder CalleeInvite(ContactBinding binding, string extension, byte[] body)
+    {
+        var options = _manager.Options;
+        var domain = options.Sip.Domain;
+        var flow = binding.Target.Flow ?? _aFlow;
+        var to = SipNameAddress.Create(SipUri.Create("sip", extension, domain));
+        var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
+        var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
+            .WithParameter("tag", SipServerTransaction.NewTag());
+        return SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
+            .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
+            .AddHeader("From", from.ToString())
+            .AddHeader("To", to.ToString())
+            .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
+            .AddHeader("CSeq", "1 INVITE")
+            .AddHeader("Contact", ContactFor(flow))
+            .AddHeader("Allow", SipCapabilities.Allow)
+            .AddHeader("User-Agent", options.Sip.UserAgent)
+            .SetBody(body, "application/sdp");
     }
 
     /// <summary>The contacts to ring: all but those whose last qualify probe went unanswered (the store ranks them

@@ -120,6 +120,7 @@ internal sealed partial class Call
                 holdChanged = true;
                 Record(audio.IsHold ? CelEventType.Hold : CelEventType.Unhold, leg.Channel);
                 CallLog.Hold(_manager.Logger, UniqueId, leg.Channel, audio.IsHold ? "holds" : "resumes");
+                OnQueueHoldChanged();
             }
 
             leg.HoldKind = audio.Hold;

@@ -22,10 +22,11 @@ namespace CallCenter.Core.Calls;
 /// <see cref="Post"/>); the <see cref="ISipInviteOwner"/> and <see cref="IMediaRelayObserver"/> callbacks arrive on
 /// SIP shards and media loops and only post. Split by aspect: .Caller.cs (leg A until the answer), .CallerEarly.cs
 /// (A's early dialog and the requests in it), .Callee.cs (leg B until the answer, rung on every phone through a
-/// <see cref="CalleeFork"/>), .Routing.cs (DND and forwards),
-/// .Features.cs (DND and forward feature codes), .Legs.cs (the answered call as two <see cref="CallLeg"/>s, either of
-/// which can be replaced), .Hold.cs (re-INVITE, UPDATE, hold relayed between the legs), .Transfer.cs and .Replaces.cs
-/// (REFER, Replaces), .Pickup.cs (pickup codes), .End.cs.</para>
+/// <see cref="CalleeFork"/>), .Routing.cs (DND and forwards), .Features.cs (DND and forward feature codes),
+/// .AgentCodes.cs (the ACD's agent codes), .Queue.cs (calls to a queue's number, driven by the ACD), .Legs.cs (the
+/// answered call as two <see cref="CallLeg"/>s, either of which can be replaced), .Hold.cs (re-INVITE, UPDATE, hold
+/// relayed between the legs), .Transfer.cs and .Replaces.cs (REFER, Replaces), .Pickup.cs (pickup codes),
+/// .End.cs.</para>
 /// </summary>
 internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 {
@@ -77,11 +78,12 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         var destination = _aRequest.RequestUri.User;
 
         var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
+        var queue = isFeature || destination is null || _manager.Acd is null ? null : options.Queues.FindByNumber(destination);
 
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
             isFeature ? FeatureCode.ForRecords(feature, destination!, argument) : destination ?? string.Empty,
-            isFeature ? "feature" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            isFeature ? "feature" : queue is not null ? "queue" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
         if (TryStartReplacing() || TryStartPickup(destination))
         {
@@ -91,6 +93,12 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         if (isFeature)
         {
             OnFeatureCode(feature, argument);
+            return;
+        }
+
+        if (queue is not null)
+        {
+            StartQueueCall(queue, _manager.Acd!);
             return;
         }
 
@@ -119,6 +127,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         }
 
         var request = transaction.Request;
+        if (TryAgentDialogRequest(transaction))
+        {
+            return;
+        }
+
         var leg = FindLeg(request);
         if (leg is null || _state == CallState.Ended)
         {
@@ -166,6 +179,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 if (DtmfRelayBody.TryReadSignal(request.Body.Span, out var digit))
                 {
                     CallLog.Digit(_manager.Logger, UniqueId, leg.Side == MediaLegSide.A ? "caller" : "callee", digit.ToString());
+                    OnQueueDigit(leg.Side, digit);
                 }
 
                 break;
@@ -185,7 +199,11 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
     /// <summary>Media loop: an RFC 4733 key press. Relayed by the relay itself; reported for call logic.</summary>
     public void OnDigit(MediaRelay relay, MediaLegSide from, DtmfEvent digit) =>
-        Post(() => CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol.ToString()));
+        Post(() =>
+        {
+            CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol.ToString());
+            OnQueueDigit(from, digit.Symbol);
+        });
 
     /// <summary>Media heartbeat: RTP stopped on a leg for the configured media timeout: the call is dead air.</summary>
     public void OnMediaTimeout(MediaRelay relay, MediaLegSide leg, TimeSpan silence) =>

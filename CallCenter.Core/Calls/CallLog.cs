@@ -94,6 +94,30 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3025, Level = LogLevel.Information, Message = "Call {UniqueId}: {Extension} dialled feature code {Action}; features now {Features}")]
     public static partial void FeatureCode(ILogger logger, string uniqueId, string extension, string action, string features);
 
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Information, Message = "Call {UniqueId}: {Caller} waits in queue {Queue}")]
+    public static partial void Queued(ILogger logger, string uniqueId, string caller, string queue);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Information, Message = "Call {UniqueId}: agent at {Extension} answered")]
+    public static partial void AgentAnswered(ILogger logger, string uniqueId, string extension);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Information, Message = "Call {UniqueId}: agent at {Extension} did not take the call ({Status})")]
+    public static partial void AgentMissed(ILogger logger, string uniqueId, string extension, int status);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Information, Message = "Call {UniqueId}: connected to the agent at {Extension} from queue {Queue}")]
+    public static partial void AgentConnected(ILogger logger, string uniqueId, string extension, string queue);
+
+    [LoggerMessage(EventId = 3044, Level = LogLevel.Information, Message = "Call {UniqueId}: left queue {Queue} ({Reason})")]
+    public static partial void QueueExit(ILogger logger, string uniqueId, string queue, string reason);
+
+    [LoggerMessage(EventId = 3045, Level = LogLevel.Information, Message = "Call {UniqueId}: overflows from queue {Queue} to {Target}")]
+    public static partial void QueueOverflow(ILogger logger, string uniqueId, string queue, string target);
+
+    [LoggerMessage(EventId = 3046, Level = LogLevel.Debug, Message = "Call {UniqueId}: announcement {Kind} (position {Position}, wait {WaitSeconds} s, prompt {Prompt}) not played: no prompts yet")]
+    public static partial void QueueAnnouncement(ILogger logger, string uniqueId, string kind, int? position, double? waitSeconds, string? prompt);
+
+    [LoggerMessage(EventId = 3047, Level = LogLevel.Information, Message = "Call {UniqueId}: the server hangs up the queue caller ({Why})")]
+    public static partial void QueueHangup(ILogger logger, string uniqueId, string why);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

@@ -95,6 +95,12 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     /// <summary>What users changed of their call features at run time (feature codes, the web API).</summary>
     public UserFeatureStore Features { get; }
 
+    /// <summary>Where queue calls are reported: the ACD's adapter, once the host attached it; null for a server
+    /// without queues, whose queue numbers then reach nobody.</summary>
+    internal IQueueCallEvents? Acd { get; private set; }
+
+    public void AttachAcd(IQueueCallEvents acd) => Acd = acd;
+
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. The server-wide and the
     /// caller's own call limits are checked here, before anything is allocated for the call (an INVITE storm is

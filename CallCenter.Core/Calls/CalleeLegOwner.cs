@@ -5,7 +5,8 @@ using CallCenter.Core.Sip.Transactions;
 namespace CallCenter.Core.Calls;
 
 /// <summary>
-/// The owner of the callee's INVITE client transaction on the call's behalf. The transaction keeps its owner for
+/// The owner of the callee's INVITE client transaction on the call's behalf (or on behalf of a queue call's offer to
+/// an agent, <see cref="QueueAgentOffer"/>, which is the call's too). The transaction keeps its owner for
 /// RFC 6026's Timer M (64·T1 after the 2xx, 32 s) so that a retransmitted 2xx can be ACKed again; if the owner were
 /// the <see cref="Call"/>, every ended call would stay in memory that long with everything it held (the caller's
 /// INVITE, both dialogs, the SDP). Once the call ends it is detached: what is left is the callee's dialog and target,
@@ -13,9 +14,9 @@ namespace CallCenter.Core.Calls;
 /// <para>Threading: the callbacks arrive on the callee's transaction shard; while attached they only post to the
 /// call; once detached they send the ACK themselves (stateless, nothing to serialize).</para>
 /// </summary>
-internal sealed class CalleeLegOwner(Call call) : ISipInviteOwner
+internal sealed class CalleeLegOwner(ISipInviteOwner call) : ISipInviteOwner
 {
-    private volatile Call? _call = call;
+    private volatile ISipInviteOwner? _call = call;
     private volatile AckTarget? _afterEnd;
 
     public void OnProvisional(SipClientInvite invite, SipResponse response) => _call?.OnProvisional(invite, response);

@@ -32,6 +32,20 @@ public sealed record QueuesOptions
         return null;
     }
 
+    /// <summary>The queue whose <see cref="QueueOptions.Number"/> is <paramref name="number"/>, if any.</summary>
+    public QueueOptions? FindByNumber(string number)
+    {
+        foreach (var queue in Queues)
+        {
+            if (queue.Number is not null && string.Equals(queue.Number, number, StringComparison.Ordinal))
+            {
+                return queue;
+            }
+        }
+
+        return null;
+    }
+
     public bool Equals(QueuesOptions? other) =>
         other is not null && Queues.SequenceEqual(other.Queues) && NotReadyReasons.SequenceEqual(other.NotReadyReasons)
         && NoAnswer == other.NoAnswer;
@@ -161,6 +175,11 @@ public sealed record QueueAnnounceOptions
 public sealed record QueueOptions
 {
     public required string Name { get; init; }
+
+    /// <summary>The number a phone dials to wait in this queue; null: reached only by overflow (or, later, by
+    /// inbound routes and the IVR).</summary>
+    public string? Number { get; init; }
+
     public QueueStrategy Strategy { get; init; } = QueueStrategy.LongestIdle;
 
     /// <summary>How long one agent's phone rings before the offer is withdrawn (Asterisk's timeout).</summary>
@@ -213,7 +232,7 @@ public sealed record QueueOptions
     public ImmutableArray<QueueRelaxStep> Relax { get; init; } = [];
 
     public bool Equals(QueueOptions? other) =>
-        other is not null && Name == other.Name && Strategy == other.Strategy && RingTimeout == other.RingTimeout
+        other is not null && Name == other.Name && Number == other.Number && Strategy == other.Strategy && RingTimeout == other.RingTimeout
         && RetryDelay == other.RetryDelay && MaxWait == other.MaxWait && MaxLength == other.MaxLength
         && JoinWhenEmpty == other.JoinWhenEmpty && LeaveWhenEmpty == other.LeaveWhenEmpty && OnMaxWait == other.OnMaxWait
         && OnMaxLength == other.OnMaxLength && ServiceLevelThreshold == other.ServiceLevelThreshold

@@ -14,6 +14,7 @@ internal static partial class ConfigValidator
         var listed = root.Elements("reason").ToList();
         var reasons = Zip(values.NotReadyReasons.Take(listed.Count).ToImmutableArray(), listed);
         QueueNamesUnique(r, queues);
+        QueueNumbersUnique(r, queues, extensions);
         ReasonCodesAndDigitsUnique(r, reasons);
         NoAnswerReasonDefined(r, root.Element("noAnswer") ?? root, values);
         foreach (var (queue, element) in queues)
@@ -67,6 +68,32 @@ internal static partial class ConfigValidator
             {
                 r.Error(At(element, "name"),
                     $"Queue name '{queue.Name}' is already used by the queue at {Where(seen[queue.Name])}; rename one of them.");
+            }
+        }
+    }
+
+    // A dialled number must mean one thing: a queue number that is also an extension would make one of them
+    // unreachable, and which one would depend on the order the call layer happens to look. Feature codes cannot
+    // meet a queue number: the schemas make codes begin with * or # and numbers digits only.
+    private static void QueueNumbersUnique(ConfigReader r, IReadOnlyList<(QueueOptions Value, XElement Element)> queues, ExtensionsOptions? extensions)
+    {
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var (queue, element) in queues)
+        {
+            if (queue.Number is not { } number)
+            {
+                continue;
+            }
+
+            if (!seen.TryAdd(number, element))
+            {
+                r.Error(At(element, "number"),
+                    $"Number {number} is already the number of queue '{(string?)seen[number].Attribute("name")}' at {Where(seen[number])}; give queue '{queue.Name}' another number.");
+            }
+            else if (extensions?.FindUser(number) is not null)
+            {
+                r.Error(At(element, "number"),
+                    $"Number {number} of queue '{queue.Name}' is also the extension of a <user> in extensions.xml; give the queue a number no phone has.");
             }
         }
     }

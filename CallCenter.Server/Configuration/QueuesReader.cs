@@ -78,6 +78,7 @@ internal static class QueuesReader
         return new QueueOptions
         {
             Name = r.RequiredString(queue, "name"),
+            Number = r.OptionalString(queue, "number"),
             Strategy = Token(r, queue, "strategy", Strategies, defaults.Strategy),
             RingTimeout = r.Seconds(queue, "ringTimeout", defaults.RingTimeout, 1, 600),
             RetryDelay = r.Seconds(queue, "retryDelay", defaults.RetryDelay, 0, 86_400),

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using CallCenter.Core.Acd;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
@@ -9,6 +10,7 @@ using CallCenter.Core.Sip.Routing;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
 using CallCenter.Core.Storage;
+using CallCenter.Core.Storage.Acd;
 using CallCenter.Core.Storage.Cdr;
 using CallCenter.Server.Configuration;
 using CallCenter.Server.Logging;
@@ -69,7 +71,13 @@ public static partial class ServerHost
 
             // DND and forwards users set from their phones apply from the first call of this run.
             await using var features = await UserFeatureStore.OpenAsync(database, TimeProvider.System, loggerFactory, cancellationToken);
-            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features);
+
+            // Queue events and agent states; agents come back as the last run left them (a pause keeps its reason).
+            // Disposed after the app, so that the ACD's last records (the calls ended by the drain) are written.
+            await using var acd = AcdStore.Open(database, TimeProvider.System, loggerFactory);
+            var agentStates = await acd.LoadLastAgentStatesAsync(cancellationToken);
+            LogAgentsRestored(startupLogger, agentStates.Count(a => a.State != AgentState.LoggedOut.ToText()));
+            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features, acd, agentStates);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -108,7 +116,9 @@ public static partial class ServerHost
         Database database,
         RegistrationStore registrations,
         CdrStore cdr,
-        UserFeatureStore features)
+        UserFeatureStore features,
+        AcdStore acd,
+        IReadOnlyList<AcdAgentLastState> agentStates)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -181,6 +191,25 @@ public static partial class ServerHost
             cdr: sp.GetRequiredService<CdrWriter>(),
             features: sp.GetRequiredService<UserFeatureStore>()));
         builder.Services.AddSingleton<ISipCallHandler>(sp => sp.GetRequiredService<CallManager>());
+
+        // The ACD and the call layer point at each other through the adapter: it is built first, the dispatcher
+        // drives calls through it, and attaching it makes queue numbers dialable.
+        builder.Services.AddSingleton(acd);
+        builder.Services.AddSingleton(acd.Kpis);
+        builder.Services.AddSingleton(sp => new AcdCallControl(sp.GetRequiredService<CallManager>(), sp.GetRequiredService<ILogger<AcdCallControl>>()));
+        builder.Services.AddSingleton(sp =>
+        {
+            var current = sp.GetRequiredService<ILiveConfiguration>().Current;
+            var control = sp.GetRequiredService<AcdCallControl>();
+            var dispatcher = new AcdDispatcher(
+                current.Queues, current.Extensions, sp.GetRequiredService<TimeProvider>(), control, acd.Writer,
+                sp.GetRequiredService<ILoggerFactory>(), agentStates);
+            control.Attach(dispatcher);
+
+            // The phones' agent codes (*45, *46, *31, *32) go to the same dispatcher.
+            sp.GetRequiredService<CallManager>().AttachAgentCommands(dispatcher);
+            return dispatcher;
+        });
         builder.Services.AddSingleton<SipRequestDispatcher>();
         builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
         builder.Services.AddSingleton(sp => new ContactQualifier(
@@ -210,6 +239,7 @@ public static partial class ServerHost
         CallEndpoints.Map(app);
         CdrEndpoints.Map(app);
         FeatureEndpoints.Map(app);
+        AcdEndpoints.Map(app);
         return app;
     }
 
@@ -221,4 +251,7 @@ public static partial class ServerHost
 
     [LoggerMessage(EventId = 92, Level = LogLevel.Information, Message = "SIGHUP received: reloading the configuration")]
     private static partial void LogReloadRequested(ILogger logger);
+
+    [LoggerMessage(EventId = 93, Level = LogLevel.Information, Message = "ACD: {Count} agents were logged in when the last run stopped and come back as it left them")]
+    private static partial void LogAgentsRestored(ILogger logger, int count);
 }

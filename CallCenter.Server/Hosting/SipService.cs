@@ -1,3 +1,4 @@
+using CallCenter.Core.Acd;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
 using CallCenter.Media.Relay;
@@ -14,6 +15,8 @@ namespace CallCenter.Server.Hosting;
 /// contacts, and closes it all when the host stops. Listener changes in a live edit take effect at the next
 /// restart; everything read per message (limits, trace, users, expiry bounds) applies at once.
 /// Registered before <see cref="LifecycleService"/> so that it stops after it: calls being drained still need SIP.
+/// The ACD starts and stops with it: its dispatcher is attached to the call layer before the first INVITE can arrive,
+/// follows every configuration generation, and stops after the calls (whose ends it still records).
 /// </summary>
 public sealed class SipService(
     ILiveConfiguration configuration,
@@ -21,6 +24,7 @@ public sealed class SipService(
     ContactQualifier qualifier,
     RegistrationStore registrations,
     CallManager calls,
+    AcdDispatcher acd,
     MediaRelayManager media,
     AuthFailureTracker failures,
     TimeProvider time,
@@ -44,6 +48,7 @@ public sealed class SipService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var options = configuration.Current;
+        configuration.Changed += OnConfigurationChanged;
         _transport = new SipTransportManager(options.Sip, transactions, time, loggers.CreateLogger<SipTransportManager>());
         await _transport.StartAsync(cancellationToken);
         transactions.FlowClosed += OnFlowClosed;
@@ -53,6 +58,9 @@ public sealed class SipService(
     }
 
     public async Task StopAsync(CancellationToken cancellationToken) => await DisposeAsync();
+
+    // The reloading thread: queues and agents change in the ACD's own loop, in generation order.
+    private void OnConfigurationChanged(CallCenterOptions options) => acd.ApplyConfiguration(options);
 
     // Transport loop: a phone's TCP/TLS connection closed, so its bindings over it are unreachable.
     private void OnFlowClosed(SipFlow flow) => registrations.MarkFlowClosed(flow);
@@ -69,9 +77,11 @@ public sealed class SipService(
             await _sweep.DisposeAsync();
         }
 
-        // Calls first (their BYEs and CANCELs need the layer), then the relays, then the probes (client
-        // transactions of the layer), then the layer, then the sockets under it.
+        // Calls first (their BYEs and CANCELs need the layer), then the ACD (it has their last reports), then the
+        // relays, then the probes (client transactions of the layer), then the layer, then the sockets under it.
+        configuration.Changed -= OnConfigurationChanged;
         await calls.DisposeAsync();
+        await acd.DisposeAsync();
         await media.DisposeAsync();
         await qualifier.DisposeAsync();
         await transactions.DisposeAsync();

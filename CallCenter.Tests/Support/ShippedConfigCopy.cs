@@ -41,6 +41,7 @@ public sealed class ShippedConfigCopy : IDisposable
     {
         Main,
         Extensions,
+        Queues,
     }
 
     public string Root => _root.Path;
@@ -51,7 +52,12 @@ public sealed class ShippedConfigCopy : IDisposable
     public int SipPort { get; }
 
     public string PathOf(ConfigurationFile file) =>
-        Path.Combine(ConfigFolder, file == ConfigurationFile.Main ? "callcenter.xml" : "extensions.xml");
+        Path.Combine(ConfigFolder, file switch
+        {
+            ConfigurationFile.Main => "callcenter.xml",
+            ConfigurationFile.Extensions => "extensions.xml",
+            _ => "queues.xml",
+        });
 
     /// <summary>Loads a file with line info kept, lets the test change it, and saves it in place.</summary>
     public void Edit(ConfigurationFile file, Action<XDocument> change)

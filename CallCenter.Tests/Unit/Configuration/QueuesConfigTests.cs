@@ -36,6 +36,9 @@ public sealed class QueuesConfigTests
         Assert.Multiple(() =>
         {
             Assert.That(options.Queues.Queues.Select(q => q.Name), Is.EqualTo(new[] { "sales", "support" }));
+            Assert.That((sales.Number, support.Number), Is.EqualTo(("5000", "5001")));
+            Assert.That(options.Queues.FindByNumber("5001"), Is.SameAs(support));
+            Assert.That(options.Queues.FindByNumber("5002"), Is.Null);
             Assert.That(sales.Strategy, Is.EqualTo(QueueStrategy.LongestIdle));
             Assert.That(sales.RingTimeout, Is.EqualTo(TimeSpan.FromSeconds(15)));
             Assert.That(sales.MaxWait, Is.EqualTo(TimeSpan.FromMinutes(5)));
@@ -160,6 +163,21 @@ public sealed class QueuesConfigTests
         var error = ConfigSamples.SingleError(config);
         Assert.That(error.Line, Is.EqualTo(3));
         Assert.That(error.Message, Does.Contain("'sales' is already used by the queue at line 2"));
+    }
+
+    [TestCase("5000", "number=\"5000\" strategy", "already the number of queue 'sales' at line 2")]
+    [TestCase("2000", "number=\"2000\" strategy", "also the extension of a <user>")]
+    [TestCase("50a", "number=\"50a\" strategy", "2 to 15 digits")]
+    public void QueueNumbersAreDigitsAndUniqueInTheDialPlan(string number, string marker, string fragment)
+    {
+        var xml = $"""
+            <queues>
+              <queue name="sales" number="5000" />
+              <queue name="support" number="{number}" strategy="linear" />
+            </queues>
+            """;
+        using var config = Folder(xml);
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Queues, xml, marker, fragment);
     }
 
     [TestCase("""<overflow on="maxWait" action="queue" target="nowhere" />""", "target=", "overflows into queue 'nowhere', which is not defined")]

@@ -1,0 +1,419 @@
+using System.Collections.Concurrent;
+using System.Text;
+using CallCenter.Core.Acd;
+using CallCenter.Core.Configuration;
+using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Storage.Acd;
+using CallCenter.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace CallCenter.Tests.Unit.Calls.Legs;
+
+/// <summary>
+/// Calls to a queue's number through the call layer and the real ACD (router, dispatcher, adapter), on fake time:
+/// the server answers the caller, the ACD's choice of agent is rung with the relay's B side, the answer is connected
+/// without touching the caller's leg, and every way a queue call ends reaches both the phones and the ACD's records.
+/// Extension 1000 calls; agents a1 and a2 sit at 2001 and 2002 (phones 192.0.2.10 and .11); 2000 is an overflow target
+/// (phone 192.0.2.12).
+/// </summary>
+public sealed class QueueCallTests
+{
+    private const string Phone2001 = "192.0.2.10";
+    private const string Phone2002 = "192.0.2.11";
+    private const string Phone2000 = "192.0.2.12";
+    private CallHarness _harness = null!;
+    private ConcurrentRecords _records = null!;
+    private AcdDispatcher? _acd;
+
+    [SetUp]
+    public void SetUp()
+    {
+        _harness = new CallHarness("1000", "2000", "2001", "2002");
+        _harness.Register("2001");
+        _harness.Register("2002");
+        _harness.Register("2000");
+        _records = new ConcurrentRecords();
+    }
+
+    [TearDown]
+    public async Task TearDown()
+    {
+        if (_acd is not null)
+        {
+            await _acd.DisposeAsync();
+        }
+
+        await _harness.DisposeAsync();
+    }
+
+    private static QueueOptions Sales => new()
+    {
+        Name = "sales",
+        Number = "5000",
+        Strategy = QueueStrategy.LongestIdle,
+        RingTimeout = TimeSpan.FromSeconds(15),
+        RetryDelay = TimeSpan.Zero,
+    };
+
+    /// <summary>Configures <paramref name="queue"/> with agents a1 (2001) and a2 (2002), starts the ACD on it and logs
+    /// in the agents given, in that order, a second of fake time apart (the first is then the longest idle).</summary>
+    private Task StartAsync(QueueOptions queue, params string[] logins) =>
+        StartAsync([queue], [Agent("a1", "2001"), Agent("a2", "2002")], logins);
+
+    private async Task StartAsync(QueueOptions[] queues, AgentOptions[] agents, params string[] logins)
+    {
+        var current = _harness.Configuration.Current;
+        var options = current with
+        {
+            Queues = new QueuesOptions { Queues = [.. queues], NoAnswer = new NoAnswerPolicy { MaxMissedOffers = 0 } },
+            Extensions = current.Extensions with { Agents = [.. agents] },
+        };
+        _harness.Configuration.Set(options);
+        var control = new AcdCallControl(_harness.Manager, NullLogger<AcdCallControl>.Instance);
+        _acd = new AcdDispatcher(options.Queues, options.Extensions, _harness.Time, control, _records, NullLoggerFactory.Instance);
+        control.Attach(_acd);
+        foreach (var agent in logins)
+        {
+            Assert.That(await _acd!.LoginAsync(agent, agent == "a1" ? "2001" : "2002"), Is.EqualTo(AgentCommandResult.Done));
+            _harness.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+    }
+
+    private static AgentOptions Agent(string id, string extension, string queue = "sales") => new()
+    {
+        Id = id,
+        Name = "Agent " + id,
+        Pin = "1234",
+        DefaultExtension = extension,
+        Queues = [new QueueMembershipOptions(queue, 0)],
+    };
+
+    [Test]
+    public async Task AQueueNumberIsAnsweredByTheServerAndTheLongestIdleAgentIsConnectedWithoutTouchingTheCallersLeg()
+    {
+        await StartAsync(Sales, "a2", "a1");
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2002);
+
+        Assert.That(ring.Request.To!.Uri!.User, Is.EqualTo("2002"), "a2 has been idle longest although a1 is listed first");
+        Assert.That(ring.Request.From!.Uri!.User, Is.EqualTo("1000"), "the agent's phone shows the caller");
+        Assert.That(AnsweredCall.MediaPort(ring.Request), Is.Not.EqualTo(AnsweredCall.MediaPort(invite.Final)), "the agent gets the relay's other side");
+        Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(1), "longest idle rings one agent");
+
+        ring.Respond(180);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == ring.Request.CallId), "the ACK to the agent");
+        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        var snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Agents.Single(a => a.Id == "a2").State, Is.EqualTo(AgentState.OnCall));
+        Assert.That(_records.Of(AcdQueueEventType.Connect).AgentId, Is.EqualTo("a2"));
+        Assert.That(_harness.Client.Of("INVITE"), Is.Empty);
+        Assert.That(_harness.Invites.Sent.Count(s => s.Request.CallId == caller.CallId), Is.Zero, "media is anchored: no re-INVITE to the caller");
+
+        // The agent hangs up: the caller gets BYE, the ACD records the agent's completion and wraps the agent up.
+        var bye = await SendAsync(ring.Dialog().Request("BYE"));
+        Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the caller");
+        await UntilRecordedAsync(AcdQueueEventType.CompleteAgent);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0 && _harness.Manager.QueueCalls == 0, "the call is over");
+        snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Agents.Single(a => a.Id == "a2").State, Is.EqualTo(AgentState.Available), "no wrap-up configured");
+    }
+
+    [Test]
+    public async Task ACallerWhoHangsUpWhileAnAgentRingsStopsThatRingingAtOnceAndIsRecordedAsAnAbandon()
+    {
+        await StartAsync(Sales, "a1");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2001);
+        _harness.Time.Advance(TimeSpan.FromSeconds(4));
+
+        await SendAsync(caller.Request("BYE"));
+
+        await CallHarness.UntilAsync(() => ring.Cancelled, "the CANCEL to the agent's phone");
+        var abandon = await UntilRecordedAsync(AcdQueueEventType.Abandon);
+        Assert.That(abandon.Wait, Is.EqualTo(TimeSpan.FromSeconds(4)), "recorded with its wait");
+        Assert.That(abandon.Position, Is.EqualTo(1));
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the call is over");
+        var snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Agents.Single(a => a.Id == "a1").State, Is.EqualTo(AgentState.Available));
+
+        // A 2xx that crossed the CANCEL is acknowledged and hung up, never connected to anyone.
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the late answer");
+        Assert.That(_records.Events.Any(e => e.Type == AcdQueueEventType.Connect), Is.False);
+    }
+
+    [Test]
+    public async Task TheCallerHangingUpAfterTheConnectHangsUpTheAgentAndCompletesTheCall()
+    {
+        await StartAsync(Sales, "a1");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2001);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        _harness.Time.Advance(TimeSpan.FromSeconds(30));
+
+        await SendAsync(caller.Request("BYE"));
+
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the agent");
+        var complete = await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
+        Assert.That(complete.Talk, Is.EqualTo(TimeSpan.FromSeconds(30)));
+        Assert.That(complete.AgentId, Is.EqualTo("a1"));
+    }
+
+    [Test]
+    public async Task HoldDuringTheConnectedCallIsReportedApartFromTalk()
+    {
+        await StartAsync(Sales, "a1");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2001);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        var agent = ring.Dialog();
+        _harness.Time.Advance(TimeSpan.FromSeconds(5));
+
+        // The agent holds the caller for 10 s (its own re-INVITE, answered on its leg; ours to the caller is left
+        // unanswered, which changes nothing here), then resumes and talks 15 s more.
+        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendonly", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        _harness.Time.Advance(TimeSpan.FromSeconds(10));
+        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendrecv", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        _harness.Time.Advance(TimeSpan.FromSeconds(15));
+        await SendAsync(caller.Request("BYE"));
+
+        var complete = await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
+        Assert.That((complete.Talk, complete.Hold), Is.EqualTo(((TimeSpan?)TimeSpan.FromSeconds(20), (TimeSpan?)TimeSpan.FromSeconds(10))));
+    }
+
+    [TestCase(486, "busy")]
+    [TestCase(603, "rejected")]
+    public async Task AnAgentWhosePhoneRefusesIsRecordedWithWhyAndTheNextAgentRings(int status, string recorded)
+    {
+        await StartAsync(Sales with { Strategy = QueueStrategy.RoundRobin }, "a1", "a2");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var first = await InviteToAsync(Phone2001);
+
+        first.Respond(status);
+
+        var second = await InviteToAsync(Phone2002);
+        var missed = await UntilRecordedAsync(AcdQueueEventType.RingNoAnswer);
+        Assert.That((missed.AgentId, missed.Data), Is.EqualTo(("a1", recorded)));
+        Assert.That(second.Cancelled, Is.False);
+    }
+
+    [Test]
+    public async Task AnAgentWhosePhoneRingsOutIsCancelledAndTheNextAgentRings()
+    {
+        await StartAsync(Sales with { Strategy = QueueStrategy.RoundRobin }, "a1", "a2");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var first = await InviteToAsync(Phone2001);
+        _harness.Time.Advance(TimeSpan.FromSeconds(14));
+        await CallHarness.SettleAsync();
+        Assert.That(first.Cancelled, Is.False, "not before the queue's 15 s");
+
+        _harness.Time.Advance(TimeSpan.FromSeconds(1));
+
+        await CallHarness.UntilAsync(() => first.Cancelled, "the CANCEL after the ring timeout");
+        await InviteToAsync(Phone2002);
+        var missed = await UntilRecordedAsync(AcdQueueEventType.RingNoAnswer);
+        Assert.That((missed.AgentId, missed.Data, missed.Ring), Is.EqualTo(("a1", "noanswer", (TimeSpan?)TimeSpan.FromSeconds(15))));
+    }
+
+    [Test]
+    public async Task AnAgentWithoutARegisteredPhoneCountsAsUnreachable()
+    {
+        await StartAsync(Sales with { RetryDelay = TimeSpan.FromSeconds(5) });
+        Assert.That(await _acd!.LoginAsync("a1", "1000"), Is.EqualTo(AgentCommandResult.Done), "at an extension with no phone registered");
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        var missed = await UntilRecordedAsync(AcdQueueEventType.RingNoAnswer);
+        Assert.That((missed.AgentId, missed.Data), Is.EqualTo(("a1", "unreachable")));
+        Assert.That(_harness.Invites.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task RingAllStopsTheOtherPhoneWhenOneAnswers()
+    {
+        await StartAsync(Sales with { Strategy = QueueStrategy.RingAll }, "a1", "a2");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var one = await InviteToAsync(Phone2001);
+        var two = await InviteToAsync(Phone2002);
+
+        two.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+
+        await CallHarness.UntilAsync(() => one.Cancelled, "the CANCEL to the other agent's phone");
+        Assert.That((await UntilRecordedAsync(AcdQueueEventType.Connect)).AgentId, Is.EqualTo("a2"));
+        Assert.That(two.Cancelled, Is.False);
+    }
+
+    [Test]
+    public async Task ACallerRefusedByAnEmptyQueueIsHungUpOnceItHasAcknowledged()
+    {
+        await StartAsync(Sales with { JoinWhenEmpty = QueueEmptyRule.NoAgentsLoggedIn });
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        await ByeToAsync(caller.CallId);
+        await UntilRecordedAsync(AcdQueueEventType.JoinEmpty);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the call is over");
+        Assert.That(_harness.Invites.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task TheExitDigitSentAsInfoTakesTheCallerOutOfTheQueue()
+    {
+        await StartAsync(Sales with { ExitDigit = '0' });
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        var info = Info(invite, caller, '0');
+        Assert.That((await SendAsync(info)).Final.StatusCode, Is.EqualTo(200));
+
+        await ByeToAsync(caller.CallId);
+        Assert.That((await UntilRecordedAsync(AcdQueueEventType.ExitWithKey)).Data, Is.EqualTo("0"));
+    }
+
+    [Test]
+    public async Task AFullQueueOverflowsToAnExtensionWhichIsRungAndConnected()
+    {
+        await StartAsync(Sales with { MaxLength = 1, OnMaxLength = new OverflowTarget(OverflowAction.Extension, "2000", null) });
+        var first = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, first);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        var second = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, second);
+
+        var ring = await InviteToAsync(Phone2000);
+        Assert.That(ring.Request.To!.Uri!.User, Is.EqualTo("2000"));
+        await UntilRecordedAsync(AcdQueueEventType.Overflow);
+        ring.Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == ring.Request.CallId), "the ACK to 2000");
+
+        await SendAsync(ring.Dialog().Request("BYE"));
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the overflowed caller");
+        Assert.That(_harness.Manager.QueueCalls, Is.EqualTo(1), "the first caller still waits");
+    }
+
+    [Test]
+    public async Task AFullQueueOverflowsIntoAnotherQueueWhoseAgentTakesTheCall()
+    {
+        var support = Sales with { Name = "support", Number = "5001" };
+        await StartAsync(
+            [Sales with { MaxLength = 1, OnMaxLength = new OverflowTarget(OverflowAction.Queue, "support", null) }, support],
+            [Agent("a1", "2001"), Agent("a2", "2002", "support")],
+            "a2");
+        var first = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, first);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        var second = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, second);
+
+        var ring = await InviteToAsync(Phone2002);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        var connect = await UntilRecordedAsync(AcdQueueEventType.Connect);
+        Assert.That((connect.Queue, connect.AgentId), Is.EqualTo(("support", "a2")));
+        var overflow = _records.Of(AcdQueueEventType.Overflow);
+        Assert.That((overflow.Queue, overflow.CallerId, overflow.Data), Is.EqualTo(("sales", connect.CallerId, "queue:support")));
+        Assert.That(_records.Events.Count(e => e.Type == AcdQueueEventType.EnterQueue), Is.EqualTo(2), "the first caller in sales, the second in support");
+        Assert.That(_harness.Invites.Sent.Count(s => s.Target.EndPoint.Address.ToString() == Phone2001), Is.Zero, "nobody serves sales");
+    }
+
+    [Test]
+    public async Task AMaxWaitOverflowThatHangsUpEndsTheCall()
+    {
+        await StartAsync(Sales with { MaxWait = TimeSpan.FromSeconds(60), OnMaxWait = new OverflowTarget(OverflowAction.Hangup, null, "bye") });
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        _harness.Time.Advance(TimeSpan.FromSeconds(60));
+
+        Assert.That((await UntilRecordedAsync(AcdQueueEventType.ExitWithTimeout)).Wait, Is.EqualTo(TimeSpan.FromSeconds(60)));
+        await ByeToAsync(caller.CallId);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the call is over");
+    }
+
+    [TestCase(0, OfferFailure.Unreachable)]
+    [TestCase(503, OfferFailure.Unreachable)]
+    [TestCase(486, OfferFailure.Busy)]
+    [TestCase(600, OfferFailure.Busy)]
+    [TestCase(408, OfferFailure.NoAnswer)]
+    [TestCase(480, OfferFailure.NoAnswer)]
+    [TestCase(603, OfferFailure.Rejected)]
+    [TestCase(404, OfferFailure.Rejected)]
+    public void AnAgentPhonesFinalStatusMapsToTheAcdsFailure(int status, OfferFailure expected) =>
+        Assert.That(AcdCallControl.FailureOf(status), Is.EqualTo(expected));
+
+    private async Task<SentInvite> InviteToAsync(string address)
+    {
+        SentInvite? found = null;
+        await CallHarness.UntilAsync(
+            () => (found = _harness.Invites.Sent.FirstOrDefault(s => s.Target.EndPoint.Address.ToString() == address)) is not null,
+            "an INVITE to " + address);
+        return found!;
+    }
+
+    /// <summary>Waits for the server's BYE to the caller; a BYE before the caller's ACK waits for it on a T1 timer of
+    /// the fake clock, so the clock is moved on meanwhile.</summary>
+    private Task ByeToAsync(string callId) =>
+        CallHarness.UntilAsync(
+            () =>
+            {
+                _harness.Time.Advance(TimeSpan.FromMilliseconds(100));
+                return _harness.Client.Of("BYE").Any(b => b.CallId == callId);
+            },
+            "the BYE to the caller");
+
+    private async Task<AcdQueueRecord> UntilRecordedAsync(AcdQueueEventType type)
+    {
+        await CallHarness.UntilAsync(() => _records.Events.Any(e => e.Type == type), "an ACD record " + type);
+        return _records.Of(type);
+    }
+
+    private async Task<RecordingServerTransaction> SendAsync(RecordingServerTransaction request)
+    {
+        Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
+        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
+        return request;
+    }
+
+    private static RecordingServerTransaction Info(RecordingServerTransaction invite, PhoneDialog caller, char digit)
+    {
+        var body = $"Signal={digit}\r\nDuration=160\r\n";
+        var text = $"INFO sip:callcenter@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinfo{caller.LocalTag}\r\nMax-Forwards: 70\r\n" +
+                   $"From: <{invite.Request.From!.Uri}>;tag={caller.LocalTag}\r\nTo: <{invite.Request.To!.Uri}>;tag={caller.RemoteTag}\r\n" +
+                   $"Call-ID: {caller.CallId}\r\nCSeq: 2 INFO\r\nContent-Type: application/dtmf-relay\r\n" +
+                   $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        return new RecordingServerTransaction(text);
+    }
+
+    /// <summary>The ACD's records, written on its loop and read by the test.</summary>
+    private sealed class ConcurrentRecords : IAcdRecordSink
+    {
+        private readonly ConcurrentQueue<AcdQueueRecord> _events = new();
+
+        public IReadOnlyList<AcdQueueRecord> Events => [.. _events];
+
+        public AcdQueueRecord Of(AcdQueueEventType type) => Events.First(e => e.Type == type);
+
+        public void Queue(AcdQueueRecord record) => _events.Enqueue(record);
+
+        public void AgentState(AcdAgentStateRecord record)
+        {
+        }
+    }
+}
