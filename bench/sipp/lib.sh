@@ -102,9 +102,10 @@ start_callcenter() {
   cp -r "$repo/config" "$work/install/config"
   # As ShippedConfigCopy does for the tests: loopback listeners on our ports, no console logging; plus N users
   # and loopback trusted, so that the ban never mistakes the load generator for an attacker.
-  python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" <<'PY'
+  python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" "${acd_agents:-0}" <<'PY'
 import sys, xml.etree.ElementTree as ET
 folder, sip_port, web_port, users, callees = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+agents = int(sys.argv[6])
 ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
 main = ET.parse(f"{folder}/callcenter.xml")
 root = main.getroot()
@@ -132,11 +133,22 @@ with open(f"{folder}/extensions.xml", "w", encoding="utf-8") as out:
     # Callees of the call benches: one SIPp UAS registers them all, so each may carry many calls at once.
     for user in range(20000, 20000 + callees):
         out.write(f'  <user extension="{user}" password="secret" callLimit="1000" />\n')
+    # ACD benches: agent a2000N works at extension 2000N, PIN 1234, in the one queue "bench".
+    for agent in range(20000, 20000 + agents):
+        out.write(f'  <agent id="a{agent}" name="Agent {agent}" pin="1234" extension="{agent}"><queue name="bench" penalty="0" /></agent>\n')
     out.write("</extensions>\n")
-# The shipped queues name the shipped users (agents, overflow targets) that the load users replace: no queues here.
+# The shipped queues name the shipped users (agents, overflow targets) that the load users replace: no queues here,
+# except the ACD benches' own queue at 5000: longest idle, no wrap-up, no limits, every agent tried at once again.
+# The shipped IVR flows route to those queues and users too.
 import os
-if os.path.exists(f"{folder}/queues.xml"):
-    os.remove(f"{folder}/queues.xml")
+for name in ("queues.xml", "ivr.xml"):
+    if os.path.exists(f"{folder}/{name}"):
+        os.remove(f"{folder}/{name}")
+if agents:
+    with open(f"{folder}/queues.xml", "w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="utf-8"?>\n<queues xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:noNamespaceSchemaLocation="schema/queues.xsd">\n')
+        out.write('  <queue name="bench" number="5000" strategy="longest-idle" ringTimeout="10" retryDelay="0" maxWait="0" maxLength="0"\n')
+        out.write('         joinWhenEmpty="yes" leaveWhenEmpty="no" wrapUp="0">\n    <serviceLevel threshold="20" formula="offered" />\n  </queue>\n</queues>\n')
 PY
   dotnet "$dll" run --config "$work/install/config" >"$work/target.log" 2>&1 &
   target_pid=$!
