@@ -30,6 +30,17 @@ public sealed class PeerHarnessTests
     }
 
     [Test]
+    public void ARegistrationIsReadEvenWhenBaresipsOwnColouredLineInterruptsTheTraced200()
+    {
+        // Captured against CallCenter: "All 1 useragent registered successfully!" printed between the 200's status
+        // line and its headers. Read as the end of the message, it hid the 200's CSeq and the registration.
+        var log = Replay("baresip-register-interrupted-trace.txt");
+
+        Assert.That(log.Outcomes.Select(o => (o.Status, o.Expires)), Is.EqualTo(new[] { (401, 3600), (200, 3600) }));
+        Assert.That(log.Registrations, Is.EqualTo(1));
+    }
+
+    [Test]
     public void AWrongPasswordIsTriedSixteenTimesThenGivenUp()
     {
         var log = Replay("baresip-wrong-password.txt");

@@ -57,6 +57,15 @@ public sealed partial class BaresipLog
                 return;
             }
 
+            // baresip prints its own coloured lines while a trace is being written ("\e[32mAll 1 useragent
+            // registered successfully!\e[;m" can land between a 200's status line and its headers): a line that
+            // opens a colour before the reset is such an interruption, not the end of the traced message.
+            var colour = ColourStart().Match(line);
+            if (colour.Success && colour.Index < reset)
+            {
+                return;
+            }
+
             _message.Add(line[..reset]);
             Finish(_message);
             _message = null;
@@ -148,6 +157,9 @@ public sealed partial class BaresipLog
 
     [GeneratedRegex(@"\u001b\[[0-9;]*m")]
     private static partial Regex AnsiEscape();
+
+    [GeneratedRegex(@"\u001b\[[0-9]+(;[0-9]+)*m")]
+    private static partial Regex ColourStart();
 
     [GeneratedRegex(@"^(UDP|TCP|TLS|WS|WSS) \S+ -> \S+$")]
     private static partial Regex TraceDirection();
