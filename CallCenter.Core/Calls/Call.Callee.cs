@@ -87,16 +87,25 @@ internal sealed partial class Call
         var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
         var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
             .WithParameter("tag", SipServerTransaction.NewTag());
-        return SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
+        return NewInvite(binding.ContactUri, from, to, maxForwards, flow, body);
+    }
+
+    /// <summary>An INVITE the server places on a dialog of its own (a callee, a transfer target): a fresh Call-ID,
+    /// our Contact on the flow that reaches the phone, and our SDP offer.</summary>
+    private SipMessageBuilder NewInvite(SipUri requestUri, SipNameAddress from, SipNameAddress to, int maxForwards, SipFlow flow, byte[] offer)
+    {
+        Span<byte> callId = stackalloc byte[12];
+        SipRandom.Fill(callId);
+        return SipMessageBuilder.ForRequest(SipMethods.Invite, requestUri)
             .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
             .AddHeader("From", from.ToString())
             .AddHeader("To", to.ToString())
-            .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
+            .AddHeader("Call-ID", Convert.ToHexStringLower(callId) + "@callcenter")
             .AddHeader("CSeq", "1 INVITE")
             .AddHeader("Contact", ContactFor(flow))
             .AddHeader("Allow", SipCapabilities.Allow)
-            .AddHeader("User-Agent", options.Sip.UserAgent)
-            .SetBody(body, "application/sdp");
+            .AddHeader("User-Agent", _manager.Options.Sip.UserAgent)
+            .SetBody(offer, "application/sdp");
     }
 
     /// <summary>The contacts to ring: all but those whose last qualify probe went unanswered (the store ranks them

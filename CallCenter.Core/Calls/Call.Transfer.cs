@@ -131,16 +131,7 @@ internal sealed partial class Call
         var from = SipNameAddress.Create(SipUri.Create("sip", transfereeExtension, options.Sip.Domain), displayName)
             .WithParameter("tag", SipServerTransaction.NewTag());
         var to = SipNameAddress.Create(SipUri.Create("sip", target.Extension, options.Sip.Domain));
-        var invite = SipMessageBuilder.ForRequest(SipMethods.Invite, binding.ContactUri)
-            .AddHeader("Max-Forwards", "70")
-            .AddHeader("From", from.ToString())
-            .AddHeader("To", to.ToString())
-            .AddHeader("Call-ID", Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "@callcenter")
-            .AddHeader("CSeq", "1 INVITE")
-            .AddHeader("Contact", ContactFor(flow))
-            .AddHeader("Allow", SipCapabilities.Allow)
-            .AddHeader("User-Agent", options.Sip.UserAgent)
-            .SetBody(attempt.Offer.ToBytes(), "application/sdp");
+        var invite = NewInvite(binding.ContactUri, from, to, 70, flow, attempt.Offer.ToBytes());
         Record(CelEventType.ChannelStart, attempt.Channel);
         attempt.RingTimer = _manager.Time.CreateTimer(
             _ => Post(() => OnTransferRingTimeout(attempt)), null, options.Calls.RingTimeout, Timeout.InfiniteTimeSpan);
