@@ -40,6 +40,19 @@ internal sealed class MediaLeg
     /// other leg's phone sees from us.</summary>
     public RtpStreamRewriter Rewriter { get; }
 
+    /// <summary>Serialises <see cref="Rewriter"/> between this leg's receive loop (relayed packets) and the pacing
+    /// loop (frames generated for the other leg); uncontended except for the packet or two around a switch.</summary>
+    public Lock RewriterGate { get; } = new();
+
+    /// <summary>What this leg's phone is being played, or null when it hears the other leg. Set under the other
+    /// leg's <see cref="RewriterGate"/> (so the switch is atomic with respect to that stream); read by the other
+    /// leg's receive loop to stop forwarding, and by the pacing loop.</summary>
+    public RelayPlayback? Playback;
+
+    /// <summary>In-band DTMF detection on what this leg's phone sends, or null (the default). Replaced whole from the
+    /// call loop; used only by this leg's receive loop.</summary>
+    public InBandDigitDetection? InBand;
+
     public TelephoneEventReceiver Events { get; } = new();
 
     // RTP-loop-owned: the SSRC this leg's phone currently sends with.

@@ -12,7 +12,8 @@ namespace CallCenter.Media.Relay;
 /// <see cref="TryCreateRelay"/>, which never throws on exhaustion: a full range is an answer (typically 503), not
 /// a fault. Thread-safe; creating and closing relays happens on call loops, never on the packet path.
 /// On Linux it also owns the event loops that read the relays' sockets, and gives each new relay to the one serving
-/// the fewest relays, all four sockets of a relay to the same loop.
+/// the fewest relays, all four sockets of a relay to the same loop. Its one <see cref="PlaybackPacer"/> paces every
+/// stream the relays play (prompts, music on hold, tones).
 /// </summary>
 public sealed class MediaRelayManager : IAsyncDisposable
 {
@@ -31,6 +32,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly ITimer _heartbeat;
     private readonly RelayEventLoop[] _eventLoops;
     private readonly RtpSocketPool? _pool;
+    private readonly PlaybackPacer _pacer;
     private long _nextId;
     private int _nextLoop;
     private long _created;
@@ -54,6 +56,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
             ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
             : null;
+        _pacer = new PlaybackPacer(time, logger, dedicatedThread: true);
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
     }
@@ -170,7 +173,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, PickEventLoop());
+        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, PickEventLoop(), _pacer);
         _relays[id] = relay;
         Interlocked.Increment(ref _created);
         relay.Start();
@@ -347,6 +350,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
         {
             await loop.DisposeAsync();
         }
+
+        await _pacer.DisposeAsync();
 
         foreach (var pair in _pool?.TakeAll() ?? [])
         {
