@@ -142,6 +142,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
                 PortExhaustions = Interlocked.Read(ref _exhaustions),
                 MediaTimeouts = Interlocked.Read(ref _timeouts),
                 RelaysPerEventLoop = RelaysPerEventLoop(),
+                PlayingStreams = _pacer.Playing,
+                PacingTicksSkipped = _pacer.SkippedTicks,
                 Totals = totals,
             };
         }

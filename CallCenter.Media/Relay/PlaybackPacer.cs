@@ -95,14 +95,16 @@ internal sealed class PlaybackPacer : IAsyncDisposable
             return 0;
         }
 
-        if (wasIdle)
+        var due = _anchorTick + (_time.GetElapsedTime(_anchorTimestamp, now).Ticks / TickInterval.Ticks);
+        if (wasIdle && due > _nextTick)
         {
-            // Nothing was playing: the schedule starts now, not where it stopped (no catch-up of idle time).
+            // Nothing was playing for a while: the schedule starts now, not where it stopped (no catch-up of idle
+            // time). A playback that follows at once (an observer starting the next prompt) keeps the beat instead,
+            // so its first frame does not arrive on the heels of the last one.
             _anchorTimestamp = now;
             _anchorTick = _nextTick;
+            due = _nextTick;
         }
-
-        var due = _anchorTick + (_time.GetElapsedTime(_anchorTimestamp, now).Ticks / TickInterval.Ticks);
         if (due < _nextTick)
         {
             return 0;

@@ -345,6 +345,27 @@ public sealed class MediaRelayPlaybackTests
     }
 
     [Test]
+    public void ThePromptAnObserverStartsOnFinishingKeepsTheBeat()
+    {
+        ConfigureBoth(_relay);
+        var chained = new ChainingObserver(_relay, PromptSource.Of(Ramp(320, seed: 5)));
+        _relay.Play(MediaLegSide.A, PromptSource.Of(Ramp(160)), chained);
+        _pacer.RunDueTicks();
+        Step();
+        Assert.That(chained.Next, Is.Not.Null, "the first prompt finished on the second tick");
+
+        Assert.That(_pacer.RunDueTicks(), Is.Zero, "the next prompt waits for the next tick");
+        Step();
+        Step();
+        var packets = SentTo(MediaLegSide.A);
+        Assert.That(packets, Has.Count.EqualTo(3));
+        Assert.That(packets[1].Marker, Is.True, "a new talkspurt");
+        Assert.That(packets[1].Sequence, Is.EqualTo((ushort)(packets[0].Sequence + 1)));
+        Assert.That(packets[1].Timestamp - packets[0].Timestamp, Is.EqualTo(2 * 160u), "the tick between them counts");
+        Assert.That(_pacer.SkippedTicks, Is.Zero);
+    }
+
+    [Test]
     public async Task AClosedRelayIsDroppedFromThePacingLoop()
     {
         ConfigureBoth(_relay);
@@ -422,6 +443,13 @@ public sealed class MediaRelayPlaybackTests
     {
         var relay = new MediaRelay(9, _observer, _time, NullLogger.Instance, new MediaLogGate(), null, null, AddressFamily.InterNetwork, "test"u8.ToArray(), null);
         Assert.That(() => relay.Play(MediaLegSide.A, PromptSource.Of(Ramp(160))), Throws.InvalidOperationException);
+    }
+
+    private sealed class ChainingObserver(MediaRelay relay, IPlaybackSource next) : IPlaybackObserver
+    {
+        public RelayPlayback? Next { get; private set; }
+
+        public void OnPlaybackFinished(RelayPlayback playback) => Next ??= relay.Play(playback.Side, next, this);
     }
 
     private sealed class ThrowingSource : IPlaybackSource
