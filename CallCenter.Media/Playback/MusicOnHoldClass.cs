@@ -5,10 +5,11 @@ namespace CallCenter.Media.Playback;
 
 /// <summary>
 /// One music-on-hold class: every playable WAV file of its folder (in name order), decoded once at load into one
-/// 8 kHz loop, and encoded once more into µ-law and A-law. The pacing loop calls <see cref="Advance"/> every 20 ms;
-/// callers on hold all read the same <see cref="CurrentFrame(AudioCodec)"/>, so a thousand listeners cost one
-/// decode and no encode (they hear the same point of the music, as on any PBX's shared class). The audio is
-/// immutable after load and the position is read atomically, so reads are safe from any thread.
+/// 8 kHz loop, and encoded once more into µ-law and A-law. Each 20 ms tick of the relays' pacing loop moves it on
+/// once (the first <see cref="FrameAt"/> of a tick does, see <see cref="MusicOnHoldSource"/>); callers on hold all
+/// read the same frame, so a thousand listeners cost one advance and no encode (they hear the same point of the
+/// music, as on any PBX's shared class). The audio is immutable after load and the position is read atomically, so
+/// reads are safe from any thread.
 /// </summary>
 public sealed class MusicOnHoldClass
 {

@@ -9,8 +9,9 @@ namespace CallCenter.Media.Relay;
 /// One leg of a relay. Its fields fall in three groups by who may touch them:
 /// - <see cref="Destination"/>: replaced by compare-and-swap (Configure on the call loop, latching on the receive
 ///   loops), read by anyone with one volatile load;
-/// - the per-source state (<see cref="Rewriter"/>, <see cref="Events"/>, <see cref="ReceiveStatistics"/>, the
-///   RTCP schedule): owned by this leg's RTP receive loop alone;
+/// - the per-source state (<see cref="Events"/>, <see cref="ReceiveStatistics"/>, <see cref="InBand"/>, the RTCP
+///   schedule): owned by this leg's RTP receive loop alone; <see cref="Rewriter"/> is shared with the pacing loop
+///   (frames played to the other leg) under <see cref="RewriterGate"/>;
 /// - counters and time stamps: written with Interlocked/Volatile, read by the heartbeat and the console.
 /// </summary>
 internal sealed class MediaLeg

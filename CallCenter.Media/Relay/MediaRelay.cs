@@ -13,8 +13,9 @@ namespace CallCenter.Media.Relay;
 /// relay reads what a phone reports and sends its own reports about the stream it receives from that phone.
 /// Threads: on Linux one of the manager's <see cref="RelayEventLoop"/>s reads all four sockets (RTP and RTCP of each
 /// leg), so both directions of a call run on one thread; elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
-/// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat. No lock
-/// is shared among them; see <see cref="MediaLeg"/> for who owns what.
+/// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat; generated
+/// frames on the manager's pacing thread. The one lock is each stream's <see cref="MediaLeg.RewriterGate"/>, held
+/// for a header rewrite by the receive loop and the pacing thread; see <see cref="MediaLeg"/> for who owns what.
 /// It can also play audio to a leg instead of relaying (prompts, music on hold, tones, paced by the manager's one
 /// <see cref="PlaybackPacer"/>) and listen for in-band digits.
 /// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .EventLoop.cs and .Loops.cs (the two ways
