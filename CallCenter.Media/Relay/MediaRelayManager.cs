@@ -33,6 +33,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly RelayEventLoop[] _eventLoops;
     private readonly RtpSocketPool? _pool;
     private readonly PlaybackPacer _pacer;
+    private readonly bool _pacingThread;
     private long _nextId;
     private int _nextLoop;
     private long _created;
@@ -42,6 +43,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private int _heartbeatRunning;
 
     public MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger)
+        : this(options, time, logger, pacingThread: true)
+    {
+    }
+
+    /// <param name="pacingThread">False for tests on a fake clock: nothing plays until they call
+    /// <see cref="RunDuePacingTicks"/>, which then makes exactly the frames due by the clock.</param>
+    internal MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger, bool pacingThread)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -56,7 +64,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
             ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
             : null;
-        _pacer = new PlaybackPacer(time, logger, dedicatedThread: true);
+        _pacingThread = pacingThread;
+        _pacer = new PlaybackPacer(time, logger, pacingThread);
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
     }
@@ -112,6 +121,10 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
         return best;
     }
+
+    /// <summary>Runs the pacing ticks due by the clock, for a manager made without its pacing thread.</summary>
+    internal int RunDuePacingTicks() =>
+        _pacingThread ? throw new InvalidOperationException("The pacing thread runs the ticks of this manager.") : _pacer.RunDueTicks();
 
     /// <summary>Relays per event loop now, in loop order (empty without event loops).</summary>
     internal int[] RelaysPerEventLoop() => Array.ConvertAll(_eventLoops, loop => loop.Relays);

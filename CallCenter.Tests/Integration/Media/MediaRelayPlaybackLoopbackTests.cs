@@ -256,6 +256,33 @@ public sealed class MediaRelayPlaybackLoopbackTests(bool useEventLoop)
         Assert.That(digits.Select(d => d.From), Is.All.EqualTo(MediaLegSide.A));
     }
 
+    [Test]
+    public async Task Without_its_pacing_thread_a_manager_plays_exactly_the_frames_a_fake_clock_makes_due()
+    {
+        var time = new FakeTimeProvider();
+        await using var manager = new MediaRelayManager(
+            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = 42600, PortMax = 42699, UseEventLoop = useEventLoop, EventLoops = 1 },
+            time,
+            NullLogger<MediaRelayManager>.Instance,
+            pacingThread: false);
+        Assert.That(manager.TryCreateRelay(_observer, out var relay, out var error), Is.True, error.ToString());
+        ConfigureBoth(relay!, _phoneA, _phoneB);
+        var playback = relay!.Play(MediaLegSide.A, PromptSource.Of(Prompt(8000)), _finished);
+
+        Assert.That(manager.RunDuePacingTicks(), Is.EqualTo(1));
+        for (var i = 0; i < 6; i++)
+        {
+            time.Advance(Ptime);
+            manager.RunDuePacingTicks();
+        }
+
+        var packets = await ReceiveUntilQuietAsync(_phoneA);
+        Assert.That(packets, Has.Count.EqualTo(7));
+        Assert.That(playback.FramesSent, Is.EqualTo(7));
+        Assert.That(manager.Statistics.PlayingStreams, Is.EqualTo(1));
+        Assert.That(() => _manager.RunDuePacingTicks(), Throws.InvalidOperationException, "a manager with its thread paces itself");
+    }
+
     private async Task<List<RelayDigit>> DigitsWhenAsync(int count)
     {
         var digits = new List<RelayDigit>();
