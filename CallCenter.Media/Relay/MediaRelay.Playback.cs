@@ -20,9 +20,11 @@ public sealed partial class MediaRelay
     /// from either leg are still reported). The frames use the leg's negotiated codec and payload type at each tick
     /// (a re-INVITE mid-prompt is followed) and continue the stream the phone already hears from us: same SSRC,
     /// next sequence number, a timestamp that follows, marker at the start (see <see cref="RtpStreamRewriter"/>).
-    /// A playback already going to that leg is replaced without a break in the stream. The source belongs to the
-    /// pacing loop from now on. <paramref name="observer"/>, if any, hears when the source finished by itself.
-    /// From any thread (normally the call loop); never waits.
+    /// At a switch, the last relayed packet and the first generated frame (or the other way round) are sent by two
+    /// threads and may leave in either order; their sequence numbers are in order, which is what a jitter buffer
+    /// goes by. A playback already going to that leg is replaced without a break in the stream. The source belongs
+    /// to the pacing loop from now on. <paramref name="observer"/>, if any, hears when the source finished by
+    /// itself. From any thread (normally the call loop); never waits.
     /// </summary>
     public RelayPlayback Play(MediaLegSide to, IPlaybackSource source, IPlaybackObserver? observer = null)
     {

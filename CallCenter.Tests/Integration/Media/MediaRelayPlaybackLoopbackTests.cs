@@ -283,6 +283,52 @@ public sealed class MediaRelayPlaybackLoopbackTests(bool useEventLoop)
         Assert.That(() => _manager.RunDuePacingTicks(), Throws.InvalidOperationException, "a manager with its thread paces itself");
     }
 
+    [Test]
+    public async Task Switching_back_and_forth_while_the_other_phone_talks_keeps_one_consistent_stream()
+    {
+        ConfigureBoth(_relay, _phoneA, _phoneB);
+        using var talking = new CancellationTokenSource();
+        var talker = Task.Run(
+            async () =>
+            {
+                // B talks faster than real time so that relayed packets and generated frames race at every switch.
+                for (ushort s = 1; !talking.IsCancellationRequested; s++)
+                {
+                    _phoneB.SendRtp(Audio(s, 0xB0B0), _relay.LocalRtpEndPoint(MediaLegSide.B));
+                    await Task.Delay(5, CancellationToken.None);
+                }
+            },
+            CancellationToken.None);
+
+        var receiving = ReceiveUntilQuietAsync(_phoneA, atMost: 5000);
+        for (var i = 0; i < 10; i++)
+        {
+            var playback = _relay.Play(MediaLegSide.A, PromptSource.Of(Prompt(8000)), _finished);
+            await Task.Delay(60);
+            _relay.Stop(playback);
+            await Task.Delay(40);
+        }
+
+        await talking.CancelAsync();
+        await talker;
+        var packets = await receiving;
+
+        Assert.That(packets.Count(p => !IsFromB(p)), Is.GreaterThan(10), "prompts were heard");
+        Assert.That(packets.Count(IsFromB), Is.GreaterThan(10), "and B in between");
+        Assert.That(packets.Select(p => p.Ssrc).Distinct().Count(), Is.EqualTo(1));
+        // Two threads send at a switch, so a packet may overtake its neighbour; by sequence number the stream must
+        // be gapless, without duplicates, and move forward in time.
+        var bySequence = packets.OrderBy(p => (ushort)(p.Sequence - packets[0].Sequence) is var d && d > 60000 ? d - 65536 : d).ToList();
+        for (var i = 1; i < bySequence.Count; i++)
+        {
+            Assert.That(bySequence[i].Sequence, Is.EqualTo((ushort)(bySequence[i - 1].Sequence + 1)), $"packet {i}");
+            Assert.That((int)(bySequence[i].Timestamp - bySequence[i - 1].Timestamp), Is.GreaterThan(0), $"packet {i}");
+        }
+
+        // RtpTestPackets.Frame's pattern: byte i is 7i plus the seed.
+        static bool IsFromB(RtpHeaderFields p) => p.Payload.Length == 160 && p.Payload[1] == (byte)(7 + p.Payload[0]) && p.Payload[2] == (byte)(14 + p.Payload[0]);
+    }
+
     private async Task<List<RelayDigit>> DigitsWhenAsync(int count)
     {
         var digits = new List<RelayDigit>();
