@@ -5,10 +5,11 @@ namespace CallCenter.Media.Playback;
 
 /// <summary>
 /// One music-on-hold class: every playable WAV file of its folder (in name order), decoded once at load into one
-/// 8 kHz loop, and encoded once more into µ-law and A-law. The pacing loop calls <see cref="Advance"/> every 20 ms;
-/// callers on hold all read the same <see cref="CurrentFrame(AudioCodec)"/>, so a thousand listeners cost one
-/// decode and no encode (they hear the same point of the music, as on any PBX's shared class). The audio is
-/// immutable after load and the position is read atomically, so reads are safe from any thread.
+/// 8 kHz loop, and encoded once more into µ-law and A-law. Each 20 ms tick of the relays' pacing loop moves it on
+/// once (the first <see cref="FrameAt"/> of a tick does, see <see cref="MusicOnHoldSource"/>); callers on hold all
+/// read the same frame, so a thousand listeners cost one advance and no encode (they hear the same point of the
+/// music, as on any PBX's shared class). The audio is immutable after load and the position is read atomically, so
+/// reads are safe from any thread.
 /// </summary>
 public sealed class MusicOnHoldClass
 {
@@ -19,6 +20,8 @@ public sealed class MusicOnHoldClass
     private readonly byte[] _aLaw;
     private readonly int _frames;
     private long _frame;
+    private long _tick = long.MinValue;
+    private long _advances;
 
     private MusicOnHoldClass(string name, short[] linear, IReadOnlyList<string> files)
     {
@@ -103,7 +106,31 @@ public sealed class MusicOnHoldClass
     }
 
     /// <summary>Moves every listener on by one frame; the pacing loop calls it once per 20 ms tick.</summary>
-    public void Advance() => Interlocked.Increment(ref _frame);
+    public void Advance()
+    {
+        Interlocked.Increment(ref _frame);
+        Interlocked.Increment(ref _advances);
+    }
+
+    /// <summary>How many times the class moved on a frame: once per pacing tick with listeners, however many.</summary>
+    public long Advances => Interlocked.Read(ref _advances);
+
+    /// <summary>
+    /// The frame of pacing tick <paramref name="tick"/> for a G.711 leg. The first listener asking for a new tick
+    /// moves the class on (once, whatever the number of listeners); the others get the same frame. Ticks come from
+    /// the one pacing loop in increasing order, so a tick older than the last one just reads the current frame.
+    /// </summary>
+    public ReadOnlySpan<byte> FrameAt(long tick, AudioCodec codec)
+    {
+        var last = Interlocked.Read(ref _tick);
+        if (tick > last && Interlocked.CompareExchange(ref _tick, tick, last) == last)
+        {
+            Interlocked.Increment(ref _frame);
+            Interlocked.Increment(ref _advances);
+        }
+
+        return CurrentFrame(codec);
+    }
 
     public ReadOnlySpan<short> CurrentLinearFrame => _linear.AsSpan(Offset(), FrameSamples);
 

@@ -11,7 +11,8 @@ namespace CallCenter.Media.Relay;
 /// </summary>
 public interface IMediaRelayObserver
 {
-    /// <summary>A key press arrived as RFC 4733 events from <paramref name="from"/>; reported once per press.</summary>
+    /// <summary>A key press arrived as RFC 4733 events from <paramref name="from"/>, or was heard in its audio when
+    /// in-band detection is on for that leg (<see cref="MediaRelay.DetectInBandDigits"/>); reported once per press.</summary>
     void OnDigit(MediaRelay relay, MediaLegSide from, DtmfEvent digit);
 
     /// <summary>No RTP from <paramref name="leg"/> for <paramref name="silence"/> (at least the configured media

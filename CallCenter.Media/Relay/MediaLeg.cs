@@ -9,8 +9,9 @@ namespace CallCenter.Media.Relay;
 /// One leg of a relay. Its fields fall in three groups by who may touch them:
 /// - <see cref="Destination"/>: replaced by compare-and-swap (Configure on the call loop, latching on the receive
 ///   loops), read by anyone with one volatile load;
-/// - the per-source state (<see cref="Rewriter"/>, <see cref="Events"/>, <see cref="ReceiveStatistics"/>, the
-///   RTCP schedule): owned by this leg's RTP receive loop alone;
+/// - the per-source state (<see cref="Events"/>, <see cref="ReceiveStatistics"/>, <see cref="InBand"/>, the RTCP
+///   schedule): owned by this leg's RTP receive loop alone; <see cref="Rewriter"/> is shared with the pacing loop
+///   (frames played to the other leg) under <see cref="RewriterGate"/>;
 /// - counters and time stamps: written with Interlocked/Volatile, read by the heartbeat and the console.
 /// </summary>
 internal sealed class MediaLeg
@@ -39,6 +40,19 @@ internal sealed class MediaLeg
     /// <summary>Rewrites what this leg's phone sends before it goes to the other leg; its SSRC is the one the
     /// other leg's phone sees from us.</summary>
     public RtpStreamRewriter Rewriter { get; }
+
+    /// <summary>Serialises <see cref="Rewriter"/> between this leg's receive loop (relayed packets) and the pacing
+    /// loop (frames generated for the other leg); uncontended except for the packet or two around a switch.</summary>
+    public Lock RewriterGate { get; } = new();
+
+    /// <summary>What this leg's phone is being played, or null when it hears the other leg. Set under the other
+    /// leg's <see cref="RewriterGate"/> (so the switch is atomic with respect to that stream); read by the other
+    /// leg's receive loop to stop forwarding, and by the pacing loop.</summary>
+    public RelayPlayback? Playback;
+
+    /// <summary>In-band DTMF detection on what this leg's phone sends, or null (the default). Replaced whole from the
+    /// call loop; used only by this leg's receive loop.</summary>
+    public InBandDigitDetection? InBand;
 
     public TelephoneEventReceiver Events { get; } = new();
 

@@ -80,4 +80,17 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 4019, Level = LogLevel.Error,
         Message = "Relay {RelayId} leg {Leg}: a socket could not join the media event loop (errno {Errno}); it is not served")]
     public static partial void EventLoopRegisterFailed(ILogger logger, long relayId, MediaLegSide leg, int errno);
+
+    [LoggerMessage(EventId = 4020, Level = LogLevel.Warning,
+        Message = "The media pacing loop fell {Skipped} ticks of 20 ms behind; {Streams} playing streams skip that audio")]
+    public static partial void PacingSkipped(ILogger logger, long skipped, int streams);
+
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Error, Message = "A playback source of relay {RelayId} toward leg {Leg} failed; the playback ends")]
+    public static partial void PlaybackFault(ILogger logger, Exception exception, long relayId, MediaLegSide leg);
+
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "The playback observer of relay {RelayId} threw")]
+    public static partial void PlaybackObserverFault(ILogger logger, Exception exception, long relayId);
+
+    [LoggerMessage(EventId = 4023, Level = LogLevel.Error, Message = "Unexpected error in the media pacing loop; it goes on at the next tick")]
+    public static partial void PacingFault(ILogger logger, Exception exception);
 }

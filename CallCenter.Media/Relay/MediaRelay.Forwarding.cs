@@ -67,6 +67,7 @@ public sealed partial class MediaRelay
                 MediaLog.SourceChanged(_logger, Id, from.Side, from.SourceSsrc, ssrc);
                 from.Events.Reset();
                 from.ReceiveStatistics.Reset();
+                Volatile.Read(ref from.InBand)?.Reset();
             }
 
             from.HaveSource = true;
@@ -83,9 +84,16 @@ public sealed partial class MediaRelay
             NotifyDigit(from, press);
         }
 
-        var target = Other(from).Destination;
-        if (target is null)
+        if (isAudio && Volatile.Read(ref from.InBand) is { } inBand)
         {
+            inBand.Process(settings.Codec, packet.Payload, timestamp);
+        }
+
+        var to = Other(from);
+        var target = to.Destination;
+        if (target is null || Volatile.Read(ref to.Playback) is not null)
+        {
+            // Nowhere to go yet, or the other phone is being played to (digits were reported above all the same).
             Interlocked.Increment(ref counters.NotForwarded);
             return ForwardDecision.Drop;
         }
@@ -111,7 +119,18 @@ public sealed partial class MediaRelay
             return ForwardDecision.Drop;
         }
 
-        from.Rewriter.Rewrite(datagram, sequence, timestamp, ssrc, arrival);
+        lock (from.RewriterGate)
+        {
+            // Checked again under the gate: a playback that started since the check above owns the stream now.
+            if (Volatile.Read(ref to.Playback) is not null)
+            {
+                Interlocked.Increment(ref counters.NotForwarded);
+                return ForwardDecision.Drop;
+            }
+
+            from.Rewriter.Rewrite(datagram, sequence, timestamp, ssrc, arrival);
+        }
+
         return new ForwardDecision(datagram.Length, payloadLength, target.RtpAddress);
     }
 

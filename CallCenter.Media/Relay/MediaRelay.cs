@@ -13,10 +13,13 @@ namespace CallCenter.Media.Relay;
 /// relay reads what a phone reports and sends its own reports about the stream it receives from that phone.
 /// Threads: on Linux one of the manager's <see cref="RelayEventLoop"/>s reads all four sockets (RTP and RTCP of each
 /// leg), so both directions of a call run on one thread; elsewhere, or with the loop switched off, four receive loops per relay do. <see cref="Configure"/> and
-/// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat. No lock
-/// is shared among them; see <see cref="MediaLeg"/> for who owns what.
+/// <see cref="DisposeAsync"/> run on the owner's call loop; the timeout check on the manager's heartbeat; generated
+/// frames on the manager's pacing thread. The one lock is each stream's <see cref="MediaLeg.RewriterGate"/>, held
+/// for a header rewrite by the receive loop and the pacing thread; see <see cref="MediaLeg"/> for who owns what.
+/// It can also play audio to a leg instead of relaying (prompts, music on hold, tones, paced by the manager's one
+/// <see cref="PlaybackPacer"/>) and listen for in-band digits.
 /// Split by aspect: .Forwarding.cs (the per-packet decision, no sockets), .EventLoop.cs and .Loops.cs (the two ways
-/// of reading the sockets), .Rtcp.cs, .Timeout.cs.
+/// of reading the sockets), .Rtcp.cs, .Timeout.cs, .Playback.cs.
 /// </summary>
 public sealed partial class MediaRelay : IAsyncDisposable
 {
@@ -32,6 +35,7 @@ public sealed partial class MediaRelay : IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly IPEndPoint _anyEndPoint;
     private readonly RelayEventLoop? _eventLoop;
+    private readonly PlaybackPacer? _pacer;
     private Task[] _loops = [];
     private int _disposed;
 
@@ -46,7 +50,8 @@ public sealed partial class MediaRelay : IAsyncDisposable
         AddressFamily family,
         byte[] cname,
         Action<MediaRelay>? closed,
-        RelayEventLoop? eventLoop = null)
+        RelayEventLoop? eventLoop = null,
+        PlaybackPacer? pacer = null)
     {
         ArgumentNullException.ThrowIfNull(observer);
         Id = id;
@@ -58,6 +63,7 @@ public sealed partial class MediaRelay : IAsyncDisposable
         _cname = cname;
         _closed = closed;
         _eventLoop = eventLoop;
+        _pacer = pacer;
         _anyEndPoint = new IPEndPoint(family == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0);
         // RFC 3550 §5.1, §8: SSRC, first sequence number and first timestamp are random.
         _a = new MediaLeg(MediaLegSide.A, a, family, (uint)Random.Shared.NextInt64(1, uint.MaxValue), (ushort)Random.Shared.Next(ushort.MaxValue), (uint)Random.Shared.NextInt64(uint.MaxValue));
@@ -168,6 +174,15 @@ public sealed partial class MediaRelay : IAsyncDisposable
         }
 
         await _closing.CancelAsync();
+        // The pacing loop drops ended playbacks at its next tick and sends nothing more for them.
+        foreach (var side in (ReadOnlySpan<MediaLegSide>)[MediaLegSide.A, MediaLegSide.B])
+        {
+            if (Volatile.Read(ref Leg(side).Playback) is { } playback)
+            {
+                EndPlayback(playback, PlaybackEnd.Closed);
+            }
+        }
+
         if (_eventLoop is not null)
         {
             // Only once the loop has let go of the sockets may they close (and their descriptors be reused).

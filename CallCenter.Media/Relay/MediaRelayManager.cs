@@ -12,7 +12,8 @@ namespace CallCenter.Media.Relay;
 /// <see cref="TryCreateRelay"/>, which never throws on exhaustion: a full range is an answer (typically 503), not
 /// a fault. Thread-safe; creating and closing relays happens on call loops, never on the packet path.
 /// On Linux it also owns the event loops that read the relays' sockets, and gives each new relay to the one serving
-/// the fewest relays, all four sockets of a relay to the same loop.
+/// the fewest relays, all four sockets of a relay to the same loop. Its one <see cref="PlaybackPacer"/> paces every
+/// stream the relays play (prompts, music on hold, tones).
 /// </summary>
 public sealed class MediaRelayManager : IAsyncDisposable
 {
@@ -31,6 +32,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly ITimer _heartbeat;
     private readonly RelayEventLoop[] _eventLoops;
     private readonly RtpSocketPool? _pool;
+    private readonly PlaybackPacer _pacer;
+    private readonly bool _pacingThread;
     private long _nextId;
     private int _nextLoop;
     private long _created;
@@ -40,6 +43,13 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private int _heartbeatRunning;
 
     public MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger)
+        : this(options, time, logger, pacingThread: true)
+    {
+    }
+
+    /// <param name="pacingThread">False for tests on a fake clock: nothing plays until they call
+    /// <see cref="RunDuePacingTicks"/>, which then makes exactly the frames due by the clock.</param>
+    internal MediaRelayManager(MediaRelayOptions options, TimeProvider time, ILogger<MediaRelayManager> logger, bool pacingThread)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -54,6 +64,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
             ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
             : null;
+        _pacingThread = pacingThread;
+        _pacer = new PlaybackPacer(time, logger, pacingThread);
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
         MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
     }
@@ -110,6 +122,10 @@ public sealed class MediaRelayManager : IAsyncDisposable
         return best;
     }
 
+    /// <summary>Runs the pacing ticks due by the clock, for a manager made without its pacing thread.</summary>
+    internal int RunDuePacingTicks() =>
+        _pacingThread ? throw new InvalidOperationException("The pacing thread runs the ticks of this manager.") : _pacer.RunDueTicks();
+
     /// <summary>Relays per event loop now, in loop order (empty without event loops).</summary>
     internal int[] RelaysPerEventLoop() => Array.ConvertAll(_eventLoops, loop => loop.Relays);
 
@@ -139,6 +155,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
                 PortExhaustions = Interlocked.Read(ref _exhaustions),
                 MediaTimeouts = Interlocked.Read(ref _timeouts),
                 RelaysPerEventLoop = RelaysPerEventLoop(),
+                PlayingStreams = _pacer.Playing,
+                PacingTicksSkipped = _pacer.SkippedTicks,
                 Totals = totals,
             };
         }
@@ -170,7 +188,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
 
         var id = Interlocked.Increment(ref _nextId);
-        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, PickEventLoop());
+        relay = new MediaRelay(id, observer, _time, _logger, _logGate, a, b, _options.BindAddress.AddressFamily, _cname, OnRelayClosed, PickEventLoop(), _pacer);
         _relays[id] = relay;
         Interlocked.Increment(ref _created);
         relay.Start();
@@ -347,6 +365,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
         {
             await loop.DisposeAsync();
         }
+
+        await _pacer.DisposeAsync();
 
         foreach (var pair in _pool?.TakeAll() ?? [])
         {

@@ -23,5 +23,11 @@ public sealed record MediaRelayManagerStatistics
 
     /// <summary>Open relays served by each event loop, in loop order; empty when the runtime's async sockets serve them.</summary>
     public IReadOnlyList<int> RelaysPerEventLoop { get; init; } = [];
+
+    /// <summary>Streams the pacing loop plays (prompts, music on hold, tones) as of its last tick.</summary>
+    public int PlayingStreams { get; init; }
+
+    /// <summary>20 ms ticks the pacing loop was too late to catch up since start: how often callers heard a gap.</summary>
+    public long PacingTicksSkipped { get; init; }
     public required MediaLegStatistics Totals { get; init; }
 }

@@ -9,8 +9,14 @@ namespace CallCenter.Media.Relay;
 /// to the receiver's jitter buffer and loss statistics. When the SSRC changes (a re-INVITE to another device, a
 /// transfer), new offsets continue the sequence at the next number and the timestamps at the last one plus the
 /// time that passed, and that first packet carries the marker bit so the receiver resynchronises (RFC 3551 §4.1).
-/// Owned by the receive loop of the source leg; not thread-safe. <see cref="Ssrc"/> and
-/// <see cref="HighestTimestamp"/> may be read from elsewhere (RTCP sender reports) without harm.
+/// Audio this server generates toward the other leg (prompts, music: <see cref="WriteGenerated"/>) goes out under
+/// the same SSRC and continues the same sequence and timestamps, as one more "source" of this stream: its first
+/// frame is a new talkspurt (marker, timestamp advanced by the time that passed), later frames step by one frame
+/// per pacing tick, and the relayed source that follows it is re-anchored like an SSRC change. So the receiver sees
+/// one stream whichever of the two feeds it.
+/// Not thread-safe: the leg's <see cref="MediaLeg.RewriterGate"/> serialises the source leg's receive loop (relayed
+/// packets) and the pacing loop (generated frames). <see cref="Ssrc"/> and <see cref="HighestTimestamp"/> may be
+/// read from elsewhere (RTCP sender reports) without harm.
 /// </summary>
 internal sealed class RtpStreamRewriter
 {
@@ -22,6 +28,14 @@ internal sealed class RtpStreamRewriter
     private ushort _highestSequence;
     private uint _highestTimestamp;
     private TimeSpan _lastArrival;
+    private bool _sentAny;
+    private bool _generating;
+    private bool _reanchor;
+    private long _lastTick;
+
+    // A relayed packet's duration is unknown here (any ptime), so a new source is only kept from repeating the
+    // previous timestamp; a generated frame is known to cover FrameSamples, which the next source must not overlap.
+    private uint _minimumGap = 1;
 
     public RtpStreamRewriter(uint ssrc, ushort firstSequence, uint firstTimestamp, int clockRate = 8000)
     {
@@ -42,23 +56,32 @@ internal sealed class RtpStreamRewriter
     /// <summary>The source SSRC being rewritten, once there is one.</summary>
     public uint? SourceSsrc => _haveSource ? _sourceSsrc : null;
 
+    /// <summary>True from the first generated frame until <see cref="EndGenerated"/>.</summary>
+    public bool IsGenerating => _generating;
+
+    /// <summary>The pacing tick of the last generated frame.</summary>
+    public long LastGeneratedTick => _lastTick;
+
     /// <summary>
     /// Rewrites SSRC, sequence number and timestamp of <paramref name="datagram"/> (already validated) in place.
     /// Returns true when the packet starts a new source (the caller resets its per-source state).
     /// </summary>
     public bool Rewrite(Span<byte> datagram, ushort sequence, uint timestamp, uint sourceSsrc, TimeSpan arrival)
     {
-        var newSource = !_haveSource || sourceSsrc != _sourceSsrc;
+        var newSource = !_haveSource || _reanchor || sourceSsrc != _sourceSsrc;
         if (newSource)
         {
-            var first = !_haveSource;
+            var first = !_sentAny;
             // A source's first packet is taken to come one packet interval's worth of time after the previous
             // source's last one at least; the real gap in arrival time counts when it is longer.
-            var gap = first ? 0 : Math.Max(1, ToUnits(arrival - _lastArrival));
+            var gap = first ? 0 : Math.Max(_minimumGap, ToUnits(arrival - _lastArrival));
             _sequenceOffset = (ushort)(_highestSequence + 1 - sequence);
             _timestampOffset = (uint)(_highestTimestamp + gap - timestamp);
             _sourceSsrc = sourceSsrc;
             _haveSource = true;
+            _reanchor = false;
+            _minimumGap = 1;
+            _sentAny = true;
             if (!first)
             {
                 RtpHeaderWriter.SetMarker(datagram, true);
@@ -83,6 +106,60 @@ internal sealed class RtpStreamRewriter
         RtpHeaderWriter.SetSequenceNumber(datagram, outSequence);
         RtpHeaderWriter.SetTimestamp(datagram, outTimestamp);
         return newSource;
+    }
+
+    /// <summary>
+    /// Writes the fixed header of a frame generated for pacing tick <paramref name="tick"/> into
+    /// <paramref name="datagram"/>: our SSRC, the next sequence number, and a timestamp that follows whatever was
+    /// sent before. Consecutive ticks step the timestamp by <paramref name="samples"/>; ticks the pacing loop skipped
+    /// (it fell too far behind) advance it by their time too, with the marker set so the receiver re-plans its
+    /// playout (RFC 3551 §4.1, as after silence suppression). Returns false, writing nothing, for a tick that already
+    /// had its frame (a playback replaced by another within one tick).
+    /// </summary>
+    public bool WriteGenerated(Span<byte> datagram, byte payloadType, long tick, TimeSpan now, int samples)
+    {
+        bool marker;
+        uint outTimestamp;
+        if (_generating)
+        {
+            var step = tick - _lastTick;
+            if (step <= 0)
+            {
+                return false;
+            }
+
+            outTimestamp = _highestTimestamp + (uint)(step * samples);
+            marker = step > 1;
+        }
+        else
+        {
+            // The start of a talkspurt (RFC 3551 §4.1): after relayed audio, at least one frame on from its last
+            // packet, or more if more time passed.
+            outTimestamp = _sentAny ? _highestTimestamp + (uint)Math.Max(samples, ToUnits(now - _lastArrival)) : _highestTimestamp;
+            marker = true;
+            _generating = true;
+        }
+
+        var outSequence = (ushort)(_highestSequence + 1);
+        RtpHeaderWriter.WriteFixedHeader(datagram, marker, payloadType, outSequence, outTimestamp, Ssrc);
+        _highestSequence = outSequence;
+        Volatile.Write(ref _highestTimestamp, outTimestamp);
+        _lastTick = tick;
+        _lastArrival = now;
+        _sentAny = true;
+        _minimumGap = (uint)samples;
+        return true;
+    }
+
+    /// <summary>Generated audio stopped: the next relayed packet starts a new source (new offsets, marker), even if
+    /// its SSRC is the one relayed before, since its sequence numbers went on while it was not forwarded.</summary>
+    public void EndGenerated()
+    {
+        if (_generating)
+        {
+            _generating = false;
+            _reanchor = true;
+        }
     }
 
     private long ToUnits(TimeSpan time) => time <= TimeSpan.Zero ? 0 : (long)((Int128)time.Ticks * _clockRate / TimeSpan.TicksPerSecond);
