@@ -14,6 +14,9 @@ namespace CallCenter.Server.Web;
 /// <list type="bullet">
 /// <item>GET /api/acd/snapshot: queues (callers in line, longest wait, agents), agents (state, reason, extension), and
 /// the depth and drops of the ACD's mailbox and of its record writer.</item>
+/// <item>GET /api/acd/callbacks?hours=24: per queue, the callers of the last hours (1 to 168, default 24) who
+/// abandoned or did not answer their callback and have not reached an agent of that queue since: the list to call
+/// back.</item>
 /// <item>POST /api/acd/agents/{id}/login with {"extension":"1000","pin":"4711"}: a wrong PIN is 403.</item>
 /// <item>POST /api/acd/agents/{id}/logout, /ready, and /not-ready with {"reason":"break"} (a reason code of
 /// queues.xml; without one, the reason the agent chose last).</item>
@@ -33,6 +36,23 @@ public static class AcdEndpoints
             var mailbox = new QueueDepth(acd.Depth, acd.Capacity, acd.Dropped);
             var records = new QueueDepth(store.Writer.Depth, store.Writer.Capacity, store.Writer.Dropped);
             return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records });
+        });
+
+        app.MapGet("/api/acd/callbacks", (int? hours, ILiveConfiguration configuration, AcdStore store, TimeProvider time) =>
+        {
+            if (hours is < 1 or > 168)
+            {
+                return BadRequest("hours must be from 1 to 168.");
+            }
+
+            var to = time.GetUtcNow();
+            var from = to.AddHours(-(hours ?? 24));
+            var list = configuration.Current.Queues.Queues
+                .SelectMany(q => store.Kpis.AbandonedForCallback(q.Name, from, to))
+                .OrderBy(c => c.At)
+                .Select(c => new CallbackReport(c.Queue, c.CallerId, c.Number, c.Name, c.At, c.Wait.TotalSeconds, c.Position, c.CallbackFailed ? "callback-failed" : "abandoned"))
+                .ToArray();
+            return Results.Json(list);
         });
 
         app.MapPost("/api/acd/agents/{id}/login", async (string id, HttpRequest request, ILiveConfiguration configuration, AcdDispatcher acd) =>
@@ -161,6 +181,8 @@ public static class AcdEndpoints
     private static IResult BadRequest(string detail) => Results.Problem(detail, statusCode: StatusCodes.Status400BadRequest);
 
     private sealed record LoginRequest(string? Extension, string? Pin);
+
+    private sealed record CallbackReport(string Queue, string CallerId, string? Number, string? Name, DateTimeOffset At, double WaitSeconds, int? Position, string Reason);
 
     private sealed record NotReadyRequest(string? Reason);
 
