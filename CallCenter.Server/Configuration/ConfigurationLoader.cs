@@ -329,6 +329,8 @@ public static class ConfigurationLoader
                 : Path.GetFullPath(Path.Combine(installRoot, recordings)),
             DatabaseFileName = r.OptionalString(storage, "databaseFile") ?? defaults.DatabaseFileName,
             BusyTimeout = r.Seconds(storage, "busyTimeout", defaults.BusyTimeout, 0, 600),
+            QueueLog = r.Bool(storage, "queueLog", defaults.QueueLog),
+            QueueLogFileName = r.OptionalString(storage, "queueLogFile") ?? defaults.QueueLogFileName,
         };
     }
 

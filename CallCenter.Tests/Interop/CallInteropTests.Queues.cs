@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Storage;
@@ -173,6 +174,28 @@ public sealed partial class CallInteropTests
         }
 
         Assert.That(events, Is.EqualTo(new[] { "ENTERQUEUE", "CONNECT", "COMPLETEAGENT" }));
+
+        // The same events in the Asterisk queue_log next to the database (callcenter.xml <storage queueLog>), in
+        // Asterisk's fields: epoch|callid|queue|agent|EVENT|data... ENTERQUEUE's data is url|callerid; CONNECT's
+        // holdtime|bridged channel's uniqueid|ringtime; COMPLETEAGENT's holdtime|calltime|origposition.
+        var path = Path.Combine(_install.DataFolder, "queue_log");
+        string[] lines = [];
+        for (var attempt = 0; attempt < 30 && lines.Length < 3; attempt++)
+        {
+            lines = File.Exists(path)
+                ? [.. (await File.ReadAllLinesAsync(path)).Where(l => l.Split('|') is { Length: > 4 } f && f[2] == "acdhang")]
+                : [];
+            await Task.Delay(lines.Length < 3 ? 100 : 0);
+        }
+
+        Assert.That(lines, Has.Length.EqualTo(3), string.Join('\n', lines));
+        var callId = lines[0].Split('|')[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|NONE\|ENTERQUEUE\|\|4714$"));
+            Assert.That(lines[1], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|qd\|CONNECT\|\d+\|{Regex.Escape(callId)}\|\d+$"));
+            Assert.That(lines[2], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|qd\|COMPLETEAGENT\|\d+\|\d+\|1$"));
+        });
     }
 
     /// <summary>Virtual hold with real phones: caller 4715 (a SIPp UAC) waits in an empty queue, presses the callback
