@@ -92,8 +92,16 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
     public void Exit(string callerId, string queue, QueueExitReason reason) =>
         calls.PostToQueueCall(callerId, c => c.OnQueueExit(queue, reason.ToString()));
 
-    bool IQueueCallEvents.Join(string callerId, string queue, string callbackNumber) =>
-        _dispatcher?.Join(new CallerRequest(callerId, queue, CallbackNumber: callbackNumber)) == true;
+    // A caller who dialled the queue's number: the queue's own priority and skills apply (the IVR will send its own).
+    bool IQueueCallEvents.Join(string callerId, string queue, string callbackNumber)
+    {
+        var options = calls.Options.Queues.FindQueue(queue);
+        var request = new CallerRequest(callerId, queue, options?.DefaultPriority ?? 0, callbackNumber)
+        {
+            RequiredSkills = options is null ? [] : [.. options.DefaultSkills.Select(s => new SkillRequirement(s.Skill, s.MinProficiency))],
+        };
+        return _dispatcher?.Join(request) == true;
+    }
 
     bool IQueueCallEvents.CallbackAnswered(string callerId) => _dispatcher?.CallbackAnswered(callerId) == true;
 

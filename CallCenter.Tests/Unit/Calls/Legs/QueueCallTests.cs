@@ -457,6 +457,24 @@ public sealed class QueueCallTests
         await CallHarness.UntilAsync(() => _harness.Manager.QueueCalls == 1, "only the first caller is left");
     }
 
+    [Test]
+    public async Task ACallerWhoDialsTheQueuesNumberJoinsWithTheQueuesPriorityAndSkills()
+    {
+        var a1 = Agent("a1", "2001");
+        var a2 = Agent("a2", "2002") with { Skills = [new AgentSkillOptions("billing", 80)] };
+        var queue = Sales with { DefaultPriority = 7, DefaultSkills = [new QueueSkillOptions("billing", 50)] };
+        await StartAsync([queue], [a1, a2], "a1", "a2");
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2002);
+
+        Assert.That(ring.Request.To!.Uri!.User, Is.EqualTo("2002"), "a1 has been idle longer but has not the queue's skill");
+        Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(1));
+        var snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Queues.Single().Callers.Single().Priority, Is.EqualTo(7));
+    }
+
     private async Task<SentInvite> InviteToAsync(string address)
     {
         SentInvite? found = null;
