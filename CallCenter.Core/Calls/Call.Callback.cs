@@ -127,6 +127,15 @@ internal sealed partial class Call
         }
         else if (!_callbackDialog.OnResponse(response))
         {
+            // A 2xx making a second dialog of the winning INVITE (§13.2.2.4): acknowledged and ended at once.
+            if (SipDialog.TryCreateUac(winner.Invite.Request, response, false, out var extra, out _) && extra.Id != _callbackDialog.Id)
+            {
+                CallLog.ExtraFork(_manager.Logger, UniqueId);
+                Forget(SendCallbackAckAsync(extra));
+                Forget(SendByeAsync(extra, _callbackTarget!));
+                extra.Terminate();
+            }
+
             return;
         }
 

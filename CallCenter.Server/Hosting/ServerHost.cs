@@ -203,6 +203,11 @@ public static partial class ServerHost
         // drives calls through it, and attaching it makes queue numbers dialable.
         builder.Services.AddSingleton(acd);
         builder.Services.AddSingleton(acd.Kpis);
+        if (queueLog is not null)
+        {
+            builder.Services.AddSingleton(queueLog);
+        }
+
         builder.Services.AddSingleton(sp => new AcdCallControl(sp.GetRequiredService<CallManager>(), sp.GetRequiredService<ILogger<AcdCallControl>>()));
         builder.Services.AddSingleton(sp =>
         {

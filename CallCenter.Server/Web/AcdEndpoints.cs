@@ -13,7 +13,7 @@ namespace CallCenter.Server.Web;
 /// loopback unless the admin exposes it (callcenter.xml &lt;web&gt;); a login also needs the agent's PIN.
 /// <list type="bullet">
 /// <item>GET /api/acd/snapshot: queues (callers in line, longest wait, agents), agents (state, reason, extension), and
-/// the depth and drops of the ACD's mailbox and of its record writer.</item>
+/// the depth and drops of the ACD's mailbox, of its record writer and of the queue_log writer.</item>
 /// <item>GET /api/acd/callbacks?hours=24: per queue, the callers of the last hours (1 to 168, default 24) who
 /// abandoned or did not answer their callback and have not reached an agent of that queue since: the list to call
 /// back.</item>
@@ -29,13 +29,15 @@ public static class AcdEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd, AcdStore store) =>
+        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd, AcdStore store, IServiceProvider services) =>
         {
             var snapshot = await acd.GetSnapshotAsync();
-            // The two bounded queues between the calls and the disk (STYLE.md §12): the ACD's mailbox and its writer.
+            // The bounded queues between the calls and the disk (STYLE.md §12): the ACD's mailbox, its writer, and the
+            // queue_log's (absent when callcenter.xml switches it off).
             var mailbox = new QueueDepth(acd.Depth, acd.Capacity, acd.Dropped);
             var records = new QueueDepth(store.Writer.Depth, store.Writer.Capacity, store.Writer.Dropped);
-            return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records });
+            var queueLog = services.GetService<QueueLogWriter>() is { } log ? new QueueDepth(log.Depth, log.Capacity, log.Dropped) : null;
+            return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records, QueueLog = queueLog });
         });
 
         app.MapGet("/api/acd/callbacks", (int? hours, ILiveConfiguration configuration, AcdStore store, TimeProvider time) =>
@@ -193,6 +195,8 @@ public static class AcdEndpoints
         public QueueDepth? Mailbox { get; init; }
 
         public QueueDepth? Records { get; init; }
+
+        public QueueDepth? QueueLog { get; init; }
     }
 
     private sealed record QueueDepth(int Depth, int Capacity, long Dropped);
