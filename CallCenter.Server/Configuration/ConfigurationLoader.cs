@@ -160,6 +160,7 @@ public static class ConfigurationLoader
 
         ConfigValidator.ValidateMain(r, root, options.Sip, options.Rtp, options.Web);
         ConfigValidator.ValidateFeatures(r, root.Element("features"), options.Features);
+        ConfigValidator.ValidateStorage(r, root.Element("storage"), options.Storage);
         return errors.Count > before ? null : options;
     }
 

@@ -92,6 +92,14 @@ public sealed class ConfigurationLoaderTests
         Assert.That(options.Storage.QueueLogPath, Is.EqualTo(Path.Combine(renamed.Root, "var", "data", "queue_log.acd")));
         Assert.That(ConfigurationLoader.Load(off.Folder).Options!.Storage.QueueLog, Is.False);
         Assert.That(ConfigurationLoader.Load(folder.Folder).Errors, Is.Not.Empty, "a file name, not a path: it lives in the data folder");
+
+        using var clash = ConfigSamples.Folder(main: """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip>
+              <storage databaseFile="cc.db" queueLogFile="cc.db-wal" />
+            </callcenter>
+            """);
+        Assert.That(ConfigurationLoader.Load(clash.Folder).Errors.Select(e => e.Message), Has.One.Contains("is the database or one of its files"));
     }
 
     [Test]
