@@ -63,15 +63,25 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
 
     public void CallBack(string callerId, string number)
     {
-        // Virtual hold needs an outbound call to an arbitrary number, which the call layer cannot place yet; the
-        // call layer joins callers without a callback number, so the ACD never offers it, and this is a safeguard.
-        LogCallbackRefused(logger, callerId, number);
-        _dispatcher?.CallbackFailed(callerId);
+        // The server places a new call to the number (an extension of ours); a callback that cannot even start
+        // fails now, one that started reports its own outcome.
+        if (!calls.PlaceCallback(callerId, number))
+        {
+            LogCallbackRefused(logger, callerId, number);
+            _dispatcher?.CallbackFailed(callerId);
+        }
     }
 
     public void Announce(string callerId, AcdAnnouncement announcement)
     {
         ArgumentNullException.ThrowIfNull(announcement);
+        if (announcement.Kind == AcdAnnouncementKind.CallbackAccepted)
+        {
+            // The caller's place is kept; its present call ends, and the callback will take its place.
+            calls.PostToQueueCall(callerId, c => c.OnCallbackAccepted());
+            return;
+        }
+
         calls.PostToQueueCall(callerId, c => c.OnQueueAnnouncement(
             announcement.Kind.ToString(), announcement.Position, announcement.EstimatedWait, announcement.Prompt));
     }
@@ -82,8 +92,20 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
     public void Exit(string callerId, string queue, QueueExitReason reason) =>
         calls.PostToQueueCall(callerId, c => c.OnQueueExit(queue, reason.ToString()));
 
-    bool IQueueCallEvents.Join(string callerId, string queue) =>
-        _dispatcher?.Join(new CallerRequest(callerId, queue)) == true;
+    // A caller who dialled the queue's number: the queue's own priority and skills apply (the IVR will send its own).
+    bool IQueueCallEvents.Join(string callerId, string queue, string callbackNumber)
+    {
+        var options = calls.Options.Queues.FindQueue(queue);
+        var request = new CallerRequest(callerId, queue, options?.DefaultPriority ?? 0, callbackNumber)
+        {
+            RequiredSkills = options is null ? [] : [.. options.DefaultSkills.Select(s => new SkillRequirement(s.Skill, s.MinProficiency))],
+        };
+        return _dispatcher?.Join(request) == true;
+    }
+
+    bool IQueueCallEvents.CallbackAnswered(string callerId) => _dispatcher?.CallbackAnswered(callerId) == true;
+
+    bool IQueueCallEvents.CallbackFailed(string callerId) => _dispatcher?.CallbackFailed(callerId) == true;
 
     bool IQueueCallEvents.CallerHungUp(string callerId, TimeSpan hold) => _dispatcher?.CallerHungUp(callerId, hold) == true;
 
@@ -95,6 +117,6 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
 
     bool IQueueCallEvents.OfferFailed(long offerId, int status) => _dispatcher?.OfferFailed(offerId, FailureOf(status)) == true;
 
-    [LoggerMessage(EventId = 1330, Level = LogLevel.Warning, Message = "Callback to {Number} for caller {CallerId} refused: the call layer cannot place outbound calls yet")]
+    [LoggerMessage(EventId = 1330, Level = LogLevel.Warning, Message = "Callback to {Number} for caller {CallerId} could not be placed")]
     private static partial void LogCallbackRefused(ILogger logger, string callerId, string number);
 }

@@ -84,28 +84,36 @@ internal sealed partial class Call
         var domain = options.Sip.Domain;
         var flow = binding.Target.Flow ?? _aFlow;
         var to = SipNameAddress.Create(SipUri.Create("sip", extension, domain));
-        var maxForwards = (_aRequest.MaxForwards ?? 70) - 1;
+        var maxForwards = (_aRequest?.MaxForwards ?? 70) - 1;
         var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
             .WithParameter("tag", SipServerTransaction.NewTag());
         return NewInvite(binding.ContactUri, from, to, maxForwards, flow, body);
     }
 
-    /// <summary>An INVITE the server places on a dialog of its own (a callee, a transfer target): a fresh Call-ID,
-    /// our Contact on the flow that reaches the phone, and our SDP offer.</summary>
-    private SipMessageBuilder NewInvite(SipUri requestUri, SipNameAddress from, SipNameAddress to, int maxForwards, SipFlow flow, byte[] offer)
+    /// <summary>An INVITE the server places on a dialog of its own (a callee, a transfer target, a called-back
+    /// caller): a fresh Call-ID unless <paramref name="callId"/> was chosen before, our Contact on the flow that
+    /// reaches the phone, and our SDP offer.</summary>
+    private SipMessageBuilder NewInvite(SipUri requestUri, SipNameAddress from, SipNameAddress to, int maxForwards, SipFlow flow, byte[] offer,
+        string? callId = null)
     {
-        Span<byte> callId = stackalloc byte[12];
-        SipRandom.Fill(callId);
         return SipMessageBuilder.ForRequest(SipMethods.Invite, requestUri)
             .AddHeader("Max-Forwards", maxForwards.ToString(CultureInfo.InvariantCulture))
             .AddHeader("From", from.ToString())
             .AddHeader("To", to.ToString())
-            .AddHeader("Call-ID", Convert.ToHexStringLower(callId) + "@callcenter")
+            .AddHeader("Call-ID", callId ?? NewCallId())
             .AddHeader("CSeq", "1 INVITE")
             .AddHeader("Contact", ContactFor(flow))
             .AddHeader("Allow", SipCapabilities.Allow)
             .AddHeader("User-Agent", _manager.Options.Sip.UserAgent)
             .SetBody(offer, "application/sdp");
+    }
+
+    /// <summary>A Call-ID for a dialog the server starts: 96 random bits from the buffered CSPRNG.</summary>
+    private static string NewCallId()
+    {
+        Span<byte> random = stackalloc byte[12];
+        SipRandom.Fill(random);
+        return Convert.ToHexStringLower(random) + "@callcenter";
     }
 
     /// <summary>The contacts to ring: all but those whose last qualify probe went unanswered (the store ranks them
@@ -131,7 +139,7 @@ internal sealed partial class Call
     }
 
     private string? CallerDisplayName() =>
-        _aRequest.From?.DisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
+        _aRequest?.From?.DisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
 
     private void OnCalleeProvisional(SipClientInvite invite, SipResponse response)
     {

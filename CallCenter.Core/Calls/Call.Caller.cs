@@ -14,7 +14,7 @@ namespace CallCenter.Core.Calls;
 // Leg A: the caller's INVITE, answered by the server as a UAS (RFC 3261 §13.3), and the dialog it makes.
 internal sealed partial class Call
 {
-    private readonly SipRequest _aRequest;
+    private readonly SipRequest? _aRequest;
     private readonly SipFlow _aFlow;
     private readonly string _aTag;
     private SipDialog? _aDialog;
@@ -36,18 +36,18 @@ internal sealed partial class Call
     private bool TryReadCallerOffer(out int rejection)
     {
         rejection = 0;
-        if (_aRequest.Body.IsEmpty)
+        if (InboundRequest.Body.IsEmpty)
         {
             return true;
         }
 
-        if (!IsSdp(_aRequest.ContentType))
+        if (!IsSdp(InboundRequest.ContentType))
         {
             rejection = 415;
             return false;
         }
 
-        if (!SdpParser.TryParse(_aRequest.Body.Span, out var offer, out var error))
+        if (!SdpParser.TryParse(InboundRequest.Body.Span, out var offer, out var error))
         {
             CallLog.BadSdp(_manager.Logger, UniqueId, "caller", error.ToString());
             rejection = 400;
@@ -88,26 +88,26 @@ internal sealed partial class Call
     /// early media), always under A's own To-tag.</summary>
     private void SendCallerProvisional(int status, bool withSdp)
     {
-        if (CallerInvite.HasFinalResponse)
+        if (InboundInvite.HasFinalResponse)
         {
             return;
         }
 
         OpenCallerEarlyDialog(status);
-        var response = CallerInvite.CreateResponse(status, toTag: _aTag).AddHeader("Contact", ContactFor(_aFlow));
+        var response = InboundInvite.CreateResponse(status, toTag: _aTag).AddHeader("Contact", ContactFor(_aFlow));
         if (withSdp && _aOffer is not null && _aLocal is not null)
         {
             response.SetBody(_aLocal.ToBytes(), "application/sdp");
         }
 
-        CallerInvite.Respond(response);
+        InboundInvite.Respond(response);
     }
 
     /// <summary>B answered: A gets its 200 with our SDP, and becomes a confirmed dialog awaiting its ACK. The 200 is
     /// repeated at T1, 2·T1 … T2 until the ACK comes (§13.3.1.4); none within 64·T1 ends the call.</summary>
     private void AnswerCaller()
     {
-        _aOk = CallerInvite.CreateResponse(200, toTag: _aTag)
+        _aOk = InboundInvite.CreateResponse(200, toTag: _aTag)
             .AddHeader("Contact", ContactFor(_aFlow))
             .AddHeader("Allow", SipCapabilities.Allow)
             .SetBody(_aLocal!.ToBytes(), "application/sdp");
@@ -115,7 +115,7 @@ internal sealed partial class Call
         // it refreshed; without one (answered before any 1xx) the 200 makes it.
         var dialog = _aEarly is { State: SipDialogState.Early } early ? early : null;
         string? reason = null;
-        if (dialog is null && !SipDialog.TryCreateUas(_aRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out dialog, out reason))
+        if (dialog is null && !SipDialog.TryCreateUas(InboundRequest, _aTag, 200, _aFlow.Transport == SipTransport.Tls, out dialog, out reason))
         {
             CallLog.NoDialog(_manager.Logger, UniqueId, "caller", reason);
             _aOk = null;
@@ -127,9 +127,9 @@ internal sealed partial class Call
         _aDialog = dialog;
         _legA = new CallLeg(ALegId, _caller.Extension, MediaLegSide.A, dialog, SipTarget.From(_aFlow), _aFlow, _aLocal!, _aVersion!, _aSelection);
         _manager.Dialogs.TryAdd(dialog.Id, this);
-        CallerInvite.Respond(_aOk);
-        dialog.OnResponseSent(_aRequest, 200);
-        _manager.ForgetInvite(CallerInvite);
+        InboundInvite.Respond(_aOk);
+        dialog.OnResponseSent(InboundRequest, 200);
+        _manager.ForgetInvite(InboundInvite);
         var timers = _manager.Options.Sip.Timers;
         _aOkInterval = timers.T1;
         _aOkElapsed = TimeSpan.Zero;
@@ -148,7 +148,7 @@ internal sealed partial class Call
 
         _aAcked = true;
         StopCallerOkTimer();
-        CallerInvite.AckReceived();
+        InboundInvite.AckReceived();
         if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
         {
             var read = SdpOfferAnswer.ReadAnswer(_aLocal!, answer);
@@ -234,7 +234,7 @@ internal sealed partial class Call
             return;
         }
 
-        CallerInvite.Respond(_aOk!);
+        InboundInvite.Respond(_aOk!);
         _aOkInterval = _aOkInterval * 2 > timers.T2 ? timers.T2 : _aOkInterval * 2;
         ArmCallerOkTimer(_aOkInterval);
     }

@@ -25,7 +25,7 @@ internal sealed partial class Call
 
         // A request that cannot carry a dialog fails again at the 200 (400, AnswerCaller); until then the caller
         // simply has no early dialog.
-        if (SipDialog.TryCreateUas(_aRequest, _aTag, status, _aFlow.Transport == SipTransport.Tls, out var dialog, out _))
+        if (SipDialog.TryCreateUas(InboundRequest, _aTag, status, _aFlow.Transport == SipTransport.Tls, out var dialog, out _))
         {
             _aEarly = dialog;
             _manager.Dialogs.TryAdd(dialog.Id, this);

@@ -27,7 +27,11 @@ internal sealed partial class Call
             _bFork?.CancelAll();
         }
 
-        CallManager.Respond(CallerInvite, CallerInvite.CreateResponse(status, toTag: _aTag));
+        if (CallerInvite is { } invite)
+        {
+            CallManager.Respond(invite, invite.CreateResponse(status, toTag: _aTag));
+        }
+
         Finish(CallEnd.Failed(status, status == 487 ? HangupParty.Caller : HangupParty.System));
     }
 

@@ -46,9 +46,10 @@ internal sealed partial class Call
         }
 
         _manager.AddQueueCall(this);
+        _manager.SetCallbackQueue(QueueCallId, queue.Name);
         _queued = true;
         CallLog.Queued(_manager.Logger, UniqueId, _caller.Extension, queue.Name);
-        if (!acd.Join(UniqueId, queue.Name))
+        if (!acd.Join(QueueCallId, queue.Name, _caller.Extension))
         {
             _queued = false;
             HangUpQueueCaller("the ACD is overloaded");
@@ -170,7 +171,7 @@ internal sealed partial class Call
     {
         if (_queued && !_agentConnected && from == MediaLegSide.A)
         {
-            _manager.Acd?.CallerPressed(UniqueId, digit);
+            _manager.Acd?.CallerPressed(QueueCallId, digit);
         }
     }
 
@@ -473,18 +474,24 @@ internal sealed partial class Call
         }
 
         _queueByeTimer?.Dispose();
+        EndCallbackLeg();
         if (_queued)
         {
             _queued = false;
             var hold = _holdTotal + (_holdStarted != 0 ? _manager.Time.GetElapsedTime(_holdStarted) : TimeSpan.Zero);
             if (_agentConnected && end.HungUpBy == HangupParty.Callee)
             {
-                _manager.Acd?.AgentHungUp(UniqueId, hold);
+                _manager.Acd?.AgentHungUp(QueueCallId, hold);
             }
             else
             {
-                _manager.Acd?.CallerHungUp(UniqueId, hold);
+                _manager.Acd?.CallerHungUp(QueueCallId, hold);
             }
+        }
+
+        if (!_callbackRequested && !_callbackPlaced)
+        {
+            _manager.SetCallbackQueue(QueueCallId, null);
         }
 
         // Reported before the call leaves the table: a command of the ACD that finds no call was sent before the ACD

@@ -154,7 +154,7 @@ internal sealed partial class Call
     /// not know (or an early one: we keep none in the table) is 481.</summary>
     private bool TryStartReplacing()
     {
-        var values = _aRequest.GetHeaderValues("Replaces");
+        var values = InboundRequest.GetHeaderValues("Replaces");
         if (values.Count == 0)
         {
             return false;
@@ -221,7 +221,7 @@ internal sealed partial class Call
     /// call gave us (INVITE with Replaces, call pickup). The leg goes on relay side B and is re-INVITEd onto it.</summary>
     private void JoinHandedLeg(CallLeg handed, CelEventType how)
     {
-        if (_state is not (CallState.Routing or CallState.Ringing) || CallerInvite.HasFinalResponse)
+        if (_state is not (CallState.Routing or CallState.Ringing) || CallerInvite is not { HasFinalResponse: false })
         {
             Forget(SendByeAsync(handed.Dialog, handed.Target));
             handed.Dialog.Terminate();

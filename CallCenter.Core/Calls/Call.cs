@@ -52,6 +52,23 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         _aRequest = invite.Request;
         _aFlow = invite.Flow;
         _aTag = SipServerTransaction.NewTag();
+        QueueCallId = UniqueId;
+    }
+
+    /// <summary>A call the server places itself: the ACD's callback to <paramref name="caller"/> for the queue caller
+    /// <paramref name="queueCallId"/> (.Callback.cs). Leg A is the INVITE we send, over <paramref name="flow"/> (the
+    /// phone's registration flow); there is no INVITE of the caller's to answer.</summary>
+    public Call(CallManager manager, long id, UserOptions caller, SipFlow flow, string queueCallId)
+    {
+        _manager = manager;
+        Id = id;
+        _caller = caller;
+        _context = new CallContext(OnFault);
+        _startedUtc = manager.Time.GetUtcNow();
+        UniqueId = string.Create(CultureInfo.InvariantCulture, $"{_startedUtc.ToUnixTimeSeconds()}.{id}");
+        _aFlow = flow;
+        _aTag = SipServerTransaction.NewTag();
+        QueueCallId = queueCallId;
     }
 
     public long Id { get; }
@@ -59,7 +76,17 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     /// <summary>Asterisk-style unique id ("epoch.sequence") for the CDR and the logs.</summary>
     public string UniqueId { get; }
 
-    public SipServerTransaction CallerInvite { get; }
+    /// <summary>The caller's INVITE; null for a call the server placed (a callback).</summary>
+    public SipServerTransaction? CallerInvite { get; }
+
+    /// <summary>The id the ACD knows this call by: its own unique id, or for a callback the id of the queue call
+    /// whose place it takes.</summary>
+    public string QueueCallId { get; }
+
+    // Only the paths of a call that began with the caller's INVITE use these; a callback never reaches them.
+    private SipServerTransaction InboundInvite => CallerInvite ?? throw new InvalidOperationException("A server-placed call has no caller INVITE.");
+
+    private SipRequest InboundRequest => _aRequest ?? throw new InvalidOperationException("A server-placed call has no caller INVITE.");
 
     /// <summary>The caller's channel in the CDR (Asterisk's "channel"): the A leg.</summary>
     private string ALegId => UniqueId + "-A";
@@ -75,7 +102,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
     public void Start()
     {
         var options = _manager.Options;
-        var destination = _aRequest.RequestUri.User;
+        var destination = InboundRequest.RequestUri.User;
 
         var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
         var queue = isFeature || destination is null || _manager.Acd is null ? null : options.Queues.FindByNumber(destination);
@@ -83,7 +110,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
             isFeature ? FeatureCode.ForRecords(feature, destination!, argument) : destination ?? string.Empty,
-            isFeature ? "feature" : queue is not null ? "queue" : "extension", ALegId, _aRequest.CallId ?? string.Empty));
+            isFeature ? "feature" : queue is not null ? "queue" : "extension", ALegId, InboundRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
         if (TryStartReplacing() || TryStartPickup(destination))
         {
@@ -109,7 +136,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
             return;
         }
 
-        if (_aRequest.MaxForwards is 0)
+        if (InboundRequest.MaxForwards is 0)
         {
             FailCaller(483, "Max-Forwards exhausted");
             return;

@@ -118,6 +118,12 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3047, Level = LogLevel.Information, Message = "Call {UniqueId}: the server hangs up the queue caller ({Why})")]
     public static partial void QueueHangup(ILogger logger, string uniqueId, string why);
 
+    [LoggerMessage(EventId = 3048, Level = LogLevel.Information, Message = "Call {UniqueId}: calls back {Extension} for queue caller {QueueCallId} of queue {Queue}")]
+    public static partial void CallingBack(ILogger logger, string uniqueId, string extension, string queueCallId, string queue);
+
+    [LoggerMessage(EventId = 3049, Level = LogLevel.Information, Message = "Call {UniqueId}: the callback to {Extension} failed ({Why})")]
+    public static partial void CallbackFailed(ILogger logger, string uniqueId, string extension, string why);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

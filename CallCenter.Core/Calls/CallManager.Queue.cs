@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CallCenter.Core.Sip.Registrar;
 
 namespace CallCenter.Core.Calls;
 
@@ -8,6 +9,12 @@ namespace CallCenter.Core.Calls;
 public sealed partial class CallManager
 {
     private readonly ConcurrentDictionary<string, Call> _queueCalls = new(StringComparer.Ordinal);
+
+    // The queue of each queue caller who may be called back, from its join until its callback is placed or its call
+    // ends without asking for one: the callback's From shows that queue. Written at join rather than at the request
+    // because the ACD may ask for the callback before the caller's call has handled the request. One entry per
+    // caller the ACD holds, so bounded by its lines.
+    private readonly ConcurrentDictionary<string, string> _callbackQueues = new(StringComparer.Ordinal);
 
     /// <summary>Queue calls in progress (waiting, ringing an agent, or connected).</summary>
     public int QueueCalls => _queueCalls.Count;
@@ -19,7 +26,61 @@ public sealed partial class CallManager
 
     internal bool HasQueueCall(string uniqueId) => _queueCalls.ContainsKey(uniqueId);
 
-    internal void AddQueueCall(Call call) => _queueCalls[call.UniqueId] = call;
+    // Keyed by QueueCallId: a callback takes the place of the call whose caller asked for it; the ended call removes
+    // only its own entry.
+    internal void AddQueueCall(Call call) => _queueCalls[call.QueueCallId] = call;
 
-    internal void RemoveQueueCall(Call call) => ((ICollection<KeyValuePair<string, Call>>)_queueCalls).Remove(new(call.UniqueId, call));
+    internal void RemoveQueueCall(Call call) => ((ICollection<KeyValuePair<string, Call>>)_queueCalls).Remove(new(call.QueueCallId, call));
+
+    /// <summary>Call context of a queue call: the queue a callback for it would be on behalf of (null: none any more).</summary>
+    internal void SetCallbackQueue(string queueCallId, string? queue)
+    {
+        if (queue is null)
+        {
+            _callbackQueues.TryRemove(queueCallId, out _);
+        }
+        else
+        {
+            _callbackQueues[queueCallId] = queue;
+        }
+    }
+
+    /// <summary>Any thread (the ACD's loop): calls <paramref name="number"/> back for the queue caller
+    /// <paramref name="queueCallId"/>, on behalf of the queue it asked in. Only our own extensions can be called back (there
+    /// are no trunks yet), on their phones whose registration flow is still open (the INVITE and our SDP go out over
+    /// it). False when the callback cannot even start: the ACD hears CallbackFailed from its adapter then; once
+    /// started, the call reports its outcome itself.</summary>
+    internal bool PlaceCallback(string queueCallId, string number)
+    {
+        var options = Options;
+        var queueOptions = _callbackQueues.TryRemove(queueCallId, out var queue) ? options.Queues.FindQueue(queue) : null;
+        var user = options.Extensions.FindUser(number);
+        var bindings = user is null ? [] : Registrations.GetContacts(user.Extension).Where(b => b.Target.Flow is not null).ToList();
+        if (queueOptions is null || user is null || bindings.Count == 0)
+        {
+            CallLog.CallbackFailed(Logger, queueCallId, number, "no such queue caller, or no registered phone of ours at that number");
+            return false;
+        }
+
+        if (_calls.Count >= options.Calls.MaxCalls || !TryTakeSlot(user.Extension, user.CallLimit))
+        {
+            CallLog.CallbackFailed(Logger, queueCallId, number, "the extension or the server is at its call limit");
+            return false;
+        }
+
+        var reachable = bindings.TakeWhile(c => c.Reachability != Reachability.Unreachable).ToList();
+        var ring = reachable.Count > 0 ? reachable : [bindings[0]];
+        var call = new Call(this, Interlocked.Increment(ref _nextId), user, ring[0].Target.Flow!.Value, queueCallId);
+        _calls[call.Id] = call;
+        AddQueueCall(call);
+        if (!call.Post(() => call.StartCallback(queueOptions, ring, user.NoAnswerTimeout ?? options.Calls.RingTimeout)))
+        {
+            RemoveQueueCall(call);
+            Forget(call);
+            ReleaseSlot(user.Extension);
+            return false;
+        }
+
+        return true;
+    }
 }

@@ -239,7 +239,10 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
             Interlocked.Increment(ref _completed);
         }
 
-        _byInvite.TryRemove(call.CallerInvite, out _);
+        if (call.CallerInvite is { } invite)
+        {
+            _byInvite.TryRemove(invite, out _);
+        }
     }
 
     internal static void Respond(SipServerTransaction transaction, SipMessageBuilder response)

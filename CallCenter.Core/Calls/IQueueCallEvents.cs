@@ -12,7 +12,9 @@ public interface IQueueCallEvents
 {
     /// <summary>A caller dialled a queue and was answered by the server.</summary>
     /// <param name="callerId">The call's unique id; every command of the ACD about this caller names it.</param>
-    bool Join(string callerId, string queue);
+    /// <param name="callbackNumber">Where the caller can be called back if it chooses virtual hold: its own
+    /// extension.</param>
+    bool Join(string callerId, string queue, string callbackNumber);
 
     /// <summary>The caller's leg ended (BYE, media timeout, shutdown): an abandon while waiting, the end of the
     /// call once connected.</summary>
@@ -24,6 +26,13 @@ public interface IQueueCallEvents
 
     /// <summary>A key the waiting caller pressed (RFC 4733 or SIP INFO).</summary>
     bool CallerPressed(string callerId, char digit);
+
+    /// <summary>The server's callback to a caller on virtual hold was answered: the call named
+    /// <paramref name="callerId"/> is a waiting queue call again.</summary>
+    bool CallbackAnswered(string callerId);
+
+    /// <summary>The callback was not answered (refused, rung out, no phone registered, the server stopping).</summary>
+    bool CallbackFailed(string callerId);
 
     /// <summary>An agent's phone answered an offer (and was acknowledged); it waits for the ACD's connect.</summary>
     bool OfferAnswered(long offerId);

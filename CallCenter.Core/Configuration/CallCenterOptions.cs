@@ -151,6 +151,15 @@ public sealed record StorageOptions
     public TimeSpan BusyTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     public string DatabasePath => Path.Combine(DataFolder, DatabaseFileName);
+
+    /// <summary>The ACD's events are also appended to an Asterisk-format queue_log file (issue 5), for the reporting
+    /// tools contact centres already run against Asterisk's /var/log/asterisk/queue_log.</summary>
+    public bool QueueLog { get; init; } = true;
+
+    public string QueueLogFileName { get; init; } = "queue_log";
+
+    /// <summary>In the data folder, next to the database.</summary>
+    public string QueueLogPath => Path.Combine(DataFolder, QueueLogFileName);
 }
 
 public enum LogLevelSetting

@@ -172,6 +172,10 @@ public sealed record QueueAnnounceOptions
     public TimeSpan PeriodicInterval { get; init; } = TimeSpan.FromSeconds(60);
 }
 
+/// <summary>A skill a queue's direct callers need, at <paramref name="MinProficiency"/> or (null) the queue's
+/// minimum.</summary>
+public sealed record QueueSkillOptions(string Skill, int? MinProficiency);
+
 public sealed record QueueOptions
 {
     public required string Name { get; init; }
@@ -231,6 +235,13 @@ public sealed record QueueOptions
     /// <summary>Relax steps in increasing order of <see cref="QueueRelaxStep.After"/>.</summary>
     public ImmutableArray<QueueRelaxStep> Relax { get; init; } = [];
 
+    /// <summary>The priority of a caller who dials <see cref="Number"/> directly (higher first); the IVR sets its
+    /// own callers'.</summary>
+    public int DefaultPriority { get; init; }
+
+    /// <summary>The skills a caller who dials <see cref="Number"/> directly needs; the IVR sets its own callers'.</summary>
+    public ImmutableArray<QueueSkillOptions> DefaultSkills { get; init; } = [];
+
     public bool Equals(QueueOptions? other) =>
         other is not null && Name == other.Name && Number == other.Number && Strategy == other.Strategy && RingTimeout == other.RingTimeout
         && RetryDelay == other.RetryDelay && MaxWait == other.MaxWait && MaxLength == other.MaxLength
@@ -238,7 +249,8 @@ public sealed record QueueOptions
         && OnMaxLength == other.OnMaxLength && ServiceLevelThreshold == other.ServiceLevelThreshold
         && ServiceLevelFormula == other.ServiceLevelFormula && Announce == other.Announce && MusicOnHold == other.MusicOnHold
         && ExitDigit == other.ExitDigit && CallbackDigit == other.CallbackDigit && WrapUp == other.WrapUp
-        && MinProficiency == other.MinProficiency && MaxPenalty == other.MaxPenalty && Relax.SequenceEqual(other.Relax);
+        && MinProficiency == other.MinProficiency && MaxPenalty == other.MaxPenalty && Relax.SequenceEqual(other.Relax)
+        && DefaultPriority == other.DefaultPriority && DefaultSkills.SequenceEqual(other.DefaultSkills);
 
     public override int GetHashCode() => HashCode.Combine(Name, Strategy, RingTimeout, MaxWait, MaxLength);
 }

@@ -20,6 +20,23 @@ internal static partial class ConfigValidator
         WebPortAvoidsSipPorts(r, root.Element("web"), web, listeners);
     }
 
+    /// <summary>The queue_log must not be the database or one of SQLite's files beside it (-wal, -shm, -journal):
+    /// appending text lines there would corrupt it.</summary>
+    public static void ValidateStorage(ConfigReader r, XElement? storage, StorageOptions values)
+    {
+        if (storage is null || !values.QueueLog)
+        {
+            return;
+        }
+
+        string[] database = [values.DatabaseFileName, values.DatabaseFileName + "-wal", values.DatabaseFileName + "-shm", values.DatabaseFileName + "-journal"];
+        if (database.Contains(values.QueueLogFileName, StringComparer.OrdinalIgnoreCase))
+        {
+            r.Error(At(storage, "queueLogFile"),
+                $"queueLogFile '{values.QueueLogFileName}' is the database or one of its files; give the queue_log a name of its own.");
+        }
+    }
+
     // Two listeners collide when they would bind the same kind of socket (UDP, or TCP for tcp and tls) to the
     // same port on overlapping addresses; the second bind would fail at start-up.
     private static void ListenersDoNotCollide(ConfigReader r, IReadOnlyList<(SipListenerOptions Value, XElement Element)> listeners)

@@ -23,6 +23,21 @@ internal static partial class ConfigValidator
             OverflowTargetsExist(r, queue, element, values, extensions);
             RelaxStepsInOrder(r, queue, element);
             ExitAndCallbackDigitsDiffer(r, queue, element);
+            DefaultSkillsOnce(r, queue, element);
+        }
+    }
+
+    /// <summary>A skill listed twice for a queue's direct callers would ask two proficiencies of one skill.</summary>
+    private static void DefaultSkillsOnce(ConfigReader r, QueueOptions queue, XElement element)
+    {
+        var seen = new Dictionary<string, XElement>(StringComparer.Ordinal);
+        foreach (var (skill, child) in Zip(queue.DefaultSkills, element.Elements("skill")))
+        {
+            if (!seen.TryAdd(skill.Skill, child))
+            {
+                r.Error(At(child, "name"),
+                    $"Queue '{queue.Name}' already asks for skill '{skill.Skill}' (at {Where(seen[skill.Skill])}); remove one of them.");
+            }
         }
     }
 

@@ -160,6 +160,7 @@ public static class ConfigurationLoader
 
         ConfigValidator.ValidateMain(r, root, options.Sip, options.Rtp, options.Web);
         ConfigValidator.ValidateFeatures(r, root.Element("features"), options.Features);
+        ConfigValidator.ValidateStorage(r, root.Element("storage"), options.Storage);
         return errors.Count > before ? null : options;
     }
 
@@ -329,6 +330,8 @@ public static class ConfigurationLoader
                 : Path.GetFullPath(Path.Combine(installRoot, recordings)),
             DatabaseFileName = r.OptionalString(storage, "databaseFile") ?? defaults.DatabaseFileName,
             BusyTimeout = r.Seconds(storage, "busyTimeout", defaults.BusyTimeout, 0, 600),
+            QueueLog = r.Bool(storage, "queueLog", defaults.QueueLog),
+            QueueLogFileName = r.OptionalString(storage, "queueLogFile") ?? defaults.QueueLogFileName,
         };
     }
 

@@ -109,6 +109,10 @@ internal static class QueuesReader
                 step.Attribute("minProficiency") is null ? null : r.Int(step, "minProficiency", 1, 1, 100),
                 step.Attribute("maxPenalty") is null ? null : r.Int(step, "maxPenalty", 0, 0, 100),
                 r.Bool(step, "ignoreSkills", false)))],
+            DefaultPriority = r.Int(queue, "priority", defaults.DefaultPriority, 0, 100),
+            DefaultSkills = [.. queue.Elements("skill").Select(skill => new QueueSkillOptions(
+                r.RequiredString(skill, "name"),
+                skill.Attribute("proficiency") is null ? null : r.Int(skill, "proficiency", 1, 1, 100)))],
         };
     }
 

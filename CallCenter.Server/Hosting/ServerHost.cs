@@ -77,7 +77,13 @@ public static partial class ServerHost
             await using var acd = AcdStore.Open(database, TimeProvider.System, loggerFactory);
             var agentStates = await acd.LoadLastAgentStatesAsync(cancellationToken);
             LogAgentsRestored(startupLogger, agentStates.Count(a => a.State != AgentState.LoggedOut.ToText()));
-            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features, acd, agentStates);
+
+            // The same records as an Asterisk queue_log, for the reports contact centres already run (issue 5); behind
+            // its own bounded queue, like the database writer. Disposed after the app, so the last lines are written.
+            await using var queueLog = options.Storage.QueueLog
+                ? new QueueLogWriter(options.Storage.QueueLogPath, loggerFactory.CreateLogger<QueueLogWriter>())
+                : null;
+            var app = Build(configFolder, options, levels, serilog, database, registrations, cdr, features, acd, agentStates, queueLog);
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -118,7 +124,8 @@ public static partial class ServerHost
         CdrStore cdr,
         UserFeatureStore features,
         AcdStore acd,
-        IReadOnlyList<AcdAgentLastState> agentStates)
+        IReadOnlyList<AcdAgentLastState> agentStates,
+        QueueLogWriter? queueLog)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -196,13 +203,19 @@ public static partial class ServerHost
         // drives calls through it, and attaching it makes queue numbers dialable.
         builder.Services.AddSingleton(acd);
         builder.Services.AddSingleton(acd.Kpis);
+        if (queueLog is not null)
+        {
+            builder.Services.AddSingleton(queueLog);
+        }
+
         builder.Services.AddSingleton(sp => new AcdCallControl(sp.GetRequiredService<CallManager>(), sp.GetRequiredService<ILogger<AcdCallControl>>()));
         builder.Services.AddSingleton(sp =>
         {
             var current = sp.GetRequiredService<ILiveConfiguration>().Current;
             var control = sp.GetRequiredService<AcdCallControl>();
             var dispatcher = new AcdDispatcher(
-                current.Queues, current.Extensions, sp.GetRequiredService<TimeProvider>(), control, acd.Writer,
+                current.Queues, current.Extensions, sp.GetRequiredService<TimeProvider>(), control,
+                queueLog is null ? acd.Writer : new AcdRecordFanOut(acd.Writer, queueLog),
                 sp.GetRequiredService<ILoggerFactory>(), agentStates);
             control.Attach(dispatcher);
 

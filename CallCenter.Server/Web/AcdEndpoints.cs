@@ -13,7 +13,10 @@ namespace CallCenter.Server.Web;
 /// loopback unless the admin exposes it (callcenter.xml &lt;web&gt;); a login also needs the agent's PIN.
 /// <list type="bullet">
 /// <item>GET /api/acd/snapshot: queues (callers in line, longest wait, agents), agents (state, reason, extension), and
-/// the depth and drops of the ACD's mailbox and of its record writer.</item>
+/// the depth and drops of the ACD's mailbox, of its record writer and of the queue_log writer.</item>
+/// <item>GET /api/acd/callbacks?hours=24: per queue, the callers of the last hours (1 to 168, default 24) who
+/// abandoned or did not answer their callback and have not reached an agent of that queue since: the list to call
+/// back.</item>
 /// <item>POST /api/acd/agents/{id}/login with {"extension":"1000","pin":"4711"}: a wrong PIN is 403.</item>
 /// <item>POST /api/acd/agents/{id}/logout, /ready, and /not-ready with {"reason":"break"} (a reason code of
 /// queues.xml; without one, the reason the agent chose last).</item>
@@ -26,13 +29,32 @@ public static class AcdEndpoints
 {
     public static void Map(WebApplication app)
     {
-        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd, AcdStore store) =>
+        app.MapGet("/api/acd/snapshot", async (AcdDispatcher acd, AcdStore store, IServiceProvider services) =>
         {
             var snapshot = await acd.GetSnapshotAsync();
-            // The two bounded queues between the calls and the disk (STYLE.md §12): the ACD's mailbox and its writer.
+            // The bounded queues between the calls and the disk (STYLE.md §12): the ACD's mailbox, its writer, and the
+            // queue_log's (absent when callcenter.xml switches it off).
             var mailbox = new QueueDepth(acd.Depth, acd.Capacity, acd.Dropped);
             var records = new QueueDepth(store.Writer.Depth, store.Writer.Capacity, store.Writer.Dropped);
-            return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records });
+            var queueLog = services.GetService<QueueLogWriter>() is { } log ? new QueueDepth(log.Depth, log.Capacity, log.Dropped) : null;
+            return Results.Json(Report(snapshot) with { Mailbox = mailbox, Records = records, QueueLog = queueLog });
+        });
+
+        app.MapGet("/api/acd/callbacks", (int? hours, ILiveConfiguration configuration, AcdStore store, TimeProvider time) =>
+        {
+            if (hours is < 1 or > 168)
+            {
+                return BadRequest("hours must be from 1 to 168.");
+            }
+
+            var to = time.GetUtcNow();
+            var from = to.AddHours(-(hours ?? 24));
+            var list = configuration.Current.Queues.Queues
+                .SelectMany(q => store.Kpis.AbandonedForCallback(q.Name, from, to))
+                .OrderBy(c => c.At)
+                .Select(c => new CallbackReport(c.Queue, c.CallerId, c.Number, c.Name, c.At, c.Wait.TotalSeconds, c.Position, c.CallbackFailed ? "callback-failed" : "abandoned"))
+                .ToArray();
+            return Results.Json(list);
         });
 
         app.MapPost("/api/acd/agents/{id}/login", async (string id, HttpRequest request, ILiveConfiguration configuration, AcdDispatcher acd) =>
@@ -162,6 +184,8 @@ public static class AcdEndpoints
 
     private sealed record LoginRequest(string? Extension, string? Pin);
 
+    private sealed record CallbackReport(string Queue, string CallerId, string? Number, string? Name, DateTimeOffset At, double WaitSeconds, int? Position, string Reason);
+
     private sealed record NotReadyRequest(string? Reason);
 
     private sealed record CommandReport(string Agent, string Result, AgentReport? Now);
@@ -171,6 +195,8 @@ public static class AcdEndpoints
         public QueueDepth? Mailbox { get; init; }
 
         public QueueDepth? Records { get; init; }
+
+        public QueueDepth? QueueLog { get; init; }
     }
 
     private sealed record QueueDepth(int Depth, int Capacity, long Dropped);

@@ -42,6 +42,8 @@ public sealed class AcdRestartTests
             Assert.That(Queues(snapshot), Is.EqualTo(new[] { "sales", "support" }));
             Assert.That(snapshot.GetProperty("mailbox").GetProperty("dropped").GetInt64(), Is.Zero);
             Assert.That(snapshot.GetProperty("records").GetProperty("capacity").GetInt32(), Is.GreaterThan(0));
+            Assert.That(snapshot.GetProperty("queueLog").GetProperty("capacity").GetInt32(), Is.GreaterThan(0), "the shipped configuration writes a queue_log");
+            Assert.That(snapshot.GetProperty("queueLog").GetProperty("dropped").GetInt64(), Is.Zero);
 
             // A queue added while running: the ACD follows the new generation.
             var queues = XDocument.Load(Path.Combine(install.ConfigFolder, "queues.xml"), LoadOptions.PreserveWhitespace);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Storage;
@@ -14,12 +15,12 @@ namespace CallCenter.Tests.Interop;
 // The ACD with real peers (issue 5): agents' phones are SIPp UASs registered as their extensions, agents log in and
 // pause through the web API, callers are SIPp UACs dialling a queue's number. What the peers saw is checked against
 // the ACD's records in the server's own database, read with the KPI queries the console uses. Queues 4790-4792,
-// agents qa/qb (4701, 4702), qc (4703), qd (4704); callers 4710-4715. Each queue has its own test, so its KPIs are
+// agents qa/qb (4701, 4702), qc (4703), qd (4704), qe (4705); callers 4710-4715. Each queue has its own test, so its KPIs are
 // exactly that test's scenario.
 public sealed partial class CallInteropTests
 {
     private static readonly (string Id, string Extension, string Queue)[] QueueAgents =
-        [("qa", "4701", "acdorder"), ("qb", "4702", "acdorder"), ("qc", "4703", "acdring"), ("qd", "4704", "acdhang")];
+        [("qa", "4701", "acdorder"), ("qb", "4702", "acdorder"), ("qc", "4703", "acdring"), ("qd", "4704", "acdhang"), ("qe", "4705", "acdback")];
 
     private static readonly QueueOptions AcdOrder = TestQueue("acdorder");
     private static readonly QueueOptions AcdRing = TestQueue("acdring");
@@ -37,7 +38,7 @@ public sealed partial class CallInteropTests
     {
         install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in Enumerable.Range(4701, 4).Concat(Enumerable.Range(4710, 6)))
+            foreach (var n in Enumerable.Range(4701, 5).Concat(Enumerable.Range(4710, 6)))
             {
                 doc.Root!.Add(new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n)));
             }
@@ -50,12 +51,18 @@ public sealed partial class CallInteropTests
         });
         install.Edit(ShippedConfigCopy.ConfigurationFile.Queues, doc =>
         {
-            foreach (var (name, number) in new[] { ("acdorder", "4790"), ("acdring", "4791"), ("acdhang", "4792") })
+            foreach (var (name, number) in new[] { ("acdorder", "4790"), ("acdring", "4791"), ("acdhang", "4792"), ("acdback", "4793") })
             {
-                doc.Root!.Add(new XElement("queue", new XAttribute("name", name), new XAttribute("number", number),
+                var queue = new XElement("queue", new XAttribute("name", name), new XAttribute("number", number),
                     new XAttribute("strategy", "longest-idle"), new XAttribute("ringTimeout", 10), new XAttribute("retryDelay", 1),
                     new XAttribute("wrapUp", 0), new XAttribute("joinWhenEmpty", "yes"), new XAttribute("leaveWhenEmpty", "no"),
-                    new XElement("serviceLevel", new XAttribute("threshold", 20), new XAttribute("formula", "offered"))));
+                    new XElement("serviceLevel", new XAttribute("threshold", 20), new XAttribute("formula", "offered")));
+                if (name == "acdback")
+                {
+                    queue.Add(new XAttribute("callbackDigit", "2"));
+                }
+
+                doc.Root!.Add(queue);
             }
         });
     }
@@ -167,6 +174,74 @@ public sealed partial class CallInteropTests
         }
 
         Assert.That(events, Is.EqualTo(new[] { "ENTERQUEUE", "CONNECT", "COMPLETEAGENT" }));
+
+        // The same events in the Asterisk queue_log next to the database (callcenter.xml <storage queueLog>), in
+        // Asterisk's fields: epoch|callid|queue|agent|EVENT|data... ENTERQUEUE's data is url|callerid; CONNECT's
+        // holdtime|bridged channel's uniqueid|ringtime; COMPLETEAGENT's holdtime|calltime|origposition.
+        var path = Path.Combine(_install.DataFolder, "queue_log");
+        string[] lines = [];
+        for (var attempt = 0; attempt < 30 && lines.Length < 3; attempt++)
+        {
+            lines = File.Exists(path)
+                ? [.. (await File.ReadAllLinesAsync(path)).Where(l => l.Split('|') is { Length: > 4 } f && f[2] == "acdhang")]
+                : [];
+            await Task.Delay(lines.Length < 3 ? 100 : 0);
+        }
+
+        Assert.That(lines, Has.Length.EqualTo(3), string.Join('\n', lines));
+        var callId = lines[0].Split('|')[1];
+        Assert.Multiple(() =>
+        {
+            Assert.That(lines[0], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|NONE\|ENTERQUEUE\|\|4714$"));
+            Assert.That(lines[1], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|qd\|CONNECT\|\d+\|{Regex.Escape(callId)}\|\d+$"));
+            Assert.That(lines[2], Does.Match($@"^\d{{10}}\|{Regex.Escape(callId)}\|acdhang\|qd\|COMPLETEAGENT\|\d+\|\d+\|1$"));
+        });
+    }
+
+    /// <summary>Virtual hold with real phones: caller 4715 (a SIPp UAC) waits in an empty queue, presses the callback
+    /// digit by INFO and is let go with the server's BYE; its own phone (a SIPp UAS registered as 4715) is called back
+    /// once agent qe logs in, from the queue's number, and only after that answered does qe's phone ring; qe answers
+    /// and hangs up, and the called-back phone gets the BYE. The records: entered, callback requested, connected,
+    /// completed by the agent, all under the caller's first call.</summary>
+    [Test]
+    public async Task ACallerWhoAsksForACallbackIsCalledBackOnItsPhoneAndThenConnectedToTheAgent()
+    {
+        var back = await StartCalleeAsync("4715", "callback_uas_answer.xml");
+        var agent = await StartCalleeAsync("4705", "call_uas_hangs_up.xml");
+
+        var caller = await RunCallerAsync("call_uac_callback.xml", "4715", "4793");
+        AssertSipp(caller, 1);
+        Assert.That(back.HasExited, Is.False, "nobody calls back before an agent is free");
+        List<string> events = [];
+        for (var attempt = 0; attempt < 30 && !events.Contains("CALLBACKREQUEST"); attempt++)
+        {
+            events = await QueueEventsAsync("acdback");
+            await Task.Delay(events.Contains("CALLBACKREQUEST") ? 0 : 100);
+        }
+
+        Assert.That(events, Is.EqualTo(new[] { "ENTERQUEUE", "CALLBACKREQUEST" }));
+
+        await AgentCommandAsync("qe", "login", new { extension = "4705", pin = "14705" }, "available");
+        var answered = await back.FinishAsync();
+        AssertSipp(answered, 1);
+        AssertSipp(await agent.FinishAsync(), 1);
+        Assert.That(answered.Log, Does.Contain("callback from"));
+
+        for (var attempt = 0; attempt < 30 && !events.Contains("COMPLETEAGENT"); attempt++)
+        {
+            events = await QueueEventsAsync("acdback");
+            await Task.Delay(events.Contains("COMPLETEAGENT") ? 0 : 100);
+        }
+
+        Assert.That(events, Is.EqualTo(new[] { "ENTERQUEUE", "CALLBACKREQUEST", "CONNECT", "COMPLETEAGENT" }));
+        var callbacks = await _server.Web.GetFromJsonAsync<JsonElement[]>("/api/acd/callbacks?hours=1");
+        Assert.That(callbacks!.Where(c => c.GetProperty("queue").GetString() == "acdback"), Is.Empty, "a caller called back and served is not on the list");
+        using (var bad = await _server.Web.GetAsync("/api/acd/callbacks?hours=0"))
+        {
+            Assert.That(bad.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        }
+
+        await AgentCommandAsync("qe", "logout", null, "logged-out");
     }
 
     private async Task AgentCommandAsync(string agent, string command, object? body, string expectedState)

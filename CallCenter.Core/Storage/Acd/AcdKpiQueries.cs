@@ -195,19 +195,22 @@ public sealed class AcdKpiQueries
         };
     }
 
-    /// <summary>Callers who abandoned in [from, to) and whose number has not reached an agent of that queue since:
-    /// the list to call back.</summary>
+    /// <summary>Callers who abandoned in [from, to), or asked for a callback that then went unanswered, and whose
+    /// number has not reached an agent of that queue since: the list to call back.</summary>
     public IReadOnlyList<AbandonedCaller> AbandonedForCallback(string queue, DateTimeOffset from, DateTimeOffset to)
     {
         using var connection = _database.OpenConnection();
-        return connection.Query<(string CallerId, string At, long? WaitMs, int? Position, string? Src, string? Name)>(
-                "SELECT e.caller_id, e.event_utc, e.wait_ms, e.position, c.src, c.caller_name FROM acd_queue_events e " +
+        return connection.Query<(string CallerId, string At, long? WaitMs, int? Position, string? Src, string? Name, string Event)>(
+                "SELECT e.caller_id, e.event_utc, e.wait_ms, e.position, c.src, c.caller_name, e.event FROM acd_queue_events e " +
                 "LEFT JOIN cdr c ON c.unique_id = e.caller_id " +
-                "WHERE e.queue = @Queue AND e.event = 'ABANDON' AND e.event_utc >= @From AND e.event_utc < @To " +
+                "WHERE e.queue = @Queue AND e.event IN ('ABANDON', 'CALLBACKFAILED') AND e.event_utc >= @From AND e.event_utc < @To " +
                 "AND (c.src IS NULL OR NOT EXISTS (SELECT 1 FROM acd_queue_events a JOIN cdr ac ON ac.unique_id = a.caller_id " +
                 "WHERE a.queue = e.queue AND a.event = 'CONNECT' AND a.event_utc > e.event_utc AND ac.src = c.src)) ORDER BY e.id;",
                 new { Queue = queue, From = AcdTime.Format(from), To = AcdTime.Format(to) })
-            .Select(r => new AbandonedCaller(r.CallerId, queue, AcdTime.Parse(r.At), TimeSpan.FromMilliseconds(r.WaitMs ?? 0), r.Position, r.Src, r.Name))
+            .Select(r => new AbandonedCaller(r.CallerId, queue, AcdTime.Parse(r.At), TimeSpan.FromMilliseconds(r.WaitMs ?? 0), r.Position, r.Src, r.Name)
+            {
+                CallbackFailed = r.Event == "CALLBACKFAILED",
+            })
             .ToList();
     }
 

@@ -34,11 +34,17 @@ public sealed partial class QueueLogWriter : IAcdRecordSink, IAsyncDisposable
         ArgumentException.ThrowIfNullOrEmpty(path);
         _path = Path.GetFullPath(path);
         _logger = logger;
+        Capacity = capacity;
         _lines = Channel.CreateBounded<string>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Run(RunAsync);
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Lines waiting for the disk now (STYLE.md §12: the queue's depth is observable).</summary>
+    public int Depth => _lines.Reader.Count;
+
+    public int Capacity { get; }
 
     public long Written => Interlocked.Read(ref _written);
 

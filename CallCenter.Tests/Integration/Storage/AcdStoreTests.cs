@@ -116,6 +116,33 @@ public sealed class AcdStoreTests
     }
 
     [Test]
+    public async Task ACallerWhoseCallbackWentUnansweredIsOnTheCallbackListAndOneCalledBackIsNot()
+    {
+        using var database = await Database.OpenAsync(_options, NullLogger<Database>.Instance, CancellationToken.None);
+        var t0 = new FakeTimeProvider().GetUtcNow();
+        await using (var store = AcdStore.Open(database, TimeProvider.System, NullLoggerFactory.Instance))
+        {
+            AcdQueueRecord At(int seconds, string caller, AcdQueueEventType type, string? agent = null) =>
+                new(t0.AddSeconds(seconds), "q", caller, agent, type) { Wait = TimeSpan.FromSeconds(seconds), Position = 1 };
+
+            foreach (var record in new[]
+            {
+                At(0, "failed", AcdQueueEventType.EnterQueue), At(5, "failed", AcdQueueEventType.CallbackRequest),
+                At(0, "served", AcdQueueEventType.EnterQueue), At(6, "served", AcdQueueEventType.CallbackRequest),
+                At(30, "failed", AcdQueueEventType.CallbackFailed), At(40, "served", AcdQueueEventType.Connect, "x"),
+            })
+            {
+                ((IAcdRecordSink)store.Writer).Queue(record);
+            }
+
+            await store.Writer.FlushAsync();
+
+            var list = store.Kpis.AbandonedForCallback("q", t0, t0.AddSeconds(100));
+            Assert.That(list.Select(a => (a.CallerId, a.CallbackFailed, a.Wait)), Is.EqualTo(new[] { ("failed", true, TimeSpan.FromSeconds(30)) }));
+        }
+    }
+
+    [Test]
     public async Task APauseReasonSurvivesARestartThroughTheStore()
     {
         var queues = QueuesOf(Queue("q"));

@@ -67,6 +67,42 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Test]
+    public void TheQueueLogCanBeRenamedOrSwitchedOff()
+    {
+        using var renamed = ConfigSamples.Folder(main: """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip>
+              <storage dataFolder="var/data" queueLogFile="queue_log.acd" />
+            </callcenter>
+            """);
+        using var off = ConfigSamples.Folder(main: """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip>
+              <storage queueLog="false" />
+            </callcenter>
+            """);
+        using var folder = ConfigSamples.Folder(main: """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip>
+              <storage queueLogFile="logs/queue_log" />
+            </callcenter>
+            """);
+
+        var options = ConfigurationLoader.Load(renamed.Folder).Options!;
+        Assert.That(options.Storage.QueueLogPath, Is.EqualTo(Path.Combine(renamed.Root, "var", "data", "queue_log.acd")));
+        Assert.That(ConfigurationLoader.Load(off.Folder).Options!.Storage.QueueLog, Is.False);
+        Assert.That(ConfigurationLoader.Load(folder.Folder).Errors, Is.Not.Empty, "a file name, not a path: it lives in the data folder");
+
+        using var clash = ConfigSamples.Folder(main: """
+            <callcenter node="t">
+              <sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip>
+              <storage databaseFile="cc.db" queueLogFile="cc.db-wal" />
+            </callcenter>
+            """);
+        Assert.That(ConfigurationLoader.Load(clash.Folder).Errors.Select(e => e.Message), Has.One.Contains("is the database or one of its files"));
+    }
+
+    [Test]
     public void OmittedSectionsTakeTheirDefaults()
     {
         using var config = ConfigSamples.Folder();
@@ -79,6 +115,8 @@ public sealed class ConfigurationLoaderTests
             Assert.That(options.Web, Is.EqualTo(new WebOptions()));
             Assert.That(options.Storage.DataFolder, Is.EqualTo(Path.Combine(config.Root, "data")));
             Assert.That(options.Storage.RecordingsFolder, Is.EqualTo(Path.Combine(config.Root, "data", "recordings")));
+            Assert.That(options.Storage.QueueLog, Is.True, "Asterisk's queue_log is written unless switched off");
+            Assert.That(options.Storage.QueueLogPath, Is.EqualTo(Path.Combine(config.Root, "data", "queue_log")));
             Assert.That(options.Sip.Listeners[0].Port, Is.EqualTo(5060));
             Assert.That(options.Extensions.Users[0].Credential.Password, Is.EqualTo("pw"));
         });

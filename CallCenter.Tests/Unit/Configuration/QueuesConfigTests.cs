@@ -250,6 +250,51 @@ public sealed class QueuesConfigTests
     }
 
     [Test]
+    public void AQueueGivesItsDirectCallersAPriorityAndRequiredSkills()
+    {
+        using var config = Folder("""
+            <queues>
+              <queue name="sales" number="5000" priority="7">
+                <skill name="billing" proficiency="60" />
+                <skill name="lang.de" />
+              </queue>
+              <queue name="support" number="5001" />
+            </queues>
+            """);
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty, () => string.Join("\n", result.Errors));
+        var sales = result.Options!.Queues.FindQueue("sales")!;
+        var support = result.Options.Queues.FindQueue("support")!;
+        Assert.Multiple(() =>
+        {
+            Assert.That(sales.DefaultPriority, Is.EqualTo(7));
+            Assert.That(sales.DefaultSkills, Is.EqualTo(new[] { new QueueSkillOptions("billing", 60), new QueueSkillOptions("lang.de", null) }));
+            Assert.That((support.DefaultPriority, support.DefaultSkills.Length), Is.EqualTo((0, 0)), "none unless configured");
+            Assert.That(sales, Is.Not.EqualTo(sales with { DefaultSkills = [new QueueSkillOptions("billing", 60)] }), "a reload sees a changed skill");
+        });
+    }
+
+    [Test]
+    public void AQueuesDirectCallersPriorityIsBoundedAndASkillIsAskedOnce()
+    {
+        const string xml = """
+            <queues>
+              <queue name="sales">
+                <skill name="billing" />
+                <skill name="billing" proficiency="50" />
+              </queue>
+            </queues>
+            """;
+        using var config = Folder(xml);
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Queues, xml, "name=\"billing\" proficiency=\"50\"", "already asks for skill 'billing'");
+
+        using var tooHigh = Folder("""<queues><queue name="sales" priority="101" /></queues>""");
+        Assert.That(ConfigurationLoader.Load(tooHigh.Folder).Errors, Is.Not.Empty);
+    }
+
+    [Test]
     public void TheSameKeyCannotBothLeaveAndAskForACallback()
     {
         const string xml = """

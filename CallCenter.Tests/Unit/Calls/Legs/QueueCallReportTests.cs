@@ -165,7 +165,11 @@ public sealed class QueueCallReportTests
 
         public IReadOnlyList<string> Reports => [.. _reports];
 
-        public bool Join(string callerId, string queue) => Add($"join {callerId} {queue}");
+        public bool Join(string callerId, string queue, string callbackNumber) => Add($"join {callerId} {queue}");
+
+        public bool CallbackAnswered(string callerId) => Add("callback-answered " + callerId);
+
+        public bool CallbackFailed(string callerId) => Add("callback-failed " + callerId);
 
         public bool CallerHungUp(string callerId, TimeSpan hold) => Add("caller-hung-up " + callerId);
 

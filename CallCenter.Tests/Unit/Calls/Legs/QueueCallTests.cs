@@ -358,6 +358,123 @@ public sealed class QueueCallTests
     public void AnAgentPhonesFinalStatusMapsToTheAcdsFailure(int status, OfferFailure expected) =>
         Assert.That(AcdCallControl.FailureOf(status), Is.EqualTo(expected));
 
+    [Test]
+    public async Task ACallerWhoPressesTheCallbackDigitIsLetGoKeepsItsPlaceAndIsCalledBackBeforeTheAgentIsRung()
+    {
+        _harness.Register("1000");
+        const string Phone1000 = "192.0.2.13";
+        await StartAsync(Sales with { CallbackDigit = '2' });
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+
+        Assert.That((await SendAsync(Info(invite, caller, '2'))).Final.StatusCode, Is.EqualTo(200));
+
+        await ByeToAsync(caller.CallId);
+        Assert.That((await UntilRecordedAsync(AcdQueueEventType.CallbackRequest)).Data, Is.EqualTo("1000"), "the caller's own extension");
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the caller's call is over");
+        var snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Queues.Single().Callers.Single().Phase, Is.EqualTo("callback-pending"), "its place is kept");
+        Assert.That(_records.Events.Any(e => e.Type == AcdQueueEventType.Abandon), Is.False, "leaving for a callback is no abandon");
+
+        // An agent becomes free: the caller's turn has come, and the server calls it back first.
+        Assert.That(await _acd.LoginAsync("a1", "2001"), Is.EqualTo(AgentCommandResult.Done));
+        var callback = await InviteToAsync(Phone1000);
+        Assert.That(callback.Request.From!.Uri!.User, Is.EqualTo("5000"), "the phone shows the queue calling back");
+        Assert.That(callback.Request.From!.DisplayName?.Trim('"'), Is.EqualTo("sales"));
+        Assert.That(callback.Request.To!.Uri!.User, Is.EqualTo("1000"));
+        Assert.That(AnsweredCall.MediaPort(callback.Request), Is.GreaterThan(0), "our offer on the relay");
+        await CallHarness.SettleAsync();
+        Assert.That(_harness.Invites.Sent.Any(s => s.Target.EndPoint.Address.ToString() == Phone2001), Is.False, "the agent rings only once the caller answered");
+
+        callback.Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == callback.Request.CallId), "the ACK to the called-back phone");
+        var ring = await InviteToAsync(Phone2001);
+        Assert.That(ring.Request.From!.Uri!.User, Is.EqualTo("1000"), "the agent's phone shows the caller");
+        Assert.That(AnsweredCall.MediaPort(ring.Request), Is.Not.EqualTo(AnsweredCall.MediaPort(callback.Request)), "the agent gets the relay's other side");
+
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        var connect = await UntilRecordedAsync(AcdQueueEventType.Connect);
+        Assert.That(connect.AgentId, Is.EqualTo("a1"));
+        Assert.That(connect.CallerId, Is.EqualTo(_records.Of(AcdQueueEventType.EnterQueue).CallerId), "the callback takes the caller's place under its id");
+
+        // The called-back caller hangs up: the agent gets BYE and the ACD completes the call.
+        await SendAsync(callback.Dialog().Request("BYE"));
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the agent");
+        await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0 && _harness.Manager.QueueCalls == 0, "the callback is over");
+    }
+
+    [Test]
+    public async Task ACallbackNobodyAnswersIsCancelledAndTheCallerIsGivenUpWhileTheHeldAgentIsFreeAgain()
+    {
+        _harness.Register("1000");
+        const string Phone1000 = "192.0.2.13";
+        await StartAsync(Sales with { CallbackDigit = '2' });
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
+        await SendAsync(Info(invite, caller, '2'));
+        await ByeToAsync(caller.CallId);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the caller's call is over");
+
+        Assert.That(await _acd!.LoginAsync("a1", "2001"), Is.EqualTo(AgentCommandResult.Done));
+        var callback = await InviteToAsync(Phone1000);
+        _harness.Time.Advance(_harness.Configuration.Current.Calls.RingTimeout);
+
+        await CallHarness.UntilAsync(() => callback.Cancelled, "the CANCEL of the callback");
+        await UntilRecordedAsync(AcdQueueEventType.CallbackFailed);
+        await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0 && _harness.Manager.QueueCalls == 0, "the callback is over");
+        var snapshot = await _acd.GetSnapshotAsync();
+        Assert.That(snapshot.Queues.Single().Callers, Is.Empty, "the caller is given up");
+        Assert.That(snapshot.Agents.Single(a => a.Id == "a1").State, Is.EqualTo(AgentState.Available), "the agent held for it is free");
+        Assert.That(_harness.Invites.Sent.Any(s => s.Target.EndPoint.Address.ToString() == Phone2001), Is.False, "no agent rang for a callback nobody answered");
+    }
+
+    [Test]
+    public async Task ACallbackRefusedByThePhoneIsReportedAsFailed()
+    {
+        _harness.Register("1000");
+        await StartAsync(Sales with { CallbackDigit = '2' }, "a1");
+        var offered = AnsweredCall.Invite(_harness, "2002", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, offered);
+        await InviteToAsync(Phone2001);
+
+        // a1 rings for the first caller; the second waits, asks for a callback, and is called back when a1 is free.
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        await CallHarness.UntilAsync(() => _records.Events.Count(e => e.Type == AcdQueueEventType.EnterQueue) == 2, "the second caller queued");
+        await SendAsync(Info(invite, caller, '2'));
+        await ByeToAsync(caller.CallId);
+        await UntilRecordedAsync(AcdQueueEventType.CallbackRequest);
+        var first = _harness.Invites.Sent.First(s => s.Target.EndPoint.Address.ToString() == Phone2001);
+        first.Respond(486);
+
+        var callback = await InviteToAsync("192.0.2.13");
+        callback.Respond(603);
+
+        await UntilRecordedAsync(AcdQueueEventType.CallbackFailed);
+        await CallHarness.UntilAsync(() => _harness.Manager.QueueCalls == 1, "only the first caller is left");
+    }
+
+    [Test]
+    public async Task ACallerWhoDialsTheQueuesNumberJoinsWithTheQueuesPriorityAndSkills()
+    {
+        var a1 = Agent("a1", "2001");
+        var a2 = Agent("a2", "2002") with { Skills = [new AgentSkillOptions("billing", 80)] };
+        var queue = Sales with { DefaultPriority = 7, DefaultSkills = [new QueueSkillOptions("billing", 50)] };
+        await StartAsync([queue], [a1, a2], "a1", "a2");
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2002);
+
+        Assert.That(ring.Request.To!.Uri!.User, Is.EqualTo("2002"), "a1 has been idle longer but has not the queue's skill");
+        Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(1));
+        var snapshot = await _acd!.GetSnapshotAsync();
+        Assert.That(snapshot.Queues.Single().Callers.Single().Priority, Is.EqualTo(7));
+    }
+
     private async Task<SentInvite> InviteToAsync(string address)
     {
         SentInvite? found = null;
