@@ -158,6 +158,10 @@ public sealed partial class QueueLogWriter : IAcdRecordSink, IAsyncDisposable
     {
         var reader = _lines.Reader;
         var batch = new StringBuilder();
+
+        // One warning per failing episode (a full disk or no file descriptors fails every batch until it passes),
+        // and one line when writing works again, with what was lost meanwhile.
+        long lostInEpisode = 0;
         while (await reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
@@ -172,11 +176,21 @@ public sealed partial class QueueLogWriter : IAcdRecordSink, IAsyncDisposable
             {
                 await File.AppendAllTextAsync(_path, batch.ToString()).ConfigureAwait(false);
                 Interlocked.Add(ref _written, count);
+                if (lostInEpisode > 0)
+                {
+                    LogWriteRecovered(_logger, _path, lostInEpisode);
+                    lostInEpisode = 0;
+                }
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
                 Interlocked.Add(ref _dropped, count);
-                LogWriteFailed(_logger, ex, _path, count);
+                if (lostInEpisode == 0)
+                {
+                    LogWriteFailed(_logger, ex, _path, count);
+                }
+
+                lostInEpisode += count;
             }
         }
     }
@@ -188,8 +202,11 @@ public sealed partial class QueueLogWriter : IAcdRecordSink, IAsyncDisposable
         public bool Paused { get; set; }
     }
 
-    [LoggerMessage(EventId = 1330, Level = LogLevel.Warning, Message = "Writing {Count} lines to the queue_log {Path} failed; they are lost, routing is unaffected")]
+    [LoggerMessage(EventId = 1330, Level = LogLevel.Warning, Message = "Writing {Count} lines to the queue_log {Path} failed; they are lost, routing is unaffected (said once until writing works again)")]
     private static partial void LogWriteFailed(ILogger logger, Exception exception, string path, int count);
+
+    [LoggerMessage(EventId = 1332, Level = LogLevel.Information, Message = "Writing to the queue_log {Path} works again; {Lost} lines were lost while it failed")]
+    private static partial void LogWriteRecovered(ILogger logger, string path, long lost);
 
     [LoggerMessage(EventId = 1331, Level = LogLevel.Warning, Message = "The queue_log writer for {Path} cannot keep up; lines are being dropped (see Dropped)")]
     private static partial void LogDropping(ILogger logger, string path);

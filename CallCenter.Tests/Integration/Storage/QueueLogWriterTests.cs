@@ -1,6 +1,8 @@
 using CallCenter.Core.Acd;
 using CallCenter.Core.Storage.Acd;
 using CallCenter.Tests.Support;
+using CallCenter.Tests.Unit.Sip.Transactions;
+using Microsoft.Extensions.Logging;
 using CallCenter.Tests.Unit.Acd;
 using Microsoft.Extensions.Logging.Abstractions;
 using static CallCenter.Tests.Unit.Acd.AcdTestBed;
@@ -55,5 +57,39 @@ public sealed class QueueLogWriterTests
             $"{t(62)}|NONE|NONE|x|UNPAUSEALL|",
             $"{t(62)}|NONE|NONE|x|AGENTLOGOFF|1000|62",
         }));
+    }
+
+    [Test]
+    public async Task AFailingFileIsWarnedAboutOnceAndItsRecoveryTellsHowManyLinesWereLost()
+    {
+        // A folder that does not exist yet fails every batch, as a full disk or no free descriptor does.
+        using var folder = new TempFolder("cc-queuelog");
+        var missing = folder.Combine("not-yet");
+        var logs = new ListLoggerFactory();
+        await using var writer = new QueueLogWriter(Path.Combine(missing, "queue_log"), logs.CreateLogger<QueueLogWriter>());
+        var at = DateTimeOffset.UnixEpoch.AddYears(56);
+        for (var i = 0; i < 5; i++)
+        {
+            writer.Queue(new AcdQueueRecord(at, "sales", $"lost-{i}", null, AcdQueueEventType.EnterQueue));
+            await WaitAsync(() => writer.Dropped == i + 1);
+        }
+
+        Directory.CreateDirectory(missing);
+        writer.Queue(new AcdQueueRecord(at, "sales", "kept", null, AcdQueueEventType.EnterQueue));
+        await WaitAsync(() => writer.Written == 1);
+
+        Assert.That(logs.Entries.Where(e => e.Level >= LogLevel.Warning).Select(e => e.EventId), Is.EqualTo(new[] { 1330 }));
+        Assert.That(logs.Entries.Where(e => e.EventId == 1332).Select(e => e.Message).Single(), Does.Contain("5 lines were lost"));
+        Assert.That(File.ReadAllText(Path.Combine(missing, "queue_log")), Does.Contain("|kept|sales|NONE|ENTERQUEUE||"));
+    }
+
+    private static async Task WaitAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.That(DateTime.UtcNow, Is.LessThan(deadline), "the writer's loop did not get there within 10 s");
+            await Task.Delay(5);
+        }
     }
 }
