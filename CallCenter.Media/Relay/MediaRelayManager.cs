@@ -220,6 +220,15 @@ public sealed class MediaRelayManager : IAsyncDisposable
             }
 
             _allocator.Release(port);
+
+            // Out of file descriptors: the pool's idle pairs hold descriptors a pool-less server would have closed,
+            // so one of them, even a warm one, must serve before the call is refused for their sake.
+            if (socketError == SocketError.TooManyOpenSockets && _pool is not null && _pool.TryTake(evenIfWarm: true, out pair))
+            {
+                error = MediaRelayError.None;
+                return true;
+            }
+
             if (socketError != SocketError.AddressAlreadyInUse)
             {
                 MediaLog.BindFailed(_logger, _options.BindAddress, socketError);
