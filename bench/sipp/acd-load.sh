@@ -7,6 +7,9 @@
 # Prints calls/s, failed calls, CallCenter's CPU per call, and the hand-off time: for each agent, from its phone's
 # BYE leaving SIPp to the next queue INVITE reaching SIPp (read from the UAS's message trace, microsecond stamps).
 # That gap is a hand-off only while callers are waiting, so read it from a saturated run (rate > agents / talk).
+# "unfinished" counts callers neither successful nor failed when SIPp stopped: with -abortunexp off, a caller that got
+# an unexpected final answer (a 503 when the server ran out of media ports or file descriptors) waits for a 200 that
+# never comes; any such call is a failure of the run.
 set -uo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -99,7 +102,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
       -v drops=$((drops_after - drops_before)) -v cpu="$cpu_seconds" -v sipp_cpu="$sipp_cpu" \
       -v rss="$rss_kb" -v pss="$pss_kb" -v code="$sipp_exit" 'BEGIN {
     printf "agents=%d rate_asked=%d/s count=%d talk=%d ms\n", agents, rate, count, talk
-    printf "successful=%d failed=%d retransmissions=%d elapsed=%.1f s sipp_exit=%d\n", ok, failed, retrans, elapsed, code
+    printf "successful=%d failed=%d unfinished=%d retransmissions=%d elapsed=%.1f s sipp_exit=%d\n", ok, failed, count - ok - failed, retrans, elapsed, code
     printf "calls_per_second=%.0f\n", ok / elapsed
     printf "udp_receive_buffer_errors=%d (whole machine, during the run)\n", drops
     printf "target_cpu=%.2f s (%.0f %% of one core over the run, %.1f us per call)\n", cpu, 100 * cpu / elapsed, ok ? 1e6 * cpu / ok : 0
