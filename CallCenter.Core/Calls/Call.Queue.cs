@@ -45,10 +45,18 @@ internal sealed partial class Call
             return;
         }
 
+        JoinQueue(queue, () => acd.Join(UniqueId, queue.Name));
+    }
+
+    /// <summary>Call context: the answered caller joins <paramref name="queue"/> through <paramref name="join"/>
+    /// (the plain join above, or the IVR's, which carries the priority and skills its flow set).</summary>
+    private void JoinQueue(QueueOptions queue, Func<bool> join)
+    {
+        _queue = queue;
         _manager.AddQueueCall(this);
         _queued = true;
         CallLog.Queued(_manager.Logger, UniqueId, _caller.Extension, queue.Name);
-        if (!acd.Join(UniqueId, queue.Name))
+        if (!join())
         {
             _queued = false;
             HangUpQueueCaller("the ACD is overloaded");
