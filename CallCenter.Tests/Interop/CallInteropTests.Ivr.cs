@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using CallCenter.Media.Codecs;
 using CallCenter.Tests.Support;
 
 namespace CallCenter.Tests.Interop;
@@ -6,14 +7,15 @@ namespace CallCenter.Tests.Interop;
 // IVR flows with real peers (issue 6): SIPp callers dial an IVR route's number, press a key as RFC 4733 telephone
 // events (SIPp's own dtmf_2833_N.pcap captures, payload type 101), and the phone the flow leads to, a SIPp UAS
 // registered as that extension or agent, gets the INVITE. Route 4795 runs flow "interop": the welcome prompt (a key
-// cuts it), then a menu: 1 the queue acdivr (4793, agent qe at 4706), 2 extension 4705. Callers 4716, 4717.
+// cuts it), then a menu: 1 the queue acdivr (4793, agent qe at 4706), 2 extension 4705,
+// 3 extension 4707. Callers 4716-4718.
 public sealed partial class CallInteropTests
 {
     private static void ConfigureIvr(ShippedConfigCopy install)
     {
         install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
-            foreach (var n in new[] { 4705, 4706, 4716, 4717 })
+            foreach (var n in new[] { 4705, 4706, 4707, 4716, 4717, 4718 })
             {
                 doc.Root!.Add(new XElement("user", new XAttribute("extension", n), new XAttribute("name", "Test " + n), new XAttribute("password", "secret-" + n)));
             }
@@ -34,10 +36,12 @@ public sealed partial class CallInteropTests
                 new XElement("play", new XAttribute("id", "welcome"), new XAttribute("prompts", "welcome"), new XAttribute("interruptible", "true"), new XAttribute("next", "menu")),
                 new XElement("menu", new XAttribute("id", "menu"), new XAttribute("prompts", "menu"), new XAttribute("timeout", 10), new XAttribute("retries", 0), new XAttribute("fallback", "bye"),
                     new XElement("choice", new XAttribute("digit", "1"), new XAttribute("next", "vip")),
-                    new XElement("choice", new XAttribute("digit", "2"), new XAttribute("next", "desk"))),
+                    new XElement("choice", new XAttribute("digit", "2"), new XAttribute("next", "desk")),
+                    new XElement("choice", new XAttribute("digit", "3"), new XAttribute("next", "desk2"))),
                 new XElement("setPriority", new XAttribute("id", "vip"), new XAttribute("value", 40), new XAttribute("next", "queue")),
                 new XElement("queue", new XAttribute("id", "queue"), new XAttribute("name", "acdivr")),
                 new XElement("extension", new XAttribute("id", "desk"), new XAttribute("number", "4705")),
+                new XElement("extension", new XAttribute("id", "desk2"), new XAttribute("number", "4707")),
                 new XElement("hangup", new XAttribute("id", "bye"))));
         });
     }
@@ -91,5 +95,24 @@ public sealed partial class CallInteropTests
 
         Assert.That(events, Is.EqualTo(new[] { "ENTERQUEUE", "CONNECT", "COMPLETEAGENT" }));
         await AgentCommandAsync("qe", "logout", null, "logged-out");
+    }
+
+    /// <summary>Key 3 as in-band tones in the caller's PCMA stream (a phone without RFC 4733; the pcap is generated
+    /// here): the relay's detector, on for leg A while the flow runs, hears it and the flow transfers to 4707.</summary>
+    [Test]
+    public async Task AnInBandKeyInTheIvrMenuReachesTheExtensionItNames()
+    {
+        await File.WriteAllBytesAsync(_work.Combine("inband-3.pcap"), InBandDtmfRtp.Pcap(InBandDtmfRtp.Packets("3", AudioCodec.Pcma, onMilliseconds: 120)));
+        var phone = await StartCalleeAsync("4707", "call_uas_hangs_up.xml");
+
+        var caller = await RunCallerAsync("call_uac_ivr_inband3.xml", "4718", "4795");
+
+        AssertSipp(caller, 1);
+        var ringing = await phone.FinishAsync();
+        AssertSipp(ringing, 1);
+        Assert.That(ringing.Messages, Does.Contain("INVITE sip:4707@"));
+        var id = await CallIdAsync("4718", "4707");
+        await ServerLogAsync($"Call {id}: DTMF '3' from the caller");
+        await ServerLogAsync($"Call {id}: leaves the IVR for extension 4707");
     }
 }
