@@ -109,6 +109,26 @@ internal sealed partial class Call : IIvrCallCommands
             return;
         }
 
+        // The extension's own features apply as to a call dialled to it, in the same order (forward-always before
+        // do-not-disturb), one hop: a forward of the forward is not followed from here.
+        var features = _manager.FeaturesOf(user);
+        if (features.ForwardAlways is { } always && _manager.Options.Extensions.FindUser(always) is { } forwarded)
+        {
+            CallLog.Forwarded(_manager.Logger, UniqueId, user.Extension, forwarded.Extension, "always");
+            user = forwarded;
+        }
+        else if (features.DoNotDisturb)
+        {
+            if (features.ForwardBusy is not { } busy || _manager.Options.Extensions.FindUser(busy) is not { } instead)
+            {
+                HangUpQueueCaller("IVR target " + user.Extension + " is set to do not disturb");
+                return;
+            }
+
+            CallLog.Forwarded(_manager.Logger, UniqueId, user.Extension, instead.Extension, "busy");
+            user = instead;
+        }
+
         // The caller's leg is answered already: this is the queue's direct offer (an overflow to an extension).
         _ivrTransferred = true;
         Record(CelEventType.Forward, ALegId, "{\"to\":\"" + user.Extension + "\",\"reason\":\"ivr\"}");

@@ -30,8 +30,9 @@ public sealed class IvrCallTests
     public void SetUp()
     {
         _joined.Clear();
-        _harness = new CallHarness("1000", "2000");
+        _harness = new CallHarness("1000", "2000", "3000");
         _harness.Register("2000");
+        _harness.Register("3000");
         _callerRtp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         _callerRtp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var current = _harness.Configuration.Current;
@@ -142,6 +143,33 @@ public sealed class IvrCallTests
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to 2000");
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the end of the call");
+    }
+
+    [Test]
+    public async Task TheExtensionsForwardAlwaysAppliesToAnIvrTransfer()
+    {
+        _harness.Manager.Features.Change(_harness.User("2000"), current => current with { ForwardAlways = "3000" });
+        var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        await SendAsync(Info(invite, caller, '2'));
+
+        await CallHarness.UntilAsync(() => !_harness.Invites.Sent.IsEmpty, "an INVITE");
+        await CallHarness.SettleAsync();
+        Assert.That(_harness.Invites.Sent.Select(s => s.Request.To!.Uri!.User), Is.EqualTo(new[] { "3000" }));
+    }
+
+    [Test]
+    public async Task AnExtensionOnDoNotDisturbWithoutABusyForwardEndsTheIvrCallWithBye()
+    {
+        _harness.Manager.Features.Change(_harness.User("2000"), current => current with { DoNotDisturb = true });
+        var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        await SendAsync(Info(invite, caller, '2'));
+
+        await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the caller");
+        Assert.That(_harness.Invites.Sent, Is.Empty);
     }
 
     [Test]
