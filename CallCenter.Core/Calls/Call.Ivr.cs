@@ -11,7 +11,14 @@ namespace CallCenter.Core.Calls;
 // relay's B side as a queue's overflow target is), or a hang-up. Call context only.
 internal sealed partial class Call : IIvrCallCommands
 {
+    /// <summary>How long the BYE of a flow's hang-up waits after the flow decided it.</summary>
+    internal static readonly TimeSpan IvrHangupLinger = TimeSpan.FromMilliseconds(300);
+
+    // Shared by every call: the player only reads it.
+    private static readonly ReadOnlyMemory<short> LingerSilence = new short[(int)IvrHangupLinger.TotalMilliseconds * 8];
+
     private IIvrCallEvents? _ivr;
+    private ITimer? _ivrByeTimer;
     private RelayPlayback? _ivrPlayback;
     private long _ivrPlaybackId;
     private bool _ivrTransferred;
@@ -142,7 +149,19 @@ internal sealed partial class Call : IIvrCallCommands
     void IIvrCallCommands.HangUp(string why)
     {
         LeaveIvr("hang-up");
-        HangUpQueueCaller(why);
+
+        // A flow mostly hangs up right after its last prompt ("goodbye") finished going out, but the phone's jitter
+        // buffer still holds its last frames, and one like baresip's plays them out only as more packets push them
+        // (it lost the last 0.1 s of a 2.9 s prompt). So the BYE waits, and silence goes out meanwhile; a caller
+        // hanging up in between ends the call as usual.
+        if (_relay is { } relay && _state == CallState.Answered)
+        {
+            relay.Play(MediaLegSide.A, PromptSource.Of(LingerSilence));
+        }
+
+        _ivrByeTimer?.Dispose();
+        _ivrByeTimer = _manager.Time.CreateTimer(
+            _ => Post(() => HangUpQueueCaller(why)), null, IvrHangupLinger, Timeout.InfiniteTimeSpan);
     }
 
     private void OnIvrPromptFinished(long playbackId)
@@ -183,6 +202,7 @@ internal sealed partial class Call : IIvrCallCommands
     /// left, and an extension the flow transferred to stops ringing (a queue call ends through the queue's own end).</summary>
     private void EndIvrCall()
     {
+        _ivrByeTimer?.Dispose();
         if (_ivr is { } session)
         {
             session.CallerHungUp();

@@ -123,7 +123,7 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: leaves the IVR for extension 4707");
     }
 
-    /// <summary>A baresip caller dials 4796, hears the welcome prompt and gets the server's BYE. What baresip decoded
+    /// <summary>A baresip caller dials 4796, hears the whole welcome prompt and then gets the server's BYE. What baresip decoded
     /// is compared with the shipped WAV: found at some delay, its 20 ms energy envelope and its samples follow the
     /// prompt's (G.711 twice over costs a little fidelity, nothing more), so this is the prompt and not just packets.</summary>
     [Test]
@@ -152,6 +152,7 @@ public sealed partial class CallInteropTests
         var (sampleLag, correlation) = BestSampleLag(heard, prompt, lag * 160 - 320, lag * 160 + 320);
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"heard {heard.Length / 8000.0:F2} s; prompt {prompt.Length / 8000.0:F2} s found at {sampleLag / 8.0:F1} ms: envelope r = {envelope:F3}, samples r = {correlation:F3}"));
+        Assert.That(heard.Length - sampleLag, Is.GreaterThanOrEqualTo(prompt.Length - 160), "the prompt's end was heard too: the BYE waited for it");
         Assert.That(envelope, Is.GreaterThan(0.9), "energy envelope of what was heard against the prompt's");
         Assert.That(correlation, Is.GreaterThan(0.8), "normalised cross-correlation of the samples at the best delay");
     }

@@ -180,6 +180,10 @@ public sealed class IvrCallTests
 
         await SendAsync(Info(invite, caller, '9'));
 
+        // The BYE lingers a moment after the flow's decision, so that the phone plays out what it buffered.
+        await CallHarness.SettleAsync();
+        Assert.That(_harness.Client.Of("BYE"), Is.Empty, "not before the linger");
+        _harness.Time.Advance(TimeSpan.FromMilliseconds(300));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the caller");
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the end of the call");
         Assert.That(_harness.Invites.Sent, Is.Empty);
