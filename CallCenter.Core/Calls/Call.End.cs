@@ -71,6 +71,7 @@ internal sealed partial class Call
 
     private void Finish(CallEnd end)
     {
+        EndIvrCall();
         end = EndQueueCall(end);
         AbandonPickup();
         StopRingTimer();

@@ -45,11 +45,19 @@ internal sealed partial class Call
             return;
         }
 
+        JoinQueue(queue, () => acd.Join(QueueCallId, queue.Name, _caller.Extension));
+    }
+
+    /// <summary>Call context: the answered caller joins <paramref name="queue"/> through <paramref name="join"/>
+    /// (the plain join above, or the IVR's, which carries the priority and skills its flow set).</summary>
+    private void JoinQueue(QueueOptions queue, Func<bool> join)
+    {
+        _queue = queue;
         _manager.AddQueueCall(this);
         _manager.SetCallbackQueue(QueueCallId, queue.Name);
         _queued = true;
         CallLog.Queued(_manager.Logger, UniqueId, _caller.Extension, queue.Name);
-        if (!acd.Join(QueueCallId, queue.Name, _caller.Extension))
+        if (!join())
         {
             _queued = false;
             HangUpQueueCaller("the ACD is overloaded");

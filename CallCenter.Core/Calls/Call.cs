@@ -106,11 +106,12 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
 
         var isFeature = FeatureCode.TryMatch(options.Features, destination ?? string.Empty, out var feature, out var argument);
         var queue = isFeature || destination is null || _manager.Acd is null ? null : options.Queues.FindByNumber(destination);
+        var ivr = isFeature || queue is not null || destination is null || _manager.Ivr is not { } router || !router.HasRoute(destination) ? null : _manager.Ivr;
 
         // The CDR row exists from the first INVITE on (issue 4): whatever happens next closes it.
         _manager.Cdr?.Open(new CallOpened(UniqueId, UniqueId, _startedUtc, _caller.Extension, CallerDisplayName(),
             isFeature ? FeatureCode.ForRecords(feature, destination!, argument) : destination ?? string.Empty,
-            isFeature ? "feature" : queue is not null ? "queue" : "extension", ALegId, InboundRequest.CallId ?? string.Empty));
+            isFeature ? "feature" : queue is not null ? "queue" : ivr is not null ? "ivr" : "extension", ALegId, InboundRequest.CallId ?? string.Empty));
         Record(CelEventType.ChannelStart, ALegId);
         if (TryStartReplacing() || TryStartPickup(destination))
         {
@@ -126,6 +127,12 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         if (queue is not null)
         {
             StartQueueCall(queue, _manager.Acd!);
+            return;
+        }
+
+        if (ivr is not null)
+        {
+            StartIvrCall(ivr, destination!);
             return;
         }
 
@@ -207,6 +214,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
                 {
                     CallLog.Digit(_manager.Logger, UniqueId, leg.Side == MediaLegSide.A ? "caller" : "callee", digit.ToString());
                     OnQueueDigit(leg.Side, digit);
+                    OnIvrDigit(leg.Side, digit);
                 }
 
                 break;
@@ -230,6 +238,7 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         {
             CallLog.Digit(_manager.Logger, UniqueId, from == MediaLegSide.A ? "caller" : "callee", digit.Symbol.ToString());
             OnQueueDigit(from, digit.Symbol);
+            OnIvrDigit(from, digit.Symbol);
         });
 
     /// <summary>Media heartbeat: RTP stopped on a leg for the configured media timeout: the call is dead air.</summary>

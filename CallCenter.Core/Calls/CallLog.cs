@@ -124,6 +124,12 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3049, Level = LogLevel.Information, Message = "Call {UniqueId}: the callback to {Extension} failed ({Why})")]
     public static partial void CallbackFailed(ILogger logger, string uniqueId, string extension, string why);
 
+    [LoggerMessage(EventId = 3080, Level = LogLevel.Information, Message = "Call {UniqueId}: {Caller} enters the IVR flow of {Number}")]
+    public static partial void IvrEntered(ILogger logger, string uniqueId, string caller, string number);
+
+    [LoggerMessage(EventId = 3081, Level = LogLevel.Information, Message = "Call {UniqueId}: leaves the IVR for {Destination}")]
+    public static partial void IvrLeft(ILogger logger, string uniqueId, string destination);
+
     [LoggerMessage(EventId = 3099, Level = LogLevel.Error, Message = "Call {UniqueId}: a bug in the call layer; the call is ended")]
     public static partial void Fault(ILogger logger, string uniqueId, Exception exception);
 }

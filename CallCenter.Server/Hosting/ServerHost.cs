@@ -4,6 +4,7 @@ using CallCenter.Core.Acd;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Hosting;
+using CallCenter.Core.Ivr;
 using CallCenter.Core.Sip.Auth;
 using CallCenter.Core.Sip.Registrar;
 using CallCenter.Core.Sip.Routing;
@@ -221,8 +222,24 @@ public static partial class ServerHost
 
             // The phones' agent codes (*45, *46, *31, *32) go to the same dispatcher.
             sp.GetRequiredService<CallManager>().AttachAgentCommands(dispatcher);
+
+            // IVR route numbers become dialable with the IVR's adapter, which hands a flow's callers to this same
+            // dispatcher with the priority and skills the flow set.
+            sp.GetRequiredService<CallManager>().AttachIvr(new IvrCallRouter(
+                sp.GetRequiredService<ILiveConfiguration>(),
+                sp.GetRequiredService<IvrPromptLibrary>(),
+                sp.GetRequiredService<IvrHttpDataDip>(),
+                dispatcher.Join,
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<ILoggerFactory>()));
             return dispatcher;
         });
+        // One decoded copy of each prompt for the whole server; one HTTP client for every data dip, with no timeout of
+        // its own (each dip node has its own, kept by the session on the server's clock).
+        builder.Services.AddSingleton(sp => new IvrPromptLibrary(
+            Path.Combine(configFolder, "sounds"), sp.GetRequiredService<ILogger<IvrPromptLibrary>>()));
+        builder.Services.AddSingleton(_ => new HttpClient { Timeout = Timeout.InfiniteTimeSpan });
+        builder.Services.AddSingleton(sp => new IvrHttpDataDip(sp.GetRequiredService<HttpClient>()));
         builder.Services.AddSingleton<SipRequestDispatcher>();
         builder.Services.AddSingleton<ISipRequestHandler>(sp => sp.GetRequiredService<SipRequestDispatcher>());
         builder.Services.AddSingleton(sp => new ContactQualifier(

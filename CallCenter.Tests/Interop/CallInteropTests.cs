@@ -66,6 +66,7 @@ public sealed partial class CallInteropTests
             logging.Add(new XElement("override", new XAttribute("namespace", "CallCenter.Media.Relay.MediaRelayManager"), new XAttribute("level", "Debug")));
         });
         ConfigureQueues(_install);
+        ConfigureIvr(_install);
         _work = new TempFolder("cc-calls");
         // call_uac_pcap.xml plays pcap/g711a.pcap relative to SIPp's working folder.
         File.CreateSymbolicLink(_work.Combine("pcap"), "/usr/share/sip-tester");

@@ -42,6 +42,7 @@ public sealed class ShippedConfigCopy : IDisposable
         Main,
         Extensions,
         Queues,
+        Ivr,
     }
 
     public string Root => _root.Path;
@@ -56,6 +57,7 @@ public sealed class ShippedConfigCopy : IDisposable
         {
             ConfigurationFile.Main => "callcenter.xml",
             ConfigurationFile.Extensions => "extensions.xml",
+            ConfigurationFile.Ivr => "ivr.xml",
             _ => "queues.xml",
         });
 
