@@ -34,7 +34,9 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "INVITE from {Extension} refused with 503: {Active} calls in progress or the caller at its call limit")]
     public static partial void Overloaded(ILogger logger, string extension, int active);
 
-    [LoggerMessage(EventId = 3011, Level = LogLevel.Warning, Message = "Call {UniqueId}: no media relay ({Error})")]
+    // Debug: the media layer logs why relays cannot be made (rate-limited) and each refused call is logged as failed;
+    // a warning per call here would flood the log in the very burst that causes it.
+    [LoggerMessage(EventId = 3011, Level = LogLevel.Debug, Message = "Call {UniqueId}: no media relay ({Error})")]
     public static partial void NoRelay(ILogger logger, string uniqueId, string error);
 
     [LoggerMessage(EventId = 3012, Level = LogLevel.Information, Message = "Call {UniqueId}: unreadable SDP from the {Leg}: {Error}")]

@@ -19,8 +19,8 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "RTP port {Port} is taken by another program; skipped")]
     public static partial void PortTaken(ILogger logger, int port);
 
-    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Cannot bind RTP sockets on {Address}: {Error}")]
-    public static partial void BindFailed(ILogger logger, IPAddress address, SocketError error);
+    [LoggerMessage(EventId = 4003, Level = LogLevel.Error, Message = "Cannot bind RTP sockets on {Address}: {Error}; {Count} so far (logged at the 1st, 10th, 100th...)")]
+    public static partial void BindFailed(ILogger logger, IPAddress address, SocketError error, long count);
 
     [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "Relay {RelayId} opened: leg A on {PortA}, leg B on {PortB}")]
     public static partial void RelayOpened(ILogger logger, long relayId, int portA, int portB);

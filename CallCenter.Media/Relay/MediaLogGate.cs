@@ -17,6 +17,7 @@ internal sealed class MediaLogGate
         ObserverFault,
         SendFailure,
         RtcpGarbage,
+        BindFailure,
     }
 
     public bool ShouldLog(Kind kind, out long count)

@@ -62,7 +62,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
         // Only event-loop relays leave their sockets open and unread when they close; receive loops end by closing them.
         _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
-            ? new RtpSocketPool(Math.Min(options.IdleSocketPairs, _allocator.PairCount / 2), options.SocketPairCoolDown, time)
+            ? new RtpSocketPool(PoolCapacity(options.IdleSocketPairs, _allocator.PairCount, DescriptorLimit.Current()), options.SocketPairCoolDown, time)
             : null;
         _pacingThread = pacingThread;
         _pacer = new PlaybackPacer(time, logger, pacingThread);
@@ -166,6 +166,12 @@ public sealed class MediaRelayManager : IAsyncDisposable
     /// Opens a relay with two socket pairs and starts its loops. False with <see cref="MediaRelayError.PortsExhausted"/>
     /// when no two free pairs are left. The relay belongs to the caller, who disposes it when the call ends.
     /// </summary>
+    /// <summary>Idle pairs the pool may keep: the configured number, at most half the port range, and at most a
+    /// quarter of the process's file descriptors (two sockets a pair). Under a 20,000-descriptor limit the default
+    /// 4,096 pairs would hold 8,192 descriptors idle while a burst of calls ran out of them.</summary>
+    internal static int PoolCapacity(int configured, int portPairs, int? descriptorLimit) =>
+        Math.Min(Math.Min(configured, portPairs / 2), descriptorLimit is { } limit ? limit / 8 : int.MaxValue);
+
     public bool TryCreateRelay(IMediaRelayObserver observer, [NotNullWhen(true)] out MediaRelay? relay, out MediaRelayError error)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -231,7 +237,12 @@ public sealed class MediaRelayManager : IAsyncDisposable
 
             if (socketError != SocketError.AddressAlreadyInUse)
             {
-                MediaLog.BindFailed(_logger, _options.BindAddress, socketError);
+                // Out of descriptors, this fails for every call of a burst: one line per decade, not per call.
+                if (_logGate.ShouldLog(MediaLogGate.Kind.BindFailure, out var failures))
+                {
+                    MediaLog.BindFailed(_logger, _options.BindAddress, socketError, failures);
+                }
+
                 error = MediaRelayError.BindFailed;
                 return false;
             }

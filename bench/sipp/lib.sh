@@ -150,7 +150,9 @@ if agents:
         out.write('  <queue name="bench" number="5000" strategy="longest-idle" ringTimeout="10" retryDelay="0" maxWait="0" maxLength="0"\n')
         out.write('         joinWhenEmpty="yes" leaveWhenEmpty="no" wrapUp="0">\n    <serviceLevel threshold="20" formula="offered" />\n  </queue>\n</queues>\n')
 PY
-  dotnet "$dll" run --config "$work/install/config" >"$work/target.log" 2>&1 &
+  # The descriptor limit the shipped systemd unit gives the service (LimitNOFILE=65536): a relay holds four sockets,
+  # so a shell's default would cap the benches at a few thousand concurrent calls.
+  ( ulimit -n 65536 2>/dev/null; exec dotnet "$dll" run --config "$work/install/config" ) >"$work/target.log" 2>&1 &
   target_pid=$!
   local attempt
   for ((attempt = 0; attempt < 300; attempt++)); do
