@@ -75,6 +75,25 @@ internal sealed class CallHarness : IAsyncDisposable
         Assert.That(response.StatusCode, Is.EqualTo(200));
     }
 
+    /// <summary>Hands a phone's in-dialog request to the calls and waits for its final answer.</summary>
+    public async Task<RecordingServerTransaction> SendInDialogAsync(RecordingServerTransaction request)
+    {
+        Assert.That(Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
+        await UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
+        return request;
+    }
+
+    /// <summary>A key pressed on <paramref name="caller"/>'s phone as SIP INFO (application/dtmf-relay).</summary>
+    public static RecordingServerTransaction DtmfInfo(RecordingServerTransaction invite, PhoneDialog caller, char digit)
+    {
+        var body = $"Signal={digit}\r\nDuration=160\r\n";
+        var text = $"INFO sip:callcenter@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinfo{caller.LocalTag}\r\nMax-Forwards: 70\r\n" +
+                   $"From: <{invite.Request.From!.Uri}>;tag={caller.LocalTag}\r\nTo: <{invite.Request.To!.Uri}>;tag={caller.RemoteTag}\r\n" +
+                   $"Call-ID: {caller.CallId}\r\nCSeq: 2 INFO\r\nContent-Type: application/dtmf-relay\r\n" +
+                   $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
+        return new RecordingServerTransaction(text);
+    }
+
     public static async Task UntilAsync(Func<bool> condition, string what)
     {
         var clock = Stopwatch.StartNew();

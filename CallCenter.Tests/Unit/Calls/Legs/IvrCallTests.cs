@@ -126,7 +126,7 @@ public sealed class IvrCallTests
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         ReceiveFrames(3);
 
-        await SendAsync(Info(invite, caller, '2'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'));
 
         await CallHarness.UntilAsync(() => !_harness.Invites.Sent.IsEmpty, "the INVITE to 2000");
         var ring = _harness.Invites[0];
@@ -139,7 +139,7 @@ public sealed class IvrCallTests
         ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
         await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == ring.Request.CallId), "the ACK to 2000");
 
-        var bye = await SendAsync(caller.Request("BYE"));
+        var bye = await _harness.SendInDialogAsync(caller.Request("BYE"));
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to 2000");
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the end of the call");
@@ -152,7 +152,7 @@ public sealed class IvrCallTests
         var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
 
-        await SendAsync(Info(invite, caller, '2'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'));
 
         await CallHarness.UntilAsync(() => !_harness.Invites.Sent.IsEmpty, "an INVITE");
         await CallHarness.SettleAsync();
@@ -166,7 +166,7 @@ public sealed class IvrCallTests
         var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
 
-        await SendAsync(Info(invite, caller, '2'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'));
 
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the caller");
         Assert.That(_harness.Invites.Sent, Is.Empty);
@@ -178,7 +178,7 @@ public sealed class IvrCallTests
         var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
 
-        await SendAsync(Info(invite, caller, '9'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '9'));
 
         // The BYE lingers a moment after the flow's decision, so that the phone plays out what it buffered.
         await CallHarness.SettleAsync();
@@ -197,7 +197,7 @@ public sealed class IvrCallTests
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         ReceiveFrames(3);
 
-        var bye = await SendAsync(caller.Request("BYE"));
+        var bye = await _harness.SendInDialogAsync(caller.Request("BYE"));
 
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the end of the call");
@@ -260,23 +260,6 @@ public sealed class IvrCallTests
             packet[15] = (byte)duration;
             _callerRtp.SendTo(packet, relay);
         }
-    }
-
-    private async Task<RecordingServerTransaction> SendAsync(RecordingServerTransaction request)
-    {
-        Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
-        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
-        return request;
-    }
-
-    private static RecordingServerTransaction Info(RecordingServerTransaction invite, PhoneDialog caller, char digit)
-    {
-        var body = $"Signal={digit}\r\nDuration=160\r\n";
-        var text = $"INFO sip:callcenter@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinfo{caller.LocalTag}\r\nMax-Forwards: 70\r\n" +
-                   $"From: <{invite.Request.From!.Uri}>;tag={caller.LocalTag}\r\nTo: <{invite.Request.To!.Uri}>;tag={caller.RemoteTag}\r\n" +
-                   $"Call-ID: {caller.CallId}\r\nCSeq: 2 INFO\r\nContent-Type: application/dtmf-relay\r\n" +
-                   $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
-        return new RecordingServerTransaction(text);
     }
 
     private sealed class NoDip : IIvrDataDip

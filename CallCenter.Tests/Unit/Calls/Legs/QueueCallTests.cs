@@ -113,7 +113,7 @@ public sealed class QueueCallTests
         Assert.That(_harness.Invites.Sent.Count(s => s.Request.CallId == caller.CallId), Is.Zero, "media is anchored: no re-INVITE to the caller");
 
         // The agent hangs up: the caller gets BYE, the ACD records the agent's completion and wraps the agent up.
-        var bye = await SendAsync(ring.Dialog().Request("BYE"));
+        var bye = await _harness.SendInDialogAsync(ring.Dialog().Request("BYE"));
         Assert.That(bye.Final.StatusCode, Is.EqualTo(200));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the caller");
         await UntilRecordedAsync(AcdQueueEventType.CompleteAgent);
@@ -131,7 +131,7 @@ public sealed class QueueCallTests
         var ring = await InviteToAsync(Phone2001);
         _harness.Time.Advance(TimeSpan.FromSeconds(4));
 
-        await SendAsync(caller.Request("BYE"));
+        await _harness.SendInDialogAsync(caller.Request("BYE"));
 
         await CallHarness.UntilAsync(() => ring.Cancelled, "the CANCEL to the agent's phone");
         var abandon = await UntilRecordedAsync(AcdQueueEventType.Abandon);
@@ -158,7 +158,7 @@ public sealed class QueueCallTests
         await UntilRecordedAsync(AcdQueueEventType.Connect);
         _harness.Time.Advance(TimeSpan.FromSeconds(30));
 
-        await SendAsync(caller.Request("BYE"));
+        await _harness.SendInDialogAsync(caller.Request("BYE"));
 
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the agent");
         var complete = await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
@@ -180,11 +180,11 @@ public sealed class QueueCallTests
 
         // The agent holds the caller for 10 s (its own re-INVITE, answered on its leg; ours to the caller is left
         // unanswered, which changes nothing here), then resumes and talks 15 s more.
-        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendonly", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        Assert.That((await _harness.SendInDialogAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendonly", "0 101")))).Final.StatusCode, Is.EqualTo(200));
         _harness.Time.Advance(TimeSpan.FromSeconds(10));
-        Assert.That((await SendAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendrecv", "0 101")))).Final.StatusCode, Is.EqualTo(200));
+        Assert.That((await _harness.SendInDialogAsync(agent.Request("INVITE", CallHarness.Sdp(30100, "sendrecv", "0 101")))).Final.StatusCode, Is.EqualTo(200));
         _harness.Time.Advance(TimeSpan.FromSeconds(15));
-        await SendAsync(caller.Request("BYE"));
+        await _harness.SendInDialogAsync(caller.Request("BYE"));
 
         var complete = await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
         Assert.That((complete.Talk, complete.Hold), Is.EqualTo(((TimeSpan?)TimeSpan.FromSeconds(20), (TimeSpan?)TimeSpan.FromSeconds(10))));
@@ -278,8 +278,8 @@ public sealed class QueueCallTests
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
 
-        var info = Info(invite, caller, '0');
-        Assert.That((await SendAsync(info)).Final.StatusCode, Is.EqualTo(200));
+        var info = CallHarness.DtmfInfo(invite, caller, '0');
+        Assert.That((await _harness.SendInDialogAsync(info)).Final.StatusCode, Is.EqualTo(200));
 
         await ByeToAsync(caller.CallId);
         Assert.That((await UntilRecordedAsync(AcdQueueEventType.ExitWithKey)).Data, Is.EqualTo("0"));
@@ -302,7 +302,7 @@ public sealed class QueueCallTests
         ring.Respond(200, CallHarness.Sdp(30200, formats: "0 101"));
         await CallHarness.UntilAsync(() => _harness.Invites.Acks.Any(a => a.CallId == ring.Request.CallId), "the ACK to 2000");
 
-        await SendAsync(ring.Dialog().Request("BYE"));
+        await _harness.SendInDialogAsync(ring.Dialog().Request("BYE"));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == caller.CallId), "the BYE to the overflowed caller");
         Assert.That(_harness.Manager.QueueCalls, Is.EqualTo(1), "the first caller still waits");
     }
@@ -368,7 +368,7 @@ public sealed class QueueCallTests
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
 
-        Assert.That((await SendAsync(Info(invite, caller, '2'))).Final.StatusCode, Is.EqualTo(200));
+        Assert.That((await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'))).Final.StatusCode, Is.EqualTo(200));
 
         await ByeToAsync(caller.CallId);
         Assert.That((await UntilRecordedAsync(AcdQueueEventType.CallbackRequest)).Data, Is.EqualTo("1000"), "the caller's own extension");
@@ -399,7 +399,7 @@ public sealed class QueueCallTests
         Assert.That(connect.CallerId, Is.EqualTo(_records.Of(AcdQueueEventType.EnterQueue).CallerId), "the callback takes the caller's place under its id");
 
         // The called-back caller hangs up: the agent gets BYE and the ACD completes the call.
-        await SendAsync(callback.Dialog().Request("BYE"));
+        await _harness.SendInDialogAsync(callback.Dialog().Request("BYE"));
         await CallHarness.UntilAsync(() => _harness.Client.Of("BYE").Any(b => b.CallId == ring.Request.CallId), "the BYE to the agent");
         await UntilRecordedAsync(AcdQueueEventType.CompleteCaller);
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0 && _harness.Manager.QueueCalls == 0, "the callback is over");
@@ -414,7 +414,7 @@ public sealed class QueueCallTests
         var invite = AnsweredCall.Invite(_harness, "1000", "5000");
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         await UntilRecordedAsync(AcdQueueEventType.EnterQueue);
-        await SendAsync(Info(invite, caller, '2'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'));
         await ByeToAsync(caller.CallId);
         await CallHarness.UntilAsync(() => _harness.Manager.ActiveCalls == 0, "the caller's call is over");
 
@@ -444,7 +444,7 @@ public sealed class QueueCallTests
         var invite = AnsweredCall.Invite(_harness, "1000", "5000");
         var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         await CallHarness.UntilAsync(() => _records.Events.Count(e => e.Type == AcdQueueEventType.EnterQueue) == 2, "the second caller queued");
-        await SendAsync(Info(invite, caller, '2'));
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '2'));
         await ByeToAsync(caller.CallId);
         await UntilRecordedAsync(AcdQueueEventType.CallbackRequest);
         var first = _harness.Invites.Sent.First(s => s.Target.EndPoint.Address.ToString() == Phone2001);
@@ -499,23 +499,6 @@ public sealed class QueueCallTests
     {
         await CallHarness.UntilAsync(() => _records.Events.Any(e => e.Type == type), "an ACD record " + type);
         return _records.Of(type);
-    }
-
-    private async Task<RecordingServerTransaction> SendAsync(RecordingServerTransaction request)
-    {
-        Assert.That(_harness.Manager.TryHandleInDialog(request), Is.True, "the request must match a call's dialog");
-        await CallHarness.UntilAsync(() => request.HasFinalResponse, "the answer to " + request.Request.Method);
-        return request;
-    }
-
-    private static RecordingServerTransaction Info(RecordingServerTransaction invite, PhoneDialog caller, char digit)
-    {
-        var body = $"Signal={digit}\r\nDuration=160\r\n";
-        var text = $"INFO sip:callcenter@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 192.0.2.99:5060;branch=z9hG4bKinfo{caller.LocalTag}\r\nMax-Forwards: 70\r\n" +
-                   $"From: <{invite.Request.From!.Uri}>;tag={caller.LocalTag}\r\nTo: <{invite.Request.To!.Uri}>;tag={caller.RemoteTag}\r\n" +
-                   $"Call-ID: {caller.CallId}\r\nCSeq: 2 INFO\r\nContent-Type: application/dtmf-relay\r\n" +
-                   $"Content-Length: {Encoding.UTF8.GetByteCount(body)}\r\n\r\n{body}";
-        return new RecordingServerTransaction(text);
     }
 
     /// <summary>The ACD's records, written on its loop and read by the test.</summary>
