@@ -150,12 +150,7 @@ public sealed class QueueCallTests
     [Test]
     public async Task TheCallerHangingUpAfterTheConnectHangsUpTheAgentAndCompletesTheCall()
     {
-        await StartAsync(Sales, "a1");
-        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
-        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
-        var ring = await InviteToAsync(Phone2001);
-        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
-        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        var (caller, ring) = await ConnectedToA1Async();
         _harness.Time.Advance(TimeSpan.FromSeconds(30));
 
         await _harness.SendInDialogAsync(caller.Request("BYE"));
@@ -169,12 +164,7 @@ public sealed class QueueCallTests
     [Test]
     public async Task HoldDuringTheConnectedCallIsReportedApartFromTalk()
     {
-        await StartAsync(Sales, "a1");
-        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
-        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
-        var ring = await InviteToAsync(Phone2001);
-        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
-        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        var (caller, ring) = await ConnectedToA1Async();
         var agent = ring.Dialog();
         _harness.Time.Advance(TimeSpan.FromSeconds(5));
 
@@ -473,6 +463,18 @@ public sealed class QueueCallTests
         Assert.That(_harness.Invites.Sent, Has.Count.EqualTo(1));
         var snapshot = await _acd!.GetSnapshotAsync();
         Assert.That(snapshot.Queues.Single().Callers.Single().Priority, Is.EqualTo(7));
+    }
+
+    /// <summary>1000 calls sales, agent a1's phone 2001 answers, and the ACD has recorded the connect.</summary>
+    private async Task<(PhoneDialog Caller, SentInvite Ring)> ConnectedToA1Async()
+    {
+        await StartAsync(Sales, "a1");
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000");
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+        var ring = await InviteToAsync(Phone2001);
+        ring.Respond(200, CallHarness.Sdp(30100, formats: "0 101"));
+        await UntilRecordedAsync(AcdQueueEventType.Connect);
+        return (caller, ring);
     }
 
     private async Task<SentInvite> InviteToAsync(string address)
