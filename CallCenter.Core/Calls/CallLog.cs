@@ -31,8 +31,12 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3007, Level = LogLevel.Warning, Message = "Call {UniqueId}: no RTP from the {Leg} for {Seconds:F0} s")]
     public static partial void MediaTimeout(ILogger logger, string uniqueId, string leg, double seconds);
 
-    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "INVITE from {Extension} refused with 503: {Active} calls in progress or the caller at its call limit")]
-    public static partial void Overloaded(ILogger logger, string extension, int active);
+    // Gated (CallLogGate): an INVITE storm is exactly when a line per refusal would flood the log.
+    [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "INVITE from {Extension} refused with 503: {Active} calls in progress, the caller at its call limit, or no media relay left; {Count} refused so far (logged at the 1st, 10th, 100th...)")]
+    public static partial void Overloaded(ILogger logger, string extension, int active, long count);
+
+    [LoggerMessage(EventId = 3018, Level = LogLevel.Warning, Message = "INVITE from {Extension} refused with 503: it waited {WaitMs:F0} ms behind the server's backlog (the limit is {LimitMs:F0} ms); {Count} shed so far (logged at the 1st, 10th, 100th...)")]
+    public static partial void Shed(ILogger logger, string extension, double waitMs, double limitMs, long count);
 
     // Debug: the media layer logs why relays cannot be made (rate-limited) and each refused call is logged as failed;
     // a warning per call here would flood the log in the very burst that causes it.

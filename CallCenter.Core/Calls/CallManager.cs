@@ -30,7 +30,9 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<SipServerTransaction, Call> _byInvite = new();
     private readonly ConcurrentDictionary<string, int> _perExtension = new(StringComparer.Ordinal);
     private long _nextId;
+    private readonly CallLogGate _logGate = new();
     private long _rejectedOverload;
+    private long _shed;
     private long _completed;
 
     public CallManager(
@@ -63,8 +65,11 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
 
     public long CompletedCalls => Interlocked.Read(ref _completed);
 
-    /// <summary>INVITEs refused with 503 because the server or the caller was at its call limit.</summary>
+    /// <summary>INVITEs refused with 503 because the server or the caller was at its call limit, or no relay was left.</summary>
     public long RejectedOverload => Interlocked.Read(ref _rejectedOverload);
+
+    /// <summary>INVITEs refused with 503 because they waited longer than <see cref="CallSettings.OverloadDelay"/>.</summary>
+    public long Shed => Interlocked.Read(ref _shed);
 
     internal CallSettings Settings { get; }
 
@@ -102,20 +107,36 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     public void AttachAcd(IQueueCallEvents acd) => Acd = acd;
 
     /// <summary>
-    /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. The server-wide and the
-    /// caller's own call limits are checked here, before anything is allocated for the call (an INVITE storm is
-    /// answered 503 with Retry-After at the cost of a lookup); the rest is the call's own work.
+    /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. Load is refused here, before
+    /// anything is allocated for the call, at the cost of a lookup and a response: an INVITE that waited too long
+    /// behind the backlog (<see cref="CallSettings.OverloadDelay"/>), the server-wide and the caller's own call
+    /// limits, and the relays' descriptor budget. All answer 503 with Retry-After (RFC 3261 §21.5.4).
     /// </summary>
     public void OnInvite(SipServerTransaction invite, UserOptions caller)
     {
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(caller);
-        if (_calls.Count >= Options.Calls.MaxCalls || !TryTakeSlot(caller.Extension, caller.CallLimit))
+        if (Settings.OverloadDelay > TimeSpan.Zero && invite.ReceivedAt != 0 && Time.GetElapsedTime(invite.ReceivedAt) is var waited && waited > Settings.OverloadDelay)
         {
-            Interlocked.Increment(ref _rejectedOverload);
-            CallLog.Overloaded(Logger, caller.Extension, _calls.Count);
-            var busy = invite.CreateResponse(503).AddHeader("Retry-After", ((int)Settings.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            Respond(invite, busy);
+            var count = Interlocked.Increment(ref _shed);
+            if (_logGate.ShouldLog(CallLogGate.Kind.Shed, out _))
+            {
+                CallLog.Shed(Logger, caller.Extension, waited.TotalMilliseconds, Settings.OverloadDelay.TotalMilliseconds, count);
+            }
+
+            RespondBusy(invite);
+            return;
+        }
+
+        if (_calls.Count >= Options.Calls.MaxCalls || Media.RelaysAvailable < 1 || !TryTakeSlot(caller.Extension, caller.CallLimit))
+        {
+            var count = Interlocked.Increment(ref _rejectedOverload);
+            if (_logGate.ShouldLog(CallLogGate.Kind.Overloaded, out _))
+            {
+                CallLog.Overloaded(Logger, caller.Extension, _calls.Count, count);
+            }
+
+            RespondBusy(invite);
             return;
         }
 
@@ -129,6 +150,9 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
             Respond(invite, invite.CreateResponse(500));
         }
     }
+
+    private void RespondBusy(SipServerTransaction invite) =>
+        Respond(invite, invite.CreateResponse(503).AddHeader("Retry-After", ((int)Settings.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>Shard: a request with a To-tag. True when it belongs to a call's dialog and was handed to it.</summary>
     public bool TryHandleInDialog(SipServerTransaction transaction)

@@ -9,8 +9,8 @@ namespace CallCenter.Media.Relay;
 internal static partial class MediaLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information,
-        Message = "Media relay ready: ports {PortMin}-{PortMax} on {Address}, media timeout {MediaTimeout}, {EventLoops} event loops (0: the runtime's async sockets)")]
-    public static partial void Ready(ILogger logger, int portMin, int portMax, IPAddress address, TimeSpan mediaTimeout, int eventLoops);
+        Message = "Media relay ready: ports {PortMin}-{PortMax} on {Address}, media timeout {MediaTimeout}, {EventLoops} event loops (0: the runtime's async sockets), at most {MaxRelays} relays at once")]
+    public static partial void Ready(ILogger logger, int portMin, int portMax, IPAddress address, TimeSpan mediaTimeout, int eventLoops, int maxRelays);
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning,
         Message = "No free RTP port pair in {PortMin}-{PortMax} for a new relay; {Count} refused so far")]
@@ -93,4 +93,8 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 4023, Level = LogLevel.Error, Message = "Unexpected error in the media pacing loop; it goes on at the next tick")]
     public static partial void PacingFault(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4024, Level = LogLevel.Warning,
+        Message = "A new relay was refused: the relays hold {Pairs} socket pairs, all the process's descriptor limit leaves them (raise LimitNOFILE or lower maxCalls); {Count} refused so far (logged at the 1st, 10th, 100th...)")]
+    public static partial void SocketBudgetExhausted(ILogger logger, int pairs, long count);
 }

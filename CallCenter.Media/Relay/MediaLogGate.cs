@@ -1,3 +1,5 @@
+using CallCenter.Media.Diagnostics;
+
 namespace CallCenter.Media.Relay;
 
 /// <summary>
@@ -5,10 +7,8 @@ namespace CallCenter.Media.Relay;
 /// kind, the 1st, 10th, 100th, ... occurrence across all relays is logged with the running count; exact numbers
 /// live in the counters.
 /// </summary>
-internal sealed class MediaLogGate
+internal sealed class MediaLogGate : DecadeLogGate<MediaLogGate.Kind>
 {
-    private readonly long[] _seen = new long[Enum.GetValues<Kind>().Length];
-
     public enum Kind
     {
         Garbage,
@@ -18,17 +18,6 @@ internal sealed class MediaLogGate
         SendFailure,
         RtcpGarbage,
         BindFailure,
-    }
-
-    public bool ShouldLog(Kind kind, out long count)
-    {
-        count = Interlocked.Increment(ref _seen[(int)kind]);
-        var n = count;
-        while (n % 10 == 0)
-        {
-            n /= 10;
-        }
-
-        return n == 1;
+        SocketBudget,
     }
 }

@@ -34,6 +34,7 @@ public sealed class MediaRelayManager : IAsyncDisposable
     private readonly RtpSocketPool? _pool;
     private readonly PlaybackPacer _pacer;
     private readonly bool _pacingThread;
+    private readonly int _maxOpenPairs;
     private long _nextId;
     private int _nextLoop;
     private long _created;
@@ -60,17 +61,27 @@ public sealed class MediaRelayManager : IAsyncDisposable
         _cname = Encoding.ASCII.GetBytes(options.Cname);
         _eventLoops = options.UseEventLoop ? StartEventLoops(options.EventLoopCount, options.BindAddress.AddressFamily, logger) : [];
 
+        var descriptors = DescriptorLimit.Current();
+        _maxOpenPairs = options.MaxOpenSocketPairs ?? OpenPairBudget(_allocator.PairCount, descriptors);
+
         // Only event-loop relays leave their sockets open and unread when they close; receive loops end by closing them.
         _pool = _eventLoops.Length > 0 && options.IdleSocketPairs > 0
-            ? new RtpSocketPool(PoolCapacity(options.IdleSocketPairs, _allocator.PairCount, DescriptorLimit.Current()), options.SocketPairCoolDown, time)
+            ? new RtpSocketPool(PoolCapacity(options.IdleSocketPairs, _allocator.PairCount, descriptors), options.SocketPairCoolDown, time)
             : null;
         _pacingThread = pacingThread;
         _pacer = new PlaybackPacer(time, logger, pacingThread);
         _heartbeat = time.CreateTimer(static state => ((MediaRelayManager)state!).Heartbeat(), this, options.HeartbeatInterval, options.HeartbeatInterval);
-        MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length);
+        MediaLog.Ready(logger, _allocator.FirstPort, options.PortMax, options.BindAddress, options.MediaTimeout, _eventLoops.Length, _maxOpenPairs / 2);
     }
 
     public int ActiveRelays => _relays.Count;
+
+    /// <summary>
+    /// Relays that can still be opened now: what the descriptor budget leaves beside the pairs in calls (idle pooled
+    /// pairs count as free, a new relay takes them). The call layer refuses a new call with 503 when this is zero,
+    /// before it answers anything, rather than discover it half-way through the set-up.
+    /// </summary>
+    public int RelaysAvailable => Math.Max(0, _maxOpenPairs - (_allocator.PairsInUse - (_pool?.Count ?? 0))) / 2;
 
     /// <summary>True when the relays' sockets are served by dedicated event loops (see <see cref="MediaRelayOptions.UseEventLoop"/>).</summary>
     public bool UsesEventLoop => _eventLoops.Length > 0;
@@ -152,6 +163,8 @@ public sealed class MediaRelayManager : IAsyncDisposable
                 IdleSocketPairs = _pool?.Count ?? 0,
                 SocketPairsReused = _pool?.Reused ?? 0,
                 PortPairs = _allocator.PairCount,
+                MaxOpenSocketPairs = _maxOpenPairs,
+                RelaysAvailable = RelaysAvailable,
                 PortExhaustions = Interlocked.Read(ref _exhaustions),
                 MediaTimeouts = Interlocked.Read(ref _timeouts),
                 RelaysPerEventLoop = RelaysPerEventLoop(),
@@ -162,16 +175,27 @@ public sealed class MediaRelayManager : IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// Opens a relay with two socket pairs and starts its loops. False with <see cref="MediaRelayError.PortsExhausted"/>
-    /// when no two free pairs are left. The relay belongs to the caller, who disposes it when the call ends.
-    /// </summary>
     /// <summary>Idle pairs the pool may keep: the configured number, at most half the port range, and at most a
     /// quarter of the process's file descriptors (two sockets a pair). Under a 20,000-descriptor limit the default
     /// 4,096 pairs would hold 8,192 descriptors idle while a burst of calls ran out of them.</summary>
     internal static int PoolCapacity(int configured, int portPairs, int? descriptorLimit) =>
         Math.Min(Math.Min(configured, portPairs / 2), descriptorLimit is { } limit ? limit / 8 : int.MaxValue);
 
+    /// <summary>
+    /// Socket pairs the relays may hold open at once: the port range, and what the process's descriptor limit
+    /// leaves after a reserve for everything else (SIP connections, the database, logs, the runtime itself: one
+    /// eighth, at least 256). Running out of descriptors is not an answer the way a full port range is: the
+    /// runtime needs them too, and it aborted the process ("Out of memory.") when a cold burst of calls under a
+    /// 20,000 limit took them all.
+    /// </summary>
+    internal static int OpenPairBudget(int portPairs, int? descriptorLimit) =>
+        descriptorLimit is { } limit ? Math.Min(portPairs, Math.Max(2, (limit - Math.Max(256, limit / 8)) / 2)) : portPairs;
+
+    /// <summary>
+    /// Opens a relay with two socket pairs and starts its loops. False with <see cref="MediaRelayError.PortsExhausted"/>
+    /// when no two free pairs are left, <see cref="MediaRelayError.SocketBudgetExhausted"/> when the descriptor
+    /// budget is spent. The relay belongs to the caller, who disposes it when the call ends.
+    /// </summary>
     public bool TryCreateRelay(IMediaRelayObserver observer, [NotNullWhen(true)] out MediaRelay? relay, out MediaRelayError error)
     {
         ArgumentNullException.ThrowIfNull(observer);
@@ -209,6 +233,26 @@ public sealed class MediaRelayManager : IAsyncDisposable
         {
             error = MediaRelayError.None;
             return true;
+        }
+
+        // (When the range is the smaller bound, running out of it is reported as such below.)
+        if (_maxOpenPairs < _allocator.PairCount && _allocator.PairsInUse >= _maxOpenPairs)
+        {
+            // At the budget, a pooled pair is the only one to be had (warm or not): it is already open.
+            if (_pool is not null && _pool.TryTake(evenIfWarm: true, out pair))
+            {
+                error = MediaRelayError.None;
+                return true;
+            }
+
+            if (_logGate.ShouldLog(MediaLogGate.Kind.SocketBudget, out var refused))
+            {
+                MediaLog.SocketBudgetExhausted(_logger, _maxOpenPairs, refused);
+            }
+
+            pair = null;
+            error = MediaRelayError.SocketBudgetExhausted;
+            return false;
         }
 
         // Ports held by other programs are skipped; each pair is tried at most once per call.

@@ -16,6 +16,12 @@ public sealed record MediaRelayManagerStatistics
     public long SocketPairsReused { get; init; }
     public int PortPairs { get; init; }
 
+    /// <summary>Socket pairs the relays may hold open at once (the port range and the descriptor limit's share).</summary>
+    public int MaxOpenSocketPairs { get; init; }
+
+    /// <summary>Relays that can still be opened now.</summary>
+    public int RelaysAvailable { get; init; }
+
     /// <summary>Relays refused because no port pair was free.</summary>
     public long PortExhaustions { get; init; }
 

@@ -54,6 +54,10 @@ public sealed record MediaRelayOptions
     /// either way.</summary>
     public TimeSpan SocketPairCoolDown { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Socket pairs the relays may hold open at once, in calls and idle in the pool; null (the default)
+    /// derives it from the process's descriptor limit (see <see cref="MediaRelayManager.OpenPairBudget"/>).</summary>
+    public int? MaxOpenSocketPairs { get; init; }
+
     /// <summary>The RTCP CNAME (RFC 3550 §6.5.1) this server uses in its reports.</summary>
     public string Cname { get; init; } = "callcenter";
 
@@ -67,6 +71,11 @@ public sealed record MediaRelayOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MediaTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfNegative(EventLoops);
         ArgumentOutOfRangeException.ThrowIfNegative(IdleSocketPairs);
+        if (MaxOpenSocketPairs is { } budget)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(budget, 2, nameof(MaxOpenSocketPairs));
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(SocketPairCoolDown, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(EventLoops, MaxEventLoops);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero);

@@ -11,7 +11,7 @@ public static class CallEndpoints
 {
     public static void Map(WebApplication app) =>
         app.MapGet("/api/calls", (CallManager calls, MediaRelayManager media) =>
-            Results.Json(new CallsReport(calls.ActiveCalls, calls.CompletedCalls, calls.RejectedOverload, media.Statistics)));
+            Results.Json(new CallsReport(calls.ActiveCalls, calls.CompletedCalls, calls.RejectedOverload, calls.Shed, media.Statistics)));
 
-    private sealed record CallsReport(int Active, long Completed, long RejectedOverload, MediaRelayManagerStatistics Media);
+    private sealed record CallsReport(int Active, long Completed, long RejectedOverload, long Shed, MediaRelayManagerStatistics Media);
 }

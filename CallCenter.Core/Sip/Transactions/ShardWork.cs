@@ -38,9 +38,10 @@ internal enum ShardWorkKind : byte
 /// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/> and <see cref="ShardWorkKind.Sweep"/>.</summary>
 internal readonly struct ShardWork
 {
-    private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload)
+    private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload, long receivedAt = 0)
     {
         Kind = kind;
+        ReceivedAt = receivedAt;
         Bytes = bytes;
         Flow = flow;
         Transaction = transaction;
@@ -57,7 +58,11 @@ internal readonly struct ShardWork
 
     public object? Payload { get; }
 
-    public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow) => new(ShardWorkKind.Inbound, bytes, flow, null, null);
+    /// <summary>For <see cref="ShardWorkKind.Inbound"/>: when the transport handed the bytes over (a timestamp of
+    /// the layer's TimeProvider), so that the TU can tell how long the request waited behind a backlog.</summary>
+    public long ReceivedAt { get; }
+
+    public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt) => new(ShardWorkKind.Inbound, bytes, flow, null, null, receivedAt);
 
     public static ShardWork Timer(TransactionTimer timer) => new(ShardWorkKind.Timer, default, default, timer.Owner, timer);
 

@@ -15,6 +15,11 @@ public abstract class SipServerTransaction
 
     public bool IsInvite => Request.IsMethod(SipMethods.Invite);
 
+    /// <summary>When the request's bytes reached the transaction layer (a timestamp of its TimeProvider; 0 when
+    /// unknown). The time from there to the TU's first look is the backlog it waited behind: the call layer sheds
+    /// new calls when that wait shows it cannot keep up (see CallSettings.OverloadDelay).</summary>
+    public long ReceivedAt { get; internal set; }
+
     /// <summary>True once a final response has been handed to <see cref="Respond"/>, or the transaction was
     /// <see cref="Discard"/>ed: either way its end is decided.</summary>
     public abstract bool HasFinalResponse { get; }

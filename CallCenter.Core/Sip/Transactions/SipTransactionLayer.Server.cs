@@ -9,7 +9,7 @@ public sealed partial class SipTransactionLayer
     /// Shard: a valid request. ACK and CANCEL are matched to their INVITE; a retransmission goes to its transaction;
     /// anything else starts a server transaction and is handed to the TU.
     /// </summary>
-    private void HandleRequest(SipShard shard, SipRequest request, SipFlow flow)
+    private void HandleRequest(SipShard shard, SipRequest request, SipFlow flow, long receivedAt)
     {
         if (request.IsMethod(SipMethods.Ack))
         {
@@ -66,6 +66,7 @@ public sealed partial class SipTransactionLayer
             return;
         }
 
+        transaction.ReceivedAt = receivedAt;
         transaction.IsDelivered = true;
         if (!Deliver(transaction) && !transaction.HasFinalResponse)
         {

@@ -115,7 +115,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow)
     {
         var shard = _shards[SipCallIdScanner.ShardOf(SipCallIdScanner.Find(message.Span), _shards.Length)];
-        if (!shard.TryPostInbound(ShardWork.Inbound(message, flow)))
+        if (!shard.TryPostInbound(ShardWork.Inbound(message, flow, Time.GetTimestamp())))
         {
             Counters.Dropped();
             if (_logGate.ShouldLog(SipTransactionLogGate.Kind.ShardFull, out var count))
@@ -211,7 +211,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
             switch (work.Kind)
             {
                 case ShardWorkKind.Inbound when !IsStopping:
-                    ProcessInbound(shard, work.Bytes, work.Flow);
+                    ProcessInbound(shard, work.Bytes, work.Flow, work.ReceivedAt);
                     break;
 
                 case ShardWorkKind.Timer when !work.Transaction!.IsTerminated:

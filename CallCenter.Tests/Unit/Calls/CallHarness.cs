@@ -36,18 +36,19 @@ internal sealed class CallHarness : IAsyncDisposable
     private readonly List<RecordingServerTransaction> _callers = [];
     private int _callerSequence;
 
-    public CallHarness(CallCenterOptions options, ILoggerFactory? loggers = null)
+    /// <param name="media">Changes to the relay's options (its port block is the harness's own).</param>
+    public CallHarness(CallCenterOptions options, ILoggerFactory? loggers = null, CallSettings? settings = null, Func<MediaRelayOptions, MediaRelayOptions>? media = null)
     {
         Configuration = new StaticConfiguration(options);
         Registrations = new RegistrationStore(Time, NullLogger<RegistrationStore>.Instance);
         // A block of its own per harness: tests of other fixtures may run at the same time.
         var first = 46000 + (Interlocked.Increment(ref _portBlock) % 20 * 100);
         Media = new MediaRelayManager(
-            new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = first, PortMax = first + 99 },
+            (media ?? (o => o))(new MediaRelayOptions { BindAddress = IPAddress.Loopback, PortMin = first, PortMax = first + 99 }),
             TimeProvider.System,
             NullLogger<MediaRelayManager>.Instance);
         Manager = new CallManager(
-            Configuration, Registrations, Media, new Lazy<ISipInviteClient>(Invites), new Lazy<ISipClient>(Client), Time, loggers ?? NullLoggerFactory.Instance);
+            Configuration, Registrations, Media, new Lazy<ISipInviteClient>(Invites), new Lazy<ISipClient>(Client), Time, loggers ?? NullLoggerFactory.Instance, settings);
     }
 
     public FakeTimeProvider Time { get; } = new();
@@ -105,8 +106,9 @@ internal sealed class CallHarness : IAsyncDisposable
     }
 
     /// <summary>The caller <paramref name="from"/> dials <paramref name="to"/>: its INVITE, as the dispatcher
-    /// hands it to the call layer once authenticated.</summary>
-    public RecordingServerTransaction Dial(string from, string to)
+    /// hands it to the call layer once authenticated. <paramref name="receivedAt"/>: when the transaction layer
+    /// got it (a timestamp of <see cref="Time"/>; 0 for unknown).</summary>
+    public RecordingServerTransaction Dial(string from, string to, long receivedAt = 0)
     {
         var n = Interlocked.Increment(ref _callerSequence).ToString(CultureInfo.InvariantCulture);
         var text =
@@ -120,7 +122,7 @@ internal sealed class CallHarness : IAsyncDisposable
             "Contact: <sip:" + from + "@192.0.2.99:5062>\r\n" +
             "Content-Type: application/sdp\r\n" +
             $"Content-Length: {Encoding.ASCII.GetByteCount(CallerSdp)}\r\n\r\n" + CallerSdp;
-        var transaction = new RecordingServerTransaction(text);
+        var transaction = new RecordingServerTransaction(text) { ReceivedAt = receivedAt };
         lock (_callers)
         {
             _callers.Add(transaction);

@@ -1,0 +1,85 @@
+using CallCenter.Core.Calls;
+using CallCenter.Tests.Support;
+
+namespace CallCenter.Tests.Unit.Calls;
+
+/// <summary>
+/// Load the call layer refuses before it sets anything up, with 503 and Retry-After (RFC 3261 §21.5.4): an INVITE
+/// that waited too long behind the server's backlog, and a call for which the relays have no descriptors left.
+/// 1000 calls 1001 (phone 192.0.2.11).
+/// </summary>
+public sealed class CallAdmissionTests
+{
+    private const string Bob = "192.0.2.11";
+
+    private static CallHarness Harness(CallSettings? settings = null, int? socketPairs = null)
+    {
+        var harness = new CallHarness(CallHarness.Options("1000", "1001"), settings: settings, media: o => o with { MaxOpenSocketPairs = socketPairs });
+        harness.Register("1001", 1);
+
+        // A timestamp of 0 means "unknown": start the clock elsewhere.
+        harness.Time.Advance(TimeSpan.FromSeconds(1));
+        return harness;
+    }
+
+    [Test]
+    public async Task AnInviteThatWaitedLongerThanTheOverloadDelayIsRefusedWithoutRingingAnyone()
+    {
+        await using var harness = Harness();
+        var receivedAt = harness.Time.GetTimestamp();
+        harness.Time.Advance(TimeSpan.FromMilliseconds(251));
+
+        var caller = harness.Dial("1000", "1001", receivedAt);
+
+        Assert.That(caller.Final.StatusCode, Is.EqualTo(503));
+        Assert.That(caller.Final.GetHeaderValue("Retry-After"), Is.EqualTo("5"));
+        Assert.That(harness.Manager.Shed, Is.EqualTo(1));
+        Assert.That(harness.Manager.ActiveCalls, Is.Zero);
+        Assert.That(harness.Media.ActiveRelays, Is.Zero);
+        Assert.That(harness.Invites.Sent, Is.Empty);
+    }
+
+    [Test]
+    public async Task AnInviteThatWaitedLessIsSetUp()
+    {
+        await using var harness = Harness();
+        var receivedAt = harness.Time.GetTimestamp();
+        harness.Time.Advance(TimeSpan.FromMilliseconds(249));
+
+        var caller = harness.Dial("1000", "1001", receivedAt);
+
+        await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "bob is rung");
+        Assert.That(caller.HasFinalResponse, Is.False);
+        Assert.That(harness.Manager.Shed, Is.Zero);
+    }
+
+    [Test]
+    public async Task AZeroOverloadDelaySwitchesSheddingOff()
+    {
+        await using var harness = Harness(new CallSettings { OverloadDelay = TimeSpan.Zero });
+        var receivedAt = harness.Time.GetTimestamp();
+        harness.Time.Advance(TimeSpan.FromSeconds(10));
+
+        harness.Dial("1000", "1001", receivedAt);
+
+        await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "bob is rung");
+        Assert.That(harness.Manager.Shed, Is.Zero);
+    }
+
+    [Test]
+    public async Task ACallForWhichNoRelayIsLeftGets503BeforeAnythingIsAllocated()
+    {
+        // Two socket pairs: one relay.
+        await using var harness = Harness(socketPairs: 2);
+        harness.Dial("1000", "1001");
+        await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "the first call rings bob");
+
+        var second = harness.Dial("1000", "1001");
+
+        Assert.That(second.Final.StatusCode, Is.EqualTo(503));
+        Assert.That(second.Final.GetHeaderValue("Retry-After"), Is.EqualTo("5"));
+        Assert.That(harness.Manager.RejectedOverload, Is.EqualTo(1));
+        Assert.That(harness.Manager.ActiveCalls, Is.EqualTo(1));
+        Assert.That(harness.Invites.To(Bob), Has.Count.EqualTo(1));
+    }
+}
