@@ -109,14 +109,15 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. Load is refused here, before
     /// anything is allocated for the call, at the cost of a lookup and a response: an INVITE that waited too long
-    /// behind the backlog (<see cref="CallSettings.OverloadDelay"/>), the server-wide and the caller's own call
+    /// behind a backlog (<see cref="CallSettings.OverloadDelay"/>, <see cref="CallSettings.OverloadBacklog"/>), the server-wide and the caller's own call
     /// limits, and the relays' descriptor budget. All answer 503 with Retry-After (RFC 3261 §21.5.4).
     /// </summary>
     public void OnInvite(SipServerTransaction invite, UserOptions caller)
     {
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(caller);
-        if (Settings.OverloadDelay > TimeSpan.Zero && invite.ReceivedAt != 0 && Time.GetElapsedTime(invite.ReceivedAt) is var waited && waited > Settings.OverloadDelay)
+        if (Settings.OverloadDelay > TimeSpan.Zero && invite.ReceivedAt != 0 && Time.GetElapsedTime(invite.ReceivedAt) is var waited
+            && waited > Settings.OverloadDelay && invite.Backlog >= Settings.OverloadBacklog)
         {
             var count = Interlocked.Increment(ref _shed);
             if (_logGate.ShouldLog(CallLogGate.Kind.Shed, out _))

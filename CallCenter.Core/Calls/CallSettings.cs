@@ -15,4 +15,8 @@ public sealed record CallSettings
     /// costs a response; the calls already admitted finish and the backlog drains. Zero switches it off.
     /// </summary>
     public TimeSpan OverloadDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>...and only while at least this many items still wait behind it: one late INVITE on an idle
+    /// server (the first call after a start, its path still being compiled) is served, not refused.</summary>
+    public int OverloadBacklog { get; init; } = 32;
 }

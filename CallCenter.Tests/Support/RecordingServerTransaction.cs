@@ -31,6 +31,11 @@ public sealed class RecordingServerTransaction : SipServerTransaction, IDisposab
 
     public bool Discarded { get; private set; }
 
+    /// <summary>What <see cref="Backlog"/> reports: items queued behind the request.</summary>
+    public int QueuedBehind { get; init; }
+
+    public override int Backlog => QueuedBehind;
+
     public List<SipResponse> Responses { get; } = [];
 
     public SipResponse Final => Responses.Single(r => r.StatusCode >= 200);

@@ -108,7 +108,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
       -v drops=$((drops_after - drops_before)) -v cpu="$cpu_seconds" -v sipp_cpu="$sipp_cpu" -v uas_cpu="$uas_cpu" \
       -v rss="$rss_kb" -v pss="$pss_kb" -v code="$sipp_exit" 'BEGIN {
     printf "target=%s rate_asked=%d/s count=%d hold=%d ms\n", target, rate, count, hold
-    printf "successful=%d failed=%d retransmissions=%d elapsed=%.1f s sipp_exit=%d\n", ok, failed, retrans, elapsed, code
+    printf "successful=%d failed=%d unfinished=%d retransmissions=%d elapsed=%.1f s sipp_exit=%d\n", ok, failed, count - ok - failed, retrans, elapsed, code
     printf "calls_per_second=%.0f\n", ok / elapsed
     printf "udp_receive_buffer_errors=%d (whole machine, during the run)\n", drops
     printf "target_cpu=%.2f s (%.0f %% of one core over the run, %.1f us per call)\n", cpu, 100 * cpu / elapsed, ok ? 1e6 * cpu / ok : 0
@@ -117,7 +117,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
   }'
   if [[ $FailedCall != 0 ]]; then
     echo "failure causes: UDP retransmissions exhausted=$FailedMaxUDPRetrans unexpected=$FailedUnexpectedMessage" \
-         "recv timeout=$FailedTimeoutOnRecv"
+         "refused with 503 (shed or at a limit; the scenario fails them by a recv timeout)=$FailedTimeoutOnRecv"
     grep -E "^\s+[0-9]{3} <|INVITE|BYE" "$work/sipp.out" | head -20
   fi
 done

@@ -51,6 +51,8 @@ internal abstract class ServerTransaction : SipServerTransaction, ISipTransactio
 
     public SipShard Shard { get; }
 
+    public override int Backlog => Shard.Depth;
+
     public bool IsTerminated { get; private set; }
 
     /// <summary>Shard: the TU discarded the transaction; it answers nothing, not even retransmissions.</summary>

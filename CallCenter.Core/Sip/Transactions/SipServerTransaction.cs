@@ -20,6 +20,11 @@ public abstract class SipServerTransaction
     /// new calls when that wait shows it cannot keep up (see CallSettings.OverloadDelay).</summary>
     public long ReceivedAt { get; internal set; }
 
+    /// <summary>Work items waiting in the transaction layer's queue behind this request now: with
+    /// <see cref="ReceivedAt"/>, what tells a backlog (many waiting) from one slow item (the JIT compiling the
+    /// first call's path on a fresh server).</summary>
+    public virtual int Backlog => 0;
+
     /// <summary>True once a final response has been handed to <see cref="Respond"/>, or the transaction was
     /// <see cref="Discard"/>ed: either way its end is decided.</summary>
     public abstract bool HasFinalResponse { get; }

@@ -23,13 +23,13 @@ public sealed class CallAdmissionTests
     }
 
     [Test]
-    public async Task AnInviteThatWaitedLongerThanTheOverloadDelayIsRefusedWithoutRingingAnyone()
+    public async Task AnInviteThatWaitedLongerThanTheOverloadDelayBehindABacklogIsRefusedWithoutRingingAnyone()
     {
         await using var harness = Harness();
         var receivedAt = harness.Time.GetTimestamp();
         harness.Time.Advance(TimeSpan.FromMilliseconds(251));
 
-        var caller = harness.Dial("1000", "1001", receivedAt);
+        var caller = harness.Dial("1000", "1001", receivedAt, backlog: 32);
 
         Assert.That(caller.Final.StatusCode, Is.EqualTo(503));
         Assert.That(caller.Final.GetHeaderValue("Retry-After"), Is.EqualTo("5"));
@@ -39,14 +39,15 @@ public sealed class CallAdmissionTests
         Assert.That(harness.Invites.Sent, Is.Empty);
     }
 
-    [Test]
-    public async Task AnInviteThatWaitedLessIsSetUp()
+    [TestCase(249, 1000, TestName = "An INVITE that waited less than the delay is set up, whatever the backlog")]
+    [TestCase(5000, 31, TestName = "A late INVITE with little behind it (the first call, compiling) is set up")]
+    public async Task AnInviteIsSetUpUnlessBothLimitsArePassed(int waitedMs, int backlog)
     {
         await using var harness = Harness();
         var receivedAt = harness.Time.GetTimestamp();
-        harness.Time.Advance(TimeSpan.FromMilliseconds(249));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(waitedMs));
 
-        var caller = harness.Dial("1000", "1001", receivedAt);
+        var caller = harness.Dial("1000", "1001", receivedAt, backlog);
 
         await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "bob is rung");
         Assert.That(caller.HasFinalResponse, Is.False);
@@ -60,7 +61,7 @@ public sealed class CallAdmissionTests
         var receivedAt = harness.Time.GetTimestamp();
         harness.Time.Advance(TimeSpan.FromSeconds(10));
 
-        harness.Dial("1000", "1001", receivedAt);
+        harness.Dial("1000", "1001", receivedAt, backlog: 1000);
 
         await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "bob is rung");
         Assert.That(harness.Manager.Shed, Is.Zero);

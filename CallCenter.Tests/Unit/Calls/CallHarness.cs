@@ -107,8 +107,8 @@ internal sealed class CallHarness : IAsyncDisposable
 
     /// <summary>The caller <paramref name="from"/> dials <paramref name="to"/>: its INVITE, as the dispatcher
     /// hands it to the call layer once authenticated. <paramref name="receivedAt"/>: when the transaction layer
-    /// got it (a timestamp of <see cref="Time"/>; 0 for unknown).</summary>
-    public RecordingServerTransaction Dial(string from, string to, long receivedAt = 0)
+    /// got it (a timestamp of <see cref="Time"/>; 0 for unknown), <paramref name="backlog"/>: items queued behind it.</summary>
+    public RecordingServerTransaction Dial(string from, string to, long receivedAt = 0, int backlog = 0)
     {
         var n = Interlocked.Increment(ref _callerSequence).ToString(CultureInfo.InvariantCulture);
         var text =
@@ -122,7 +122,7 @@ internal sealed class CallHarness : IAsyncDisposable
             "Contact: <sip:" + from + "@192.0.2.99:5062>\r\n" +
             "Content-Type: application/sdp\r\n" +
             $"Content-Length: {Encoding.ASCII.GetByteCount(CallerSdp)}\r\n\r\n" + CallerSdp;
-        var transaction = new RecordingServerTransaction(text) { ReceivedAt = receivedAt };
+        var transaction = new RecordingServerTransaction(text) { ReceivedAt = receivedAt, QueuedBehind = backlog };
         lock (_callers)
         {
             _callers.Add(transaction);

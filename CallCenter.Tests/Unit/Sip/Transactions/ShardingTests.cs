@@ -98,6 +98,29 @@ public sealed class ShardingTests
     }
 
     [Test]
+    public async Task TheTuSeesWhenARequestArrivedAndHowMuchWaitsBehindIt()
+    {
+        // What the call layer's overload shedding reads (CallSettings.OverloadDelay, OverloadBacklog).
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 16);
+        h.Advance(Seconds(1));
+        var arrived = h.Time.GetTimestamp();
+        h.Receive(Request("INVITE", branch: "z9hG4bKfirst", callId: "first@test"));
+        h.Advance(Seconds(0.3));
+        for (var i = 0; i < 3; i++)
+        {
+            h.Receive(Request("OPTIONS", branch: $"z9hG4bKbehind{i}", callId: $"behind{i}@test"));
+        }
+
+        var seen = new List<(long ReceivedAt, int Backlog)>();
+        h.User.Answer = t => seen.Add((t.ReceivedAt, t.Backlog));
+        h.Layer.PumpAll();
+
+        Assert.That(seen[0], Is.EqualTo((arrived, 3)), "the INVITE: when it came, and the three OPTIONS behind it");
+        Assert.That(h.Time.GetElapsedTime(seen[0].ReceivedAt), Is.EqualTo(TimeSpan.FromMilliseconds(300)));
+        Assert.That(seen.Skip(1).Select(s => s.Backlog), Is.EqualTo(new[] { 2, 1, 0 }));
+    }
+
+    [Test]
     public async Task ATimerRefusedByAFullMailboxIsRetriedNotLost()
     {
         await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 4);
