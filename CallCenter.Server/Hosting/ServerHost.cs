@@ -267,6 +267,7 @@ public static partial class ServerHost
         HealthEndpoint.Map(app);
         SipEndpoints.Map(app);
         CallEndpoints.Map(app);
+        RuntimeEndpoint.Map(app);
         CdrEndpoints.Map(app);
         FeatureEndpoints.Map(app);
         AcdEndpoints.Map(app);

@@ -82,6 +82,7 @@ ticks_per_second=$(getconf CLK_TCK)
 for ((round = 1; round <= ${repeat:-1}; round++)); do
   ((round > 1)) && echo "--- round $round"
   cpu_before=$(cpu_ticks)
+  runtime_before=$(runtime_json)
   uas_before=$(awk '{print $14 + $15}' "/proc/$uas_pid/stat" 2>/dev/null || echo 0)
   drops_before=$(udp_receive_buffer_errors)
   limit=$((rate * (hold_ms / 1000 + 3) + 1000))
@@ -97,6 +98,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
   sipp_exit=$?
   sipp_cpu=$(tail -n 1 "$work/sipp.time" | awk '{ printf "%.2f", $1 + $2 }')
   cpu_after=$(cpu_ticks)
+  runtime_after=$(runtime_json)
   uas_after=$(awk '{print $14 + $15}' "/proc/$uas_pid/stat" 2>/dev/null || echo 0)
   drops_after=$(udp_receive_buffer_errors)
   read -r rss_kb pss_kb <<<"$(memory_kb)"
@@ -115,6 +117,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
     printf "sipp_cpu: uac=%.2f s uas=%.2f s\n", sipp_cpu, uas_cpu
     printf "target_memory_after: VmRSS=%d kB Pss(tree)=%d kB\n", rss, pss
   }'
+  runtime_delta "$runtime_before" "$runtime_after" "$SuccessfulCall" call
   if [[ $FailedCall != 0 ]]; then
     echo "failure causes: UDP retransmissions exhausted=$FailedMaxUDPRetrans unexpected=$FailedUnexpectedMessage" \
          "refused with 503 (shed or at a limit; the scenario fails them by a recv timeout)=$FailedTimeoutOnRecv"

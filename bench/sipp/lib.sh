@@ -174,6 +174,26 @@ PY
   echo "/healthz did not answer within 30 s" >&2; exit 1
 }
 
+# CallCenter's runtime counters (GET /api/system/runtime) as one JSON line; empty for Kamailio.
+runtime_json() {
+  [[ $target == callcenter ]] && curl -fs "http://127.0.0.1:$((port + 1))/api/system/runtime"
+}
+
+# Prints the garbage collector's share between two runtime_json readings, per unit of work.
+#   runtime_delta BEFORE AFTER WORK UNIT
+runtime_delta() {
+  [[ -n $1 && -n $2 ]] || return 0
+  python3 - "$1" "$2" "$3" "$4" <<'PY2'
+import json, sys
+a, b, work, unit = json.loads(sys.argv[1]), json.loads(sys.argv[2]), max(int(sys.argv[3]), 1), sys.argv[4]
+d = lambda k: b[k] - a[k]
+print(f"target_gc: gen0={d('gen0Collections')} gen1={d('gen1Collections')} gen2={d('gen2Collections')} "
+      f"pause={d('gcPauseMs'):.0f} ms ({1000 * d('gcPauseMs') / work:.1f} us per {unit}) "
+      f"allocated={d('allocatedBytes') / work / 1024:.1f} KB per {unit} heap_after={b['heapBytes'] >> 20} MB "
+      f"threads={b['threads']} pool_threads={b['threadPoolThreads']}")
+PY2
+}
+
 start_target() {
   case "$target" in
     kamailio) start_kamailio ;;

@@ -38,9 +38,11 @@ ticks_per_second=$(getconf CLK_TCK)
 for ((round = 1; round <= ${repeat:-1}; round++)); do
 ((round > 1)) && echo "--- round $round"
 cpu_before=$(cpu_ticks)
+runtime_before=$(runtime_json)
 drops_before=$(udp_receive_buffer_errors)
 run_sipp "$work/users.csv" "$rate" "$count"
 cpu_after=$(cpu_ticks)
+runtime_after=$(runtime_json)
 drops_after=$(udp_receive_buffer_errors)
 read -r rss_kb pss_kb <<<"$(memory_kb)"
 eval "$(read_sipp_stats)"
@@ -57,6 +59,7 @@ awk -v target="$target" -v transport="$transport" -v rate="$rate" -v count="$cou
   printf "sipp_cpu=%.2f s (%.0f %% of one core)\n", sipp_cpu, 100 * sipp_cpu / elapsed
   printf "target_memory_after: VmRSS=%d kB Pss(tree)=%d kB\n", rss, pss
 }'
+runtime_delta "$runtime_before" "$runtime_after" "$SuccessfulCall" registration
 if [[ $FailedCall != 0 ]]; then
   echo "failure causes: UDP retransmissions exhausted=$FailedMaxUDPRetrans unexpected=$FailedUnexpectedMessage" \
        "recv timeout=$FailedTimeoutOnRecv binding missing=$FailedRegexpDoesntMatch"

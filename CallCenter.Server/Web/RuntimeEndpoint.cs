@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Runtime;
+
+namespace CallCenter.Server.Web;
+
+/// <summary>
+/// GET /api/system/runtime: the process as the .NET runtime sees it — CPU time, garbage collections and their pauses,
+/// bytes allocated, heap, threads and descriptors. Cumulative counters, so that a monitoring system (or a benchmark,
+/// bench/sipp) reads them twice and divides the difference by what happened in between (calls, registrations).
+/// </summary>
+public static class RuntimeEndpoint
+{
+    public static void Map(WebApplication app) =>
+        app.MapGet("/api/system/runtime", () =>
+        {
+            using var process = Process.GetCurrentProcess();
+            var memory = GC.GetGCMemoryInfo();
+            return Results.Json(new RuntimeReport(
+                Math.Round(process.UserProcessorTime.TotalMilliseconds, 1),
+                Math.Round(process.PrivilegedProcessorTime.TotalMilliseconds, 1),
+                GCSettings.IsServerGC,
+                GC.CollectionCount(0),
+                GC.CollectionCount(1),
+                GC.CollectionCount(2),
+                Math.Round(GC.GetTotalPauseDuration().TotalMilliseconds, 1),
+                GC.GetTotalAllocatedBytes(precise: false),
+                memory.HeapSizeBytes,
+                memory.TotalCommittedBytes,
+                process.WorkingSet64,
+                ThreadPool.ThreadCount,
+                ThreadPool.PendingWorkItemCount,
+                process.Threads.Count,
+                process.HandleCount));
+        });
+
+    /// <summary>Times in milliseconds, sizes in bytes, counts since the process started (gauges: heap, working
+    /// set, threads, pending work, handles = open file descriptors on Linux).</summary>
+    private sealed record RuntimeReport(
+        double UserCpuMs,
+        double SystemCpuMs,
+        bool ServerGc,
+        int Gen0Collections,
+        int Gen1Collections,
+        int Gen2Collections,
+        double GcPauseMs,
+        long AllocatedBytes,
+        long HeapBytes,
+        long CommittedBytes,
+        long WorkingSetBytes,
+        int ThreadPoolThreads,
+        long ThreadPoolPendingWorkItems,
+        int Threads,
+        int Handles);
+}
