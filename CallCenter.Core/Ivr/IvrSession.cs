@@ -16,7 +16,8 @@ namespace CallCenter.Core.Ivr;
 /// <c>marshal</c> delegate (the call's mailbox post), so they run in order with everything else.</para>
 /// <para>Time: one timer per session, armed for the one deadline the current node waits for (menu timeout, first or
 /// inter-digit timeout, dip timeout) and compared against a monotonic deadline when it fires: a firing that raced with
-/// a re-arm finds the deadline still ahead and is ignored, so no stale timeout is ever acted on.</para>
+/// a re-arm, or that came early by the timer's coarser clock, finds the deadline still ahead and waits for the rest
+/// of it, so no timeout is acted on before its time and none is lost.</para>
 /// <para>Nodes that do not wait (conditions, variables, jumps) run back to back in one loop; a call that passes
 /// <see cref="IvrOptions.MaxStepsWithoutInput"/> nodes without a key is hung up as a runaway (the validator refuses the
 /// loops it can see; this bounds the rest).</para>
@@ -398,8 +399,19 @@ public sealed partial class IvrSession : IDisposable
 
     private void OnTimer()
     {
-        if (_wait == Wait.Ended || _time.GetTimestamp() < _deadline)
+        if (_wait == Wait.Ended || _deadline == long.MaxValue)
         {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (now < _deadline)
+        {
+            // Early or stale. A system timer counts on a coarser clock than the monotonic timestamp (on Linux a
+            // tick of up to 4 ms), so it may fire a little before the deadline; and a firing that raced with a
+            // re-arm finds the new deadline ahead. Either way the deadline still stands, and as the timer is
+            // one-shot, nothing else would wake the session for it (seen: a menu that never timed out).
+            _timer.Change(TimeSpan.FromSeconds((double)(_deadline - now) / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
             return;
         }
 
