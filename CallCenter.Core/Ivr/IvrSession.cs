@@ -56,8 +56,10 @@ public sealed partial class IvrSession : IDisposable
     private long _deadline = long.MaxValue;
     private int _attempts;
     private int _steps;
-    private int _priority;
-    private ImmutableArray<SkillRequirement> _skills = [];
+
+    // Null until a node sets them: the queue's own defaults then apply (IvrQueueTransfer).
+    private int? _priority;
+    private ImmutableArray<SkillRequirement>? _skills;
 
     /// <param name="flow">The flow the call starts in (<see cref="IvrOptions.FlowForNumber"/> of the called number).</param>
     /// <param name="marshal">Posts an action to the call's serial context; the timer and dip completions go through it.
@@ -112,9 +114,11 @@ public sealed partial class IvrSession : IDisposable
     /// <summary>The node the call is in (or ended in).</summary>
     public string? NodeId => _node?.Id;
 
-    public int Priority => _priority;
+    /// <summary>Set by a setPriority node; null before.</summary>
+    public int? Priority => _priority;
 
-    public ImmutableArray<SkillRequirement> Skills => _skills;
+    /// <summary>Set by a setSkills node; null before.</summary>
+    public ImmutableArray<SkillRequirement>? Skills => _skills;
 
     public IReadOnlyDictionary<string, string> Variables => _variables;
 
@@ -363,7 +367,7 @@ public sealed partial class IvrSession : IDisposable
             return;
         }
 
-        LogPriorityKept(_logger, _call.CallId, set.Id, set.Variable, _priority);
+        LogPriorityKept(_logger, _call.CallId, set.Id, set.Variable, _priority?.ToString(CultureInfo.InvariantCulture) ?? "the queue's default");
     }
 
     private void Play(ImmutableArray<string> prompts, bool interruptible, Wait wait)
