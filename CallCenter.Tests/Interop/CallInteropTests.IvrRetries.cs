@@ -1,5 +1,7 @@
 using System.Buffers.Binary;
 using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using CallCenter.Tests.Support;
@@ -86,12 +88,21 @@ public sealed partial class CallInteropTests
         Assert.That(Regex.Count(log, $"IVR {Regex.Escape(id)}: no input at pick in time"), Is.EqualTo(RetryCount + 1));
         Assert.That(log, Does.Not.Contain($"IVR {id}: invalid input"));
         await ServerLogAsync($"Call {id}: leaves the IVR for extension 4721");
+
+        // Billing starts when the server answered the caller, not when 4721 did; 4721 is who answered.
+        var record = await CdrAsync(id);
+        var start = record.GetProperty("startUtc").GetDateTimeOffset();
+        var answer = record.GetProperty("answerUtc").GetDateTimeOffset();
+        Assert.That(answer - start, Is.LessThan(TimeSpan.FromSeconds(1)), "the IVR answers at once");
+        Assert.That(record.GetProperty("answeredBy").GetString(), Is.EqualTo("4721"));
+        Assert.That(record.GetProperty("billsec").GetInt64(), Is.GreaterThanOrEqualTo((long)RetryFallbackAfter.TotalSeconds), "the time in the IVR is billed");
+        Assert.That(record.GetProperty("disposition").GetString(), Is.EqualTo("ANSWERED"));
     }
 
     /// <summary>A wrong key (1) first: the menu says so and is offered again, and the right key (9) on that retry
     /// reaches extension 4722, not the fallback.</summary>
     [Test]
-    public async Task AWrongKeyThenARightOneOnTheRetryReachesTheExtensionOfTheRightOne()
+    public async Task AWrongKeyThenARightOneOnTheIvrMenusRetryReachesTheExtensionOfTheRightOne()
     {
         var phone = await StartCalleeAsync("4722", "call_uas_hangs_up.xml");
 
@@ -111,12 +122,22 @@ public sealed partial class CallInteropTests
         var log = LogFiles.Read(_install.LogFolder);
         Assert.That(log, Does.Not.Contain($"IVR {id}: no input at pick"), "the retry was answered in time");
         Assert.That(log, Does.Not.Contain($"IVR {id}: pick failed"));
+
+        // The flow's variables went on the call's record as it left the IVR.
+        await CdrAsync(id);
+        var events = (await _server.Web.GetFromJsonAsync<JsonElement[]>($"/api/cdr/{id}/events"))!;
+        var variables = events.Single(e => e.GetProperty("eventType").GetString() == "USER_DEFINED").GetProperty("extra").GetString()!;
+        using var extra = JsonDocument.Parse(variables);
+        Assert.That(extra.RootElement.GetProperty("userdeftype").GetString(), Is.EqualTo("IVR"));
+        Assert.That(extra.RootElement.GetProperty("to").GetString(), Is.EqualTo("extension 4722"));
+        Assert.That(extra.RootElement.GetProperty("variables").GetProperty("caller").GetString(), Is.EqualTo("4726"));
+        Assert.That(extra.RootElement.GetProperty("variables").GetProperty("called").GetString(), Is.EqualTo("4720"));
     }
 
     /// <summary>Three wrong keys (1, 2, 3) use up the menu's two retries: the flow takes its fallback to 4724 at the
     /// third, without waiting for any timeout.</summary>
     [Test]
-    public async Task WrongKeysBeyondTheRetriesTakeTheMenusFallback()
+    public async Task WrongKeysBeyondTheRetriesTakeTheIvrMenusFallback()
     {
         var phone = await StartCalleeAsync("4724", "call_uas_hangs_up.xml");
 
