@@ -66,7 +66,9 @@ internal sealed partial class Call : IIvrCallCommands
         _ivr.Start();
     }
 
-    /// <summary>Call context, from a relayed, in-band or INFO key press.</summary>
+    /// <summary>Call context, from a relayed, in-band or INFO key press. A phone that sends a key both as RFC 4733 and
+    /// as a tone is reported once by the relay, which owns both streams in order on the leg's receive loop (a window
+    /// here would have to guess at the delays between the two).</summary>
     private void OnIvrDigit(MediaLegSide from, char digit)
     {
         if (from == MediaLegSide.A)
