@@ -80,7 +80,8 @@ public sealed partial class CallInteropTests
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"from the caller's 200 to the fallback's INVITE: {elapsed.TotalSeconds:F3} s (prompts and timeouts add up to {RetryFallbackAfter.TotalSeconds:F3} s)"));
         Assert.That(elapsed, Is.GreaterThanOrEqualTo(RetryFallbackAfter - TimeSpan.FromMilliseconds(50)), "every timeout and every prompt ran its length");
-        Assert.That(elapsed, Is.LessThan(RetryFallbackAfter + TimeSpan.FromSeconds(1.5)));
+        // One retry too many would add 2.4 s; the slack below that is for a loaded machine's timers.
+        Assert.That(elapsed, Is.LessThan(RetryFallbackAfter + TimeSpan.FromSeconds(2)), "no extra retry");
 
         var id = await IvrCallIdAsync("4725", "4720");
         await ServerLogAsync($"IVR {id}: pick failed {RetryCount + 1} times; going to operator");
