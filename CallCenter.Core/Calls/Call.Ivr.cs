@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+using System.Text.Json;
 using CallCenter.Core.Storage.Cdr;
 using CallCenter.Media.Playback;
 using CallCenter.Media.Relay;
@@ -25,6 +27,10 @@ internal sealed partial class Call : IIvrCallCommands
 
     string IIvrCallCommands.CallId => UniqueId;
 
+    /// <summary>What the flow learnt (dip answers, collected digits, the caller and called numbers), kept from the
+    /// moment it handed the call on; empty for a call that never ran a flow.</summary>
+    internal ImmutableDictionary<string, string> IvrVariables { get; private set; } = ImmutableDictionary<string, string>.Empty;
+
     /// <summary>Call context, from <see cref="Start"/>: the caller dialled an IVR route's number.</summary>
     private void StartIvrCall(IIvrCalls ivr, string number)
     {
@@ -41,6 +47,11 @@ internal sealed partial class Call : IIvrCallCommands
             return;
         }
 
+        // The caller's channel is answered now, by the server, and billing starts here as in Asterisk (answer is when
+        // the channel was answered, billsec counts from it). No phone's leg yet: the one the flow leads to fills in
+        // the CDR's dstchannel and answered-by when it answers (CdrRepository).
+        _manager.Cdr?.Answer(new CallAnswered(UniqueId, _manager.Time.GetUtcNow(), null, null));
+
         // In-band detection costs a decode per packet, so it runs only while a flow listens for keys.
         _relay!.DetectInBandDigits(MediaLegSide.A, true);
         CallLog.IvrEntered(_manager.Logger, UniqueId, _caller.Extension, number);
@@ -55,7 +66,9 @@ internal sealed partial class Call : IIvrCallCommands
         _ivr.Start();
     }
 
-    /// <summary>Call context, from a relayed, in-band or INFO key press.</summary>
+    /// <summary>Call context, from a relayed, in-band or INFO key press. A phone that sends a key both as RFC 4733 and
+    /// as a tone is reported once by the relay, which owns both streams in order on the leg's receive loop (a window
+    /// here would have to guess at the delays between the two).</summary>
     private void OnIvrDigit(MediaLegSide from, char digit)
     {
         if (from == MediaLegSide.A)
@@ -84,9 +97,10 @@ internal sealed partial class Call : IIvrCallCommands
         }
     }
 
-    void IIvrCallCommands.EnterQueue(string queue, Func<string, bool> join)
+    void IIvrCallCommands.EnterQueue(string queue, ImmutableDictionary<string, string> variables, Func<IvrQueueEntry, bool> join)
     {
         LeaveIvr("queue " + queue);
+        KeepIvrVariables(variables, "queue " + queue);
         if (_state != CallState.Answered)
         {
             return;
@@ -99,12 +113,14 @@ internal sealed partial class Call : IIvrCallCommands
             return;
         }
 
-        JoinQueue(options, () => join(QueueCallId));
+        // As for a caller who dialled the queue: a callback rings the caller's own number.
+        JoinQueue(options, () => join(new IvrQueueEntry(QueueCallId, _caller.Extension, options)));
     }
 
-    void IIvrCallCommands.TransferToExtension(string extension)
+    void IIvrCallCommands.TransferToExtension(string extension, ImmutableDictionary<string, string> variables)
     {
         LeaveIvr("extension " + extension);
+        KeepIvrVariables(variables, "extension " + extension);
         if (_state != CallState.Answered)
         {
             return;
@@ -196,6 +212,39 @@ internal sealed partial class Call : IIvrCallCommands
         }
 
         Post(session.Dispose);
+    }
+
+    /// <summary>
+    /// The flow's variables stay with the call, and go on its record as a USER_DEFINED event (Asterisk's CEL has
+    /// the same for what a dial plan wants kept), so that whoever looks at the call's events
+    /// (GET /api/cdr/{id}/events) sees what the caller entered and what the dip found. The record and not the log:
+    /// account numbers and CRM answers do not belong in a log file at Information level.
+    /// </summary>
+    private void KeepIvrVariables(ImmutableDictionary<string, string> variables, string destination)
+    {
+        IvrVariables = variables;
+        if (variables.IsEmpty || _state != CallState.Answered)
+        {
+            return;
+        }
+
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("userdeftype", "IVR");
+            json.WriteString("to", destination);
+            json.WriteStartObject("variables");
+            foreach (var (name, value) in variables.OrderBy(v => v.Key, StringComparer.Ordinal))
+            {
+                json.WriteString(name, value);
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        Record(CelEventType.UserDefined, ALegId, System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
     }
 
     /// <summary>Call context, as the call finishes (<see cref="Finish"/>): a flow still running hears that the caller

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using CallCenter.Media.Playback;
 
 namespace CallCenter.Core.Calls;
@@ -54,12 +55,13 @@ public interface IIvrCallCommands
     void StopPlayback(long playbackId);
 
     /// <summary>The call becomes a queue call of <paramref name="queue"/>; <paramref name="join"/> hands it to the ACD
-    /// by the call's id (with what the flow learnt: priority, skills) and says whether the ACD took it.</summary>
-    void EnterQueue(string queue, Func<string, bool> join);
+    /// (with what the flow learnt: priority, skills, or else the queue's defaults) and says whether the ACD took it.
+    /// <paramref name="variables"/> stay with the call.</summary>
+    void EnterQueue(string queue, ImmutableDictionary<string, string> variables, Func<IvrQueueEntry, bool> join);
 
     /// <summary>Rings <paramref name="extension"/>'s phones with the relay's B side; the first to answer is
-    /// connected to the caller, whose leg stays as it is.</summary>
-    void TransferToExtension(string extension);
+    /// connected to the caller, whose leg stays as it is. <paramref name="variables"/> stay with the call.</summary>
+    void TransferToExtension(string extension, ImmutableDictionary<string, string> variables);
 
     /// <summary>Hangs the caller up with BYE (once it acknowledged the server's 200).</summary>
     void HangUp(string why);

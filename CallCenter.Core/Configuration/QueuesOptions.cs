@@ -235,11 +235,12 @@ public sealed record QueueOptions
     /// <summary>Relax steps in increasing order of <see cref="QueueRelaxStep.After"/>.</summary>
     public ImmutableArray<QueueRelaxStep> Relax { get; init; } = [];
 
-    /// <summary>The priority of a caller who dials <see cref="Number"/> directly (higher first); the IVR sets its
-    /// own callers'.</summary>
+    /// <summary>The priority of a caller who dials <see cref="Number"/> directly (higher first), and of one an IVR
+    /// flow sends here without setting a priority.</summary>
     public int DefaultPriority { get; init; }
 
-    /// <summary>The skills a caller who dials <see cref="Number"/> directly needs; the IVR sets its own callers'.</summary>
+    /// <summary>The skills a caller who dials <see cref="Number"/> directly needs, and one an IVR flow sends here
+    /// without setting skills.</summary>
     public ImmutableArray<QueueSkillOptions> DefaultSkills { get; init; } = [];
 
     public bool Equals(QueueOptions? other) =>

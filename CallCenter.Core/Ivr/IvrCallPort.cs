@@ -35,11 +35,11 @@ internal sealed class IvrCallPort(IIvrCallCommands call, IvrPromptLibrary prompt
     public void TransferToQueue(string callId, IvrQueueTransfer transfer)
     {
         ArgumentNullException.ThrowIfNull(transfer);
-        call.EnterQueue(transfer.Queue, id => joinQueue(transfer.ToCallerRequest(id, null)));
+        call.EnterQueue(transfer.Queue, transfer.Variables, entry => joinQueue(transfer.ToCallerRequest(entry.CallerId, entry.CallbackNumber, entry.Queue)));
     }
 
     public void TransferToExtension(string callId, string extension, ImmutableDictionary<string, string> variables) =>
-        call.TransferToExtension(extension);
+        call.TransferToExtension(extension, variables);
 
     public void HangUp(string callId, IvrHangupReason reason) =>
         call.HangUp(reason == IvrHangupReason.Runaway ? "IVR flow stopped as a runaway" : "IVR flow ended");

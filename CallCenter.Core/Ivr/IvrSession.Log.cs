@@ -34,7 +34,7 @@ public sealed partial class IvrSession
     private static partial void LogTimeBranch(ILogger logger, string callId, string node, IvrTimeBranch branch);
 
     [LoggerMessage(EventId = 1409, Level = LogLevel.Debug, Message = "IVR {CallId}: priority unchanged at {Node} ({Priority}): variable {Variable} holds no number")]
-    private static partial void LogPriorityKept(ILogger logger, string callId, string node, string? variable, int priority);
+    private static partial void LogPriorityKept(ILogger logger, string callId, string node, string? variable, string priority);
 
     [LoggerMessage(EventId = 1410, Level = LogLevel.Debug, Message = "IVR {CallId}: data dip {Node} answered; {Found} of {Mapped} fields present")]
     private static partial void LogDipSucceeded(ILogger logger, string callId, string node, int found, int mapped);

@@ -16,7 +16,8 @@ namespace CallCenter.Core.Ivr;
 /// <c>marshal</c> delegate (the call's mailbox post), so they run in order with everything else.</para>
 /// <para>Time: one timer per session, armed for the one deadline the current node waits for (menu timeout, first or
 /// inter-digit timeout, dip timeout) and compared against a monotonic deadline when it fires: a firing that raced with
-/// a re-arm finds the deadline still ahead and is ignored, so no stale timeout is ever acted on.</para>
+/// a re-arm, or that came early by the timer's coarser clock, finds the deadline still ahead and waits for the rest
+/// of it, so no timeout is acted on before its time and none is lost.</para>
 /// <para>Nodes that do not wait (conditions, variables, jumps) run back to back in one loop; a call that passes
 /// <see cref="IvrOptions.MaxStepsWithoutInput"/> nodes without a key is hung up as a runaway (the validator refuses the
 /// loops it can see; this bounds the rest).</para>
@@ -55,8 +56,10 @@ public sealed partial class IvrSession : IDisposable
     private long _deadline = long.MaxValue;
     private int _attempts;
     private int _steps;
-    private int _priority;
-    private ImmutableArray<SkillRequirement> _skills = [];
+
+    // Null until a node sets them: the queue's own defaults then apply (IvrQueueTransfer).
+    private int? _priority;
+    private ImmutableArray<SkillRequirement>? _skills;
 
     /// <param name="flow">The flow the call starts in (<see cref="IvrOptions.FlowForNumber"/> of the called number).</param>
     /// <param name="marshal">Posts an action to the call's serial context; the timer and dip completions go through it.
@@ -111,9 +114,11 @@ public sealed partial class IvrSession : IDisposable
     /// <summary>The node the call is in (or ended in).</summary>
     public string? NodeId => _node?.Id;
 
-    public int Priority => _priority;
+    /// <summary>Set by a setPriority node; null before.</summary>
+    public int? Priority => _priority;
 
-    public ImmutableArray<SkillRequirement> Skills => _skills;
+    /// <summary>Set by a setSkills node; null before.</summary>
+    public ImmutableArray<SkillRequirement>? Skills => _skills;
 
     public IReadOnlyDictionary<string, string> Variables => _variables;
 
@@ -362,7 +367,7 @@ public sealed partial class IvrSession : IDisposable
             return;
         }
 
-        LogPriorityKept(_logger, _call.CallId, set.Id, set.Variable, _priority);
+        LogPriorityKept(_logger, _call.CallId, set.Id, set.Variable, _priority?.ToString(CultureInfo.InvariantCulture) ?? "the queue's default");
     }
 
     private void Play(ImmutableArray<string> prompts, bool interruptible, Wait wait)
@@ -398,8 +403,19 @@ public sealed partial class IvrSession : IDisposable
 
     private void OnTimer()
     {
-        if (_wait == Wait.Ended || _time.GetTimestamp() < _deadline)
+        if (_wait == Wait.Ended || _deadline == long.MaxValue)
         {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        if (now < _deadline)
+        {
+            // Early or stale. A system timer counts on a coarser clock than the monotonic timestamp (on Linux a
+            // tick of up to 4 ms), so it may fire a little before the deadline; and a firing that raced with a
+            // re-arm finds the new deadline ahead. Either way the deadline still stands, and as the timer is
+            // one-shot, nothing else would wake the session for it (seen: a menu that never timed out).
+            _timer.Change(TimeSpan.FromSeconds((double)(_deadline - now) / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
             return;
         }
 

@@ -78,7 +78,8 @@ public sealed partial class MediaRelay
         if (!isAudio
             && TelephoneEvent.TryRead(packet.Payload, out var telephoneEvent)
             && telephoneEvent.Code <= DtmfEvent.Flash
-            && from.Events.TryProcess(timestamp, packet.Marker, telephoneEvent, out var press))
+            && from.Events.TryProcess(timestamp, packet.Marker, telephoneEvent, out var press)
+            && (Volatile.Read(ref from.InBand) is not { } detection || detection.OnTelephoneEvent(press)))
         {
             Interlocked.Increment(ref counters.Digits);
             NotifyDigit(from, press);

@@ -68,7 +68,9 @@ public sealed partial class MediaRelay
     /// a decode and the detector per packet, and a prompt or music coming from that leg could in rare cases look
     /// like a key. Keys heard are reported through <see cref="IMediaRelayObserver.OnDigit"/> once each, when the
     /// tone is recognised, with the RTP timestamp of that packet and volume 0 (not measured). The audio itself is
-    /// relayed unchanged. Turning it on starts a fresh detector. From any thread.
+    /// relayed unchanged. Once the leg's source sends an RFC 4733 press, its tones are no longer reported, and an event
+    /// for the key whose tone was just reported is not reported again (a phone that sends both; see
+    /// <see cref="InBandDigitDetection"/>). Turning it on starts a fresh detector. From any thread.
     /// </summary>
     public void DetectInBandDigits(MediaLegSide from, bool enabled)
     {

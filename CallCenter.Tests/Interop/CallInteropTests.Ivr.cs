@@ -11,10 +11,12 @@ namespace CallCenter.Tests.Interop;
 // registered as that extension or agent, gets the INVITE. Route 4795 runs flow "interop": the welcome prompt (a key
 // cuts it), then a menu: 1 the queue acdivr (4794, agent qi at 4706), 2 extension 4708,
 // 3 extension 4707. Route 4796 runs flow "listen": the welcome prompt, then hang-up. Callers 4716-4719.
+// Route 4720 runs flow "retry", a menu with short prompts and timeouts, for its timeouts and retries (see below).
 public sealed partial class CallInteropTests
 {
     private static void ConfigureIvr(ShippedConfigCopy install)
     {
+        ConfigureIvrRetries(install);
         install.Edit(ShippedConfigCopy.ConfigurationFile.Extensions, doc =>
         {
             foreach (var n in new[] { 4708, 4706, 4707, 4716, 4717, 4718, 4719 })

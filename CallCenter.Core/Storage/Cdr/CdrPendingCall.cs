@@ -17,10 +17,10 @@ internal sealed class CdrPendingCall
     public int Count => (Opened is null ? 0 : 1) + (Answered is null ? 0 : 1) + (Ended is null ? 0 : 1);
 
     // The first report of each kind wins: a second answer or end of the same call is a call-layer slip, and the first
-    // one is what happened.
+    // one is what happened. An answer by the server itself (IVR) is completed by the phone's answer that follows.
     public void Set(CallOpened opened) => Opened ??= opened;
 
-    public void Set(CallAnswered answered) => Answered ??= answered;
+    public void Set(CallAnswered answered) => Answered = Answered is null ? answered : Answered.Then(answered);
 
     public void Set(CallEnded ended) => Ended ??= ended;
 
@@ -28,7 +28,7 @@ internal sealed class CdrPendingCall
     public void MergeOlder(CdrPendingCall older)
     {
         Opened = older.Opened ?? Opened;
-        Answered = older.Answered ?? Answered;
+        Answered = older.Answered is { } first ? (Answered is { } later ? first.Then(later) : first) : Answered;
         Ended = older.Ended ?? Ended;
     }
 }

@@ -17,10 +17,13 @@ internal sealed class CdrRepository(Database database) : IDisposable
         "INSERT INTO cdr (unique_id, linked_id, start_utc, src, caller_name, dst, dcontext, a_leg_id, sip_call_id) " +
         "VALUES (@Id, @Linked, @Start, @Src, @Name, @Dst, @Context, @ALeg, @CallId) ON CONFLICT (unique_id) DO NOTHING;";
 
-    // Guarded so that a repeated or late answer cannot move the billing start of a call, nor touch a closed one.
+    // Guarded so that a repeated or late answer cannot move the billing start of a call, nor touch a closed one. A
+    // call the server answered itself (IVR: no b_leg_id) takes the leg of the phone that answers later, as Asterisk
+    // fills dstchannel when the Dial() after an Answer() connects; the time stays the first answer's.
     private const string AnswerCall =
-        "UPDATE cdr SET answer_utc = @At, b_leg_id = @BLeg, answered_by = @By " +
-        "WHERE unique_id = @Id AND answer_utc IS NULL AND state = 'open';";
+        "UPDATE cdr SET answer_utc = IFNULL(answer_utc, @At), b_leg_id = IFNULL(b_leg_id, @BLeg), " +
+        "answered_by = CASE WHEN b_leg_id IS NULL THEN @By ELSE answered_by END " +
+        "WHERE unique_id = @Id AND state = 'open' AND (answer_utc IS NULL OR (b_leg_id IS NULL AND @BLeg IS NOT NULL));";
 
     private const string EndCall =
         "UPDATE cdr SET end_utc = @At, disposition = CASE WHEN answer_utc IS NULL THEN @Disposition ELSE 'ANSWERED' END, " +

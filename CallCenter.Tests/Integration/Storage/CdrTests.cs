@@ -185,6 +185,35 @@ public sealed class CdrTests
         Assert.That(store.Writer.Unmatched, Is.EqualTo(2), "the late answer and the second end found no open row");
     }
 
+    /// <summary>An IVR call: the server answers it (no phone's leg), billing starts there; the extension or agent that
+    /// answers later gives it its dstchannel and answered-by but not a new answer time. Both through the database
+    /// (answers in separate batches) and coalesced in one pending entry.</summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task AServerAnswerSetsTheBillingStartAndThePhonesLaterAnswerFillsInWhoAnswered(bool flushBetween)
+    {
+        using var database = await OpenDatabaseAsync();
+        await using var store = await OpenStoreAsync(database);
+
+        store.Writer.Open(Opened("ivr", _t0));
+        store.Writer.Answer(new CallAnswered("ivr", _t0.AddSeconds(1), null, null));
+        if (flushBetween)
+        {
+            await store.Writer.FlushAsync();
+        }
+
+        store.Writer.Answer(new CallAnswered("ivr", _t0.AddSeconds(8), "leg-b-agent", "1002"));
+        store.Writer.Answer(new CallAnswered("ivr", _t0.AddSeconds(9), "leg-b-other", "1003"));
+        store.Writer.End(new CallEnded("ivr", _t0.AddSeconds(21), CdrDisposition.Answered, Q850.NormalClearing, null, HangupParty.Caller));
+        await store.Writer.FlushAsync();
+
+        var row = (await store.Records.GetAsync("ivr", CancellationToken.None))!;
+        Assert.That(row.AnswerUtc, Is.EqualTo(_t0.AddSeconds(1)), "billing starts when the server answered the caller");
+        Assert.That(row.Billsec, Is.EqualTo(20));
+        Assert.That((row.BLegId, row.AnsweredBy), Is.EqualTo(("leg-b-agent", "1002")), "the first phone to answer after it");
+        Assert.That(row.Disposition, Is.EqualTo("ANSWERED"));
+    }
+
     [Test]
     public async Task EventsAreStoredInTheOrderTheyWereReported()
     {

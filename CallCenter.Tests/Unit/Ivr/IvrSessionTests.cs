@@ -295,9 +295,37 @@ public sealed class IvrSessionTests
             Assert.That(transfer.Variables["called"], Is.EqualTo("800"));
         });
 
-        var request = transfer.ToCallerRequest("call-1", "+4915112345678");
-        Assert.That((request.Queue, request.Priority, request.RequiredSkills.Length), Is.EqualTo(("support", 7, 2)));
+        var request = transfer.ToCallerRequest("call-1", "+4915112345678", SupportWithDefaults);
+        Assert.That((request.Queue, request.Priority, request.RequiredSkills.Length), Is.EqualTo(("support", 7, 2)), "the flow's choices beat the queue's defaults");
+        Assert.That(request.CallbackNumber, Is.EqualTo("+4915112345678"));
     }
+
+    [Test]
+    public void AFlowThatSetNoPriorityOrSkillsLeavesTheQueuesDefaultsToApply()
+    {
+        using var bed = new IvrTestBed("""
+            <flow name="main">
+              <setVariable id="v" name="segment" value="retail" next="q" />
+              <queue id="q" name="support" />
+            </flow>
+            """).Start();
+
+        var transfer = bed.Control.Queue!;
+        Assert.That((transfer.Priority, transfer.Skills), Is.EqualTo(((int?)null, (System.Collections.Immutable.ImmutableArray<SkillRequirement>?)null)));
+
+        var request = transfer.ToCallerRequest("call-1", "1000", SupportWithDefaults);
+        Assert.That(request.Priority, Is.EqualTo(25));
+        Assert.That(request.RequiredSkills, Is.EqualTo(new[] { new SkillRequirement("lang.fr", 30) }));
+        Assert.That(request.CallbackNumber, Is.EqualTo("1000"), "a callback rings the caller, as for one who dialled the queue");
+        Assert.That(transfer.ToCallerRequest("call-1", "1000").Priority, Is.Zero, "no queue options: priority 0, as before");
+    }
+
+    private static CallCenter.Core.Configuration.QueueOptions SupportWithDefaults => new()
+    {
+        Name = "support",
+        DefaultPriority = 25,
+        DefaultSkills = [new CallCenter.Core.Configuration.QueueSkillOptions("lang.fr", 30)],
+    };
 
     [TestCase("42", 42)]
     [TestCase("250", 100)]

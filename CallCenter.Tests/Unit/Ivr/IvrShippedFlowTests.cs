@@ -55,7 +55,7 @@ public sealed class IvrShippedFlowTests
         call.Session.DigitReceived('2');
 
         Assert.That(call.Control.Commands, Is.EqualTo(new[] { "play welcome", "play recorded !", "play menu", "queue support" }));
-        Assert.That(call.Control.Queue!.Priority, Is.Zero);
+        Assert.That(call.Control.Queue!.Priority, Is.Null, "no VIP: the queue's default priority applies");
         Assert.That(call.Control.Queue.Skills, Is.EqualTo(new[] { new SkillRequirement("billing", 60), new SkillRequirement("lang.en") }));
     }
 

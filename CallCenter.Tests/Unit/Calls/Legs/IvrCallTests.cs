@@ -38,7 +38,10 @@ public sealed class IvrCallTests
         var current = _harness.Configuration.Current;
         _harness.Configuration.Set(current with
         {
-            Queues = new QueuesOptions { Queues = [new QueueOptions { Name = "billing", Number = "5000" }] },
+            Queues = new QueuesOptions
+            {
+                Queues = [new QueueOptions { Name = "billing", Number = "5000", DefaultPriority = 5, DefaultSkills = [new QueueSkillOptions("lang.de", 30)] }],
+            },
             Ivr = new IvrOptions { Routes = [new IvrRoute("800", "test")], Flows = [Flow] },
         });
         var router = new IvrCallRouter(
@@ -64,7 +67,8 @@ public sealed class IvrCallTests
 
     private int CallerRtpPort => ((IPEndPoint)_callerRtp.LocalEndPoint!).Port;
 
-    // welcome (a key cuts it) → menu: 1 billing with priority 40 and a skill, 2 extension 2000, 9 hang up.
+    // welcome (a key cuts it) → menu: 1 billing with priority 40 and a skill, 2 extension 2000, 3 billing as it is,
+    // 9 hang up.
     private static IvrFlow Flow => new()
     {
         Name = "test",
@@ -73,7 +77,7 @@ public sealed class IvrCallTests
         Nodes =
         [
             new IvrPlayNode("welcome", ["welcome"], Interruptible: true, Next: "menu"),
-            new IvrMenuNode("menu", ["menu"], [new IvrMenuChoice('1', "vip"), new IvrMenuChoice('2', "desk"), new IvrMenuChoice('9', "bye")],
+            new IvrMenuNode("menu", ["menu"], [new IvrMenuChoice('1', "vip"), new IvrMenuChoice('2', "desk"), new IvrMenuChoice('3', "queue"), new IvrMenuChoice('9', "bye")],
                 TimeSpan.FromSeconds(10), 0, [], [], "bye"),
             new IvrSetPriorityNode("vip", 40, null, "skills"),
             new IvrSetSkillsNode("skills", [new IvrSkillRequirement("billing", 60)], "queue"),
@@ -115,8 +119,24 @@ public sealed class IvrCallTests
         Assert.That(joined.Queue, Is.EqualTo("billing"));
         Assert.That(joined.Priority, Is.EqualTo(40));
         Assert.That(joined.RequiredSkills, Is.EqualTo(new[] { new SkillRequirement("billing", 60) }));
+        Assert.That(joined.CallbackNumber, Is.EqualTo("1000"), "a callback rings the caller, as for one who dialled the queue");
         Assert.That(_harness.Manager.QueueCalls, Is.EqualTo(1), "the call is a queue call now, for the ACD's commands");
         Assert.That(_harness.Client.Of("BYE"), Is.Empty, "the caller stays on the line");
+    }
+
+    [Test]
+    public async Task AFlowThatSetsNeitherPriorityNorSkillsQueuesTheCallerWithTheQueuesDefaults()
+    {
+        var invite = AnsweredCall.Invite(_harness, "1000", "800", CallerRtpPort);
+        var caller = await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        await _harness.SendInDialogAsync(CallHarness.DtmfInfo(invite, caller, '3'));
+
+        await CallHarness.UntilAsync(() => !_joined.IsEmpty, "the join to the ACD");
+        var joined = _joined.Single();
+        Assert.That((joined.Queue, joined.Priority), Is.EqualTo(("billing", 5)));
+        Assert.That(joined.RequiredSkills, Is.EqualTo(new[] { new SkillRequirement("lang.de", 30) }));
+        Assert.That(joined.CallbackNumber, Is.EqualTo("1000"));
     }
 
     [Test]

@@ -413,6 +413,54 @@ public sealed class MediaRelayPlaybackTests
         Assert.That(_relay.Statistics.A.Digits, Is.EqualTo(4));
     }
 
+    /// <summary>A phone that sends its keys both as RFC 4733 events and as tones in its audio presses once per key: a
+    /// tone heard first is not reported again by its late event, and once events came, tones are no longer heard.</summary>
+    [Test]
+    public void APhoneSendingBothEventsAndTonesPressesOncePerKey()
+    {
+        ConfigureBoth(_relay);
+        _relay.DetectInBandDigits(MediaLegSide.A, true);
+        var legA = _relay.Leg(MediaLegSide.A);
+
+        // Key 5: the tone (from sample 800, after 100 ms of silence) is recognised before its event arrives.
+        foreach (var datagram in InBandDtmfRtp.Packets("5", AudioCodec.Pcmu, ssrc: 0xA0A0))
+        {
+            _relay.ProcessRtp(legA, datagram, SdpA.Serialize());
+        }
+
+        _relay.ProcessRtp(legA, EventPacket(5, 100, 800), SdpA.Serialize());
+
+        // Key 7: the event first, then the tone.
+        _relay.ProcessRtp(legA, EventPacket(7, 101, 8000), SdpA.Serialize());
+        foreach (var datagram in InBandDtmfRtp.Packets("7", AudioCodec.Pcmu, ssrc: 0xA0A0))
+        {
+            _relay.ProcessRtp(legA, datagram, SdpA.Serialize());
+        }
+
+        Assert.That(_observer.DrainDigits().Select(d => d.Digit.Symbol), Is.EqualTo("57".ToCharArray()));
+        Assert.That(_relay.Statistics.A.Digits, Is.EqualTo(2));
+    }
+
+    /// <summary>The tone of one key and the event of another right after it are two presses.</summary>
+    [Test]
+    public void AnEventOfAnotherKeyThanTheToneJustHeardIsItsOwnPress()
+    {
+        ConfigureBoth(_relay);
+        _relay.DetectInBandDigits(MediaLegSide.A, true);
+        var legA = _relay.Leg(MediaLegSide.A);
+        foreach (var datagram in InBandDtmfRtp.Packets("5", AudioCodec.Pcmu, ssrc: 0xA0A0))
+        {
+            _relay.ProcessRtp(legA, datagram, SdpA.Serialize());
+        }
+
+        _relay.ProcessRtp(legA, EventPacket(6, 100, 800), SdpA.Serialize());
+
+        Assert.That(_observer.DrainDigits().Select(d => d.Digit.Symbol), Is.EqualTo("56".ToCharArray()));
+    }
+
+    private static byte[] EventPacket(byte code, ushort sequence, uint timestamp) =>
+        RtpTestPackets.Event(101, sequence, timestamp, 0xA0A0, new TelephoneEventFrame(TimeSpan.Zero, true, new TelephoneEvent(code, false, 10, 160)));
+
     [Test]
     public void InBandDigitsAreNotListenedForUnlessAsked()
     {
