@@ -27,7 +27,7 @@ public sealed class CallAdmissionTests
     {
         await using var harness = Harness();
         var receivedAt = harness.Time.GetTimestamp();
-        harness.Time.Advance(TimeSpan.FromMilliseconds(251));
+        harness.Time.Advance(TimeSpan.FromMilliseconds(501));
 
         var caller = harness.Dial("1000", "1001", receivedAt, backlog: 32);
 
@@ -39,7 +39,7 @@ public sealed class CallAdmissionTests
         Assert.That(harness.Invites.Sent, Is.Empty);
     }
 
-    [TestCase(249, 1000, TestName = "An INVITE that waited less than the delay is set up, whatever the backlog")]
+    [TestCase(499, 1000, TestName = "An INVITE that waited less than the delay is set up, whatever the backlog")]
     [TestCase(5000, 31, TestName = "A late INVITE with little behind it (the first call, compiling) is set up")]
     public async Task AnInviteIsSetUpUnlessBothLimitsArePassed(int waitedMs, int backlog)
     {
