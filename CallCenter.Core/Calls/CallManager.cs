@@ -68,7 +68,7 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     /// <summary>INVITEs refused with 503 because the server or the caller was at its call limit, or no relay was left.</summary>
     public long RejectedOverload => Interlocked.Read(ref _rejectedOverload);
 
-    /// <summary>INVITEs refused with 503 because they waited longer than <see cref="CallSettings.OverloadDelay"/>.</summary>
+    /// <summary>INVITEs refused with 503 because they waited longer than <see cref="CallsOptions.ShedAfter"/>.</summary>
     public long Shed => Interlocked.Read(ref _shed);
 
     internal CallSettings Settings { get; }
@@ -109,27 +109,28 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. Load is refused here, before
     /// anything is allocated for the call, at the cost of a lookup and a response: an INVITE that waited too long
-    /// behind a backlog (<see cref="CallSettings.OverloadDelay"/>, <see cref="CallSettings.OverloadBacklog"/>), the server-wide and the caller's own call
+    /// behind a backlog (<see cref="CallsOptions.ShedAfter"/>, <see cref="CallsOptions.ShedBacklog"/>), the server-wide and the caller's own call
     /// limits, and the relays' descriptor budget. All answer 503 with Retry-After (RFC 3261 §21.5.4).
     /// </summary>
     public void OnInvite(SipServerTransaction invite, UserOptions caller)
     {
         ArgumentNullException.ThrowIfNull(invite);
         ArgumentNullException.ThrowIfNull(caller);
-        if (Settings.OverloadDelay > TimeSpan.Zero && invite.ReceivedAt != 0 && Time.GetElapsedTime(invite.ReceivedAt) is var waited
-            && waited > Settings.OverloadDelay && invite.Backlog >= Settings.OverloadBacklog)
+        var calls = Options.Calls;
+        if (calls.ShedAfter > TimeSpan.Zero && invite.ReceivedAt != 0 && Time.GetElapsedTime(invite.ReceivedAt) is var waited
+            && waited > calls.ShedAfter && invite.Backlog >= calls.ShedBacklog)
         {
             var count = Interlocked.Increment(ref _shed);
             if (_logGate.ShouldLog(CallLogGate.Kind.Shed, out _))
             {
-                CallLog.Shed(Logger, caller.Extension, waited.TotalMilliseconds, Settings.OverloadDelay.TotalMilliseconds, count);
+                CallLog.Shed(Logger, caller.Extension, waited.TotalMilliseconds, calls.ShedAfter.TotalMilliseconds, count);
             }
 
             RespondBusy(invite);
             return;
         }
 
-        if (_calls.Count >= Options.Calls.MaxCalls || Media.RelaysAvailable < 1 || !TryTakeSlot(caller.Extension, caller.CallLimit))
+        if (_calls.Count >= calls.MaxCalls || Media.RelaysAvailable < 1 || !TryTakeSlot(caller.Extension, caller.CallLimit))
         {
             var count = Interlocked.Increment(ref _rejectedOverload);
             if (_logGate.ShouldLog(CallLogGate.Kind.Overloaded, out _))

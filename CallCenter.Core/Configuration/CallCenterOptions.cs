@@ -195,6 +195,21 @@ public sealed record CallsOptions
 
     /// <summary>Calls in progress on the server; an INVITE beyond it gets 503 with Retry-After.</summary>
     public int MaxCalls { get; init; } = 5_000;
+
+    /// <summary>
+    /// A new call's INVITE that waited longer than this behind the SIP layer's backlog (<see cref="ShedBacklog"/>
+    /// items or more still queued behind it) is refused with 503 and Retry-After instead of being set up. T1 (RFC
+    /// 3261 §17.1.1.1): a caller answered later has already retransmitted. Without it an overloaded server (a cold
+    /// start under a full call rate, while the JIT still compiles) answers calls it cannot finish: their ACKs wait
+    /// in the same backlog, the 2xx are retransmitted, each unacknowledged call holds its relay for 64·T1, and the
+    /// backlog grows until descriptors run out. Refusing costs a response; the calls already admitted finish and
+    /// the backlog drains. Zero never sheds.
+    /// </summary>
+    public TimeSpan ShedAfter { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Items that must still wait behind a late INVITE for <see cref="ShedAfter"/> to apply: one late
+    /// INVITE on an idle server (the first call after a start, its path still being compiled) is served.</summary>
+    public int ShedBacklog { get; init; } = 32;
 }
 
 /// <summary>

@@ -277,6 +277,8 @@ public static class ConfigurationLoader
         {
             RingTimeout = r.Seconds(calls, "ringTimeout", defaults.RingTimeout, 1, 600),
             MaxCalls = r.Int(calls, "maxCalls", defaults.MaxCalls, 1, 1_000_000),
+            ShedAfter = r.Milliseconds(calls, "shedAfter", defaults.ShedAfter, 0, 32_000),
+            ShedBacklog = r.Int(calls, "shedBacklog", defaults.ShedBacklog, 1, 100_000),
         };
     }
 

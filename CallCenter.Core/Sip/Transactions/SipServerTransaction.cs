@@ -17,7 +17,7 @@ public abstract class SipServerTransaction
 
     /// <summary>When the request's bytes reached the transaction layer (a timestamp of its TimeProvider; 0 when
     /// unknown). The time from there to the TU's first look is the backlog it waited behind: the call layer sheds
-    /// new calls when that wait shows it cannot keep up (see CallSettings.OverloadDelay).</summary>
+    /// new calls when that wait shows it cannot keep up (see CallsOptions.ShedAfter).</summary>
     public long ReceivedAt { get; internal set; }
 
     /// <summary>Work items waiting in the transaction layer's queue behind this request now: with

@@ -1,4 +1,3 @@
-using CallCenter.Core.Calls;
 using CallCenter.Tests.Support;
 
 namespace CallCenter.Tests.Unit.Calls;
@@ -12,9 +11,15 @@ public sealed class CallAdmissionTests
 {
     private const string Bob = "192.0.2.11";
 
-    private static CallHarness Harness(CallSettings? settings = null, int? socketPairs = null)
+    private static CallHarness Harness(TimeSpan? shedAfter = null, int? socketPairs = null)
     {
-        var harness = new CallHarness(CallHarness.Options("1000", "1001"), settings: settings, media: o => o with { MaxOpenSocketPairs = socketPairs });
+        var options = CallHarness.Options("1000", "1001");
+        if (shedAfter is { } after)
+        {
+            options = options with { Calls = options.Calls with { ShedAfter = after } };
+        }
+
+        var harness = new CallHarness(options, media: o => o with { MaxOpenSocketPairs = socketPairs });
         harness.Register("1001", 1);
 
         // A timestamp of 0 means "unknown": start the clock elsewhere.
@@ -23,7 +28,7 @@ public sealed class CallAdmissionTests
     }
 
     [Test]
-    public async Task AnInviteThatWaitedLongerThanTheOverloadDelayBehindABacklogIsRefusedWithoutRingingAnyone()
+    public async Task AnInviteThatWaitedLongerThanShedAfterBehindABacklogIsRefusedWithoutRingingAnyone()
     {
         await using var harness = Harness();
         var receivedAt = harness.Time.GetTimestamp();
@@ -55,9 +60,9 @@ public sealed class CallAdmissionTests
     }
 
     [Test]
-    public async Task AZeroOverloadDelaySwitchesSheddingOff()
+    public async Task AZeroShedAfterSwitchesSheddingOff()
     {
-        await using var harness = Harness(new CallSettings { OverloadDelay = TimeSpan.Zero });
+        await using var harness = Harness(shedAfter: TimeSpan.Zero);
         var receivedAt = harness.Time.GetTimestamp();
         harness.Time.Advance(TimeSpan.FromSeconds(10));
 

@@ -29,6 +29,8 @@ public sealed class ConfigurationLoaderTests
             Assert.That(options.Sip.Security.BanTime, Is.EqualTo(TimeSpan.FromMinutes(10)));
             Assert.That(options.Rtp.PortMin, Is.EqualTo(20_000));
             Assert.That(options.Rtp.PortMax, Is.EqualTo(30_000));
+            Assert.That(options.Calls.ShedAfter, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
+            Assert.That(options.Calls.ShedBacklog, Is.EqualTo(32));
             Assert.That(options.Web.Address, Is.EqualTo(IPAddress.Loopback));
             Assert.That(options.Web.Port, Is.EqualTo(8080));
             Assert.That(options.Logging.Level, Is.EqualTo(LogLevelSetting.Information));
@@ -38,6 +40,31 @@ public sealed class ConfigurationLoaderTests
             Assert.That(options.Extensions.Users[0].MaxContacts, Is.EqualTo(3));
             Assert.That(options.Extensions.Agents.Select(a => a.DefaultExtension), Is.EqualTo(new[] { "1000", "1001" }));
         });
+    }
+
+    [TestCase("shedAfter=\"0\"", 0, 32)]
+    [TestCase("shedAfter=\"2000\" shedBacklog=\"500\"", 2000, 500)]
+    [TestCase("", 500, 32)]
+    public void OverloadSheddingIsReadFromCalls(string attributes, int shedAfterMs, int shedBacklog)
+    {
+        using var config = ConfigSamples.Folder(main: $"""<callcenter node="t"><sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip><calls {attributes} /></callcenter>""");
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty, () => string.Join("\n", result.Errors));
+        Assert.That(result.Options!.Calls.ShedAfter, Is.EqualTo(TimeSpan.FromMilliseconds(shedAfterMs)));
+        Assert.That(result.Options.Calls.ShedBacklog, Is.EqualTo(shedBacklog));
+    }
+
+    [Test]
+    public void ANegativeShedAfterIsRefusedWithItsRange()
+    {
+        using var config = ConfigSamples.Folder(main: """<callcenter node="t"><sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip><calls shedAfter="-5" /></callcenter>""");
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Options, Is.Null);
+        Assert.That(string.Join("\n", result.Errors), Does.Contain("shedAfter"));
     }
 
     [Test]

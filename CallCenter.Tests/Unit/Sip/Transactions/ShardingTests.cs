@@ -100,7 +100,7 @@ public sealed class ShardingTests
     [Test]
     public async Task TheTuSeesWhenARequestArrivedAndHowMuchWaitsBehindIt()
     {
-        // What the call layer's overload shedding reads (CallSettings.OverloadDelay, OverloadBacklog).
+        // What the call layer's overload shedding reads (calls/@shedAfter, @shedBacklog).
         await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 16);
         h.Advance(Seconds(1));
         var arrived = h.Time.GetTimestamp();
