@@ -14,6 +14,7 @@ transport=u1
 keep=false
 no_build=false
 ready_to_run=false
+log_level=""
 target_pid=""
 work=""
 
@@ -25,6 +26,7 @@ usage_common() {
   --transport u1|t1              SIPp transport: one UDP socket or one TCP connection (default u1)
   --no-build                     callcenter: use the existing Release build
   --ready-to-run                 callcenter: publish it precompiled (ReadyToRun) instead, and run that
+  --log-level LEVEL              callcenter: <logging level> (default: the shipped Information)
   --keep                         keep the work folder (SIPp statistics, target log) for reading
 EOF
 }
@@ -40,6 +42,7 @@ parse_common() {
       --transport) transport=$2; shift 2 ;;
       --no-build) no_build=true; shift ;;
       --ready-to-run) ready_to_run=true; shift ;;
+      --log-level) log_level=$2; shift 2 ;;
       --keep) keep=true; shift ;;
       *) rest+=("$1"); shift ;;
     esac
@@ -113,7 +116,7 @@ start_callcenter() {
   cp -r "$repo/config" "$work/install/config"
   # As ShippedConfigCopy does for the tests: loopback listeners on our ports, no console logging; plus N users
   # and loopback trusted, so that the ban never mistakes the load generator for an attacker.
-  python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" "${acd_agents:-0}" <<'PY'
+  python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" "${acd_agents:-0}" "$log_level" <<'PY'
 import sys, xml.etree.ElementTree as ET
 folder, sip_port, web_port, users, callees = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
 agents = int(sys.argv[6])
@@ -131,6 +134,8 @@ security = sip.find("security")
 ET.SubElement(security, "trusted", network="127.0.0.0/8")
 root.find("web").set("port", web_port)
 root.find("logging").set("console", "false")
+if sys.argv[7]:
+    root.find("logging").set("level", sys.argv[7])
 if callees:
     # Call benches: room for thousands of relays and calls.
     root.find("rtp").set("portMin", "20000")
