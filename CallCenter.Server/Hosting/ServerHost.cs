@@ -232,6 +232,12 @@ public static partial class ServerHost
                 dispatcher.Join,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()));
+
+            // Waiting callers hear their queue's music and the ACD's announcements in the IVR's prompts.
+            sp.GetRequiredService<CallManager>().AttachQueueSounds(new QueueSoundLibrary(
+                sp.GetRequiredService<IvrPromptLibrary>(),
+                Path.Combine(configFolder, QueueSoundLibrary.MusicFolder),
+                sp.GetRequiredService<ILogger<QueueSoundLibrary>>()));
             return dispatcher;
         });
         // One decoded copy of each prompt for the whole server; one HTTP client for every data dip, with no timeout of
