@@ -8,7 +8,7 @@ namespace CallCenter.Tests.Interop;
 
 // What a waiting queue caller hears, with a real phone (issue 6): queue acdmoh (4797) has no agent and announces the
 // caller's position once on joining; baresip at 4798 dials it, listens, and hangs up. Its decoded audio is searched
-// for the shipped "you are caller number" prompt.
+// for the shipped "you are caller number" prompt, and what follows the announcement is the shipped default music.
 public sealed partial class CallInteropTests
 {
     private static void ConfigureQueueMedia(ShippedConfigCopy install)
@@ -23,8 +23,8 @@ public sealed partial class CallInteropTests
     }
 
     /// <summary>A baresip caller dials a queue nobody serves and is told its place: what it decoded holds the shipped
-    /// caller-number prompt (its 20 ms energy envelope and its samples follow the WAV's at some delay), then it hangs
-    /// up, which the ACD records as an abandon of a caller who was first in line.</summary>
+    /// caller-number prompt (its 20 ms energy envelope and its samples follow the WAV's at some delay) and then music,
+    /// then it hangs up, which the ACD records as an abandon of a caller who was first in line.</summary>
     [Test]
     public async Task ABaresipCallerWaitingInAQueueHearsItsPositionAnnounced()
     {
@@ -60,6 +60,12 @@ public sealed partial class CallInteropTests
             $"heard {heard.Length / 8000.0:F2} s; prompt {prompt.Length / 8000.0:F2} s found at {sample / 8.0:F1} ms: envelope r = {envelope:F3}, samples r = {correlation:F3}"));
         Assert.That(envelope, Is.GreaterThan(0.9), "energy envelope of what was heard against the prompt's");
         Assert.That(correlation, Is.GreaterThan(0.8), "normalised cross-correlation of the samples at the best delay");
+
+        // After "one", the shipped default class plays: the second before the hang-up is music, far above the
+        // comfort noise (RMS about 16) that a missing class would have left.
+        var music = heard.AsSpan(Math.Max(0, heard.Length - 12_000), 8_000).ToArray();
+        var rms = Math.Sqrt(music.Average(s => (double)s * s));
+        Assert.That(rms, Is.GreaterThan(300), "the music after the announcement");
         var events = new List<string>();
         for (var attempt = 0; attempt < 30 && !events.Contains("ABANDON"); attempt++)
         {
