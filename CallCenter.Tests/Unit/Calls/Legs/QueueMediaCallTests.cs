@@ -115,6 +115,28 @@ public sealed class QueueMediaCallTests
     }
 
     [Test]
+    public async Task AnOverflowIntoAnotherQueueSwitchesToThatQueuesClass()
+    {
+        var support = Sales with { Name = "support", Number = null, MusicOnHold = "rock" };
+        await StartAsync([Sales with { MaxWait = TimeSpan.FromSeconds(30), OnMaxWait = new OverflowTarget(OverflowAction.Queue, "support", null) }, support]);
+        await JoinAsync();
+        Assert.That(Labels(ReceiveFrames(5)), Is.All.EqualTo("moh"));
+
+        _harness.Time.Advance(TimeSpan.FromSeconds(30));
+
+        var heard = new List<string>();
+        var deadline = DateTime.UtcNow + CallHarness.Patience;
+        while (!heard.Contains("moh-rock") && DateTime.UtcNow < deadline)
+        {
+            heard.AddRange(Labels(ReceiveFrames(1)));
+        }
+
+        heard.AddRange(Labels(ReceiveFrames(10)));
+        Assert.That(Collapse(heard).SkipWhile(l => l == "moh"), Is.EqualTo(new[] { "moh-rock" }), "support's class from the overflow on, without a gap");
+        Assert.That(_records.Any(r => r.Type == AcdQueueEventType.Overflow), Is.True);
+    }
+
+    [Test]
     public async Task TheMusicStopsWhenTheAgentIsConnectedSoTheCallerHearsTheAgent()
     {
         await StartAsync(Sales, "a1");
@@ -196,8 +218,11 @@ public sealed class QueueMediaCallTests
         Assert.That(noise.Average(s => Math.Abs((double)s)), Is.InRange(2, 100), "faint noise, neither digital silence nor music");
     }
 
-    private async Task StartAsync(QueueOptions queue, params string[] logins)
+    private Task StartAsync(QueueOptions queue, params string[] logins) => StartAsync([queue], logins);
+
+    private async Task StartAsync(QueueOptions[] queues, params string[] logins)
     {
+        var queue = queues[0];
         var current = _harness.Configuration.Current;
         var agent = new AgentOptions
         {
@@ -209,7 +234,7 @@ public sealed class QueueMediaCallTests
         };
         var options = current with
         {
-            Queues = new QueuesOptions { Queues = [queue], NoAnswer = new NoAnswerPolicy { MaxMissedOffers = 0 } },
+            Queues = new QueuesOptions { Queues = [.. queues], NoAnswer = new NoAnswerPolicy { MaxMissedOffers = 0 } },
             Extensions = current.Extensions with { Agents = [agent] },
         };
         _harness.Configuration.Set(options);
@@ -366,11 +391,12 @@ public sealed class QueueMediaCallTests
 
         public static readonly (string Name, short Level)[] Levels =
         [
-            ("moh", 500), ("caller-number", 2_000), ("digit-1", 3_000), ("digit-2", 3_600), ("estimated-wait", 5_000),
+            ("moh", 500), ("moh-rock", 1_000), ("caller-number", 2_000), ("digit-1", 3_000), ("digit-2", 3_600), ("estimated-wait", 5_000),
             ("minutes", 6_500), ("callback-offer", 8_500), ("callback-confirm", 10_500), ("periodic", 12_500),
         ];
 
-        private readonly MusicOnHoldClass _music = MusicOnHoldClass.FromTracks("jazz", [Constant(500, 50)]);
+        private readonly MusicOnHoldClass _jazz = MusicOnHoldClass.FromTracks("jazz", [Constant(500, 50)]);
+        private readonly MusicOnHoldClass _rock = MusicOnHoldClass.FromTracks("rock", [Constant(1_000, 50)]);
 
         public ConcurrentBag<string> Missing { get; } = [];
 
@@ -391,7 +417,7 @@ public sealed class QueueMediaCallTests
         public MusicOnHoldClass? MusicOnHold(string name)
         {
             ClassesAsked.Enqueue(name);
-            return Missing.Contains(name) ? null : _music;
+            return Missing.Contains(name) ? null : name == "rock" ? _rock : _jazz;
         }
 
         private static short[] Constant(short level, int frames) => Enumerable.Repeat(level, frames * 160).ToArray();
