@@ -32,7 +32,7 @@ internal sealed partial class Call
     /// or the new queue's class after an overflow).</summary>
     private void StartQueueMusic()
     {
-        if (_manager.QueueSounds is not { } sounds || _relay is not { } relay || _state != CallState.Answered || !_queued || _agentConnected)
+        if (_manager.QueueSounds is not { } sounds || _relay is not { IsDisposed: false } relay || _state != CallState.Answered || !_queued || _agentConnected)
         {
             return;
         }
@@ -78,7 +78,7 @@ internal sealed partial class Call
             return;
         }
 
-        if (_manager.QueueSounds is not { } sounds || _relay is not { } relay)
+        if (_manager.QueueSounds is not { } sounds || _relay is not { IsDisposed: false } relay)
         {
             CallLog.QueueAnnouncement(_manager.Logger, UniqueId, announcement.Kind.ToString(), announcement.Position,
                 announcement.EstimatedWait?.TotalSeconds, announcement.Prompt);
@@ -152,7 +152,7 @@ internal sealed partial class Call
     {
         StopQueueMedia();
         var prompt = _manager.QueueSounds is { } sounds ? PromptOrSilence(sounds, "callback-confirm") : ReadOnlyMemory<short>.Empty;
-        if (prompt.IsEmpty || _relay is not { } relay || _state != CallState.Answered)
+        if (prompt.IsEmpty || _relay is not { IsDisposed: false } relay || _state != CallState.Answered)
         {
             HangUpQueueCaller(why);
             return;

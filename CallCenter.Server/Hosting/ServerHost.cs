@@ -233,11 +233,18 @@ public static partial class ServerHost
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()));
 
-            // Waiting callers hear their queue's music and the ACD's announcements in the IVR's prompts.
-            sp.GetRequiredService<CallManager>().AttachQueueSounds(new QueueSoundLibrary(
+            // Waiting callers hear their queue's music and the ACD's announcements in the IVR's prompts. The classes
+            // the queues name are decoded now, not on the first caller's context.
+            var sounds = new QueueSoundLibrary(
                 sp.GetRequiredService<IvrPromptLibrary>(),
                 Path.Combine(configFolder, QueueSoundLibrary.MusicFolder),
-                sp.GetRequiredService<ILogger<QueueSoundLibrary>>()));
+                sp.GetRequiredService<ILogger<QueueSoundLibrary>>());
+            foreach (var queue in current.Queues.Queues)
+            {
+                sounds.MusicOnHold(queue.MusicOnHold);
+            }
+
+            sp.GetRequiredService<CallManager>().AttachQueueSounds(sounds);
             return dispatcher;
         });
         // One decoded copy of each prompt for the whole server; one HTTP client for every data dip, with no timeout of
