@@ -98,6 +98,20 @@ public sealed class QueueMediaCallTests
     }
 
     [Test]
+    public async Task TheSecondCallerInLineHearsItsOwnPosition()
+    {
+        await StartAsync(Sales with { Announce = new QueueAnnounceOptions { Position = true, Frequency = TimeSpan.Zero } });
+        await JoinAsync();
+        using var second = Bound();
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "5000", Port(second));
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        var heard = Collapse(Labels(ReceiveFrames(second, 25)));
+        Assert.That(heard.SkipWhile(l => l == "moh").Take(3), Is.EqualTo(new[] { "caller-number", "digit-2", "moh" }));
+    }
+
+    [Test]
     public async Task ThePeriodicPromptPlaysAtItsIntervalInTheDefaultLanguage()
     {
         await StartAsync(Sales with
@@ -265,14 +279,16 @@ public sealed class QueueMediaCallTests
         return found!;
     }
 
-    private List<byte[]> ReceiveFrames(int count)
+    private List<byte[]> ReceiveFrames(int count) => ReceiveFrames(_callerRtp, count);
+
+    private static List<byte[]> ReceiveFrames(Socket socket, int count)
     {
-        _callerRtp.ReceiveTimeout = (int)CallHarness.Patience.TotalMilliseconds;
+        socket.ReceiveTimeout = (int)CallHarness.Patience.TotalMilliseconds;
         var frames = new List<byte[]>();
         var buffer = new byte[2048];
         while (frames.Count < count)
         {
-            var length = _callerRtp.Receive(buffer);
+            var length = socket.Receive(buffer);
             frames.Add(buffer[..length]);
         }
 
