@@ -261,12 +261,16 @@ public sealed class QueueMediaCallTests
         }
     }
 
-    /// <summary>1000 dials sales and is answered by the server; the ACD has put it in line.</summary>
+    /// <summary>1000 dials sales and is answered by the server; the ACD has put it in line and armed its timers.</summary>
     private async Task<(RecordingServerTransaction Invite, PhoneDialog Dialog)> JoinAsync()
     {
         var invite = AnsweredCall.Invite(_harness, "1000", "5000", Port(_callerRtp));
         var dialog = await AnsweredCall.AcknowledgeAsync(_harness, invite);
         await CallHarness.UntilAsync(() => _records.Any(r => r.Type == AcdQueueEventType.EnterQueue), "the caller in line");
+
+        // The record is written before the join's deadlines are armed; a snapshot is taken on the ACD's loop after
+        // the whole join, so fake time moved on from here reaches those deadlines.
+        await _acd!.GetSnapshotAsync();
         return (invite, dialog);
     }
 
