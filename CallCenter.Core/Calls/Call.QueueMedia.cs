@@ -16,7 +16,7 @@ internal sealed partial class Call
 {
     /// <summary>How long the BYE after the callback confirmation may wait beyond the prompt's own length: the
     /// pacing loop reports the end within a tick, so this bound matters only when that report cannot arrive.</summary>
-    internal static readonly TimeSpan CallbackConfirmationMargin = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan CallbackConfirmationMargin = TimeSpan.FromSeconds(2);
 
     // Sent after the confirmation, before the BYE: a phone's jitter buffer plays out its last frames only as more
     // packets push them (the IVR's hang-up found baresip losing 0.1 s), so 300 ms of silence follow the prompt.
@@ -69,8 +69,8 @@ internal sealed partial class Call
         }
     }
 
-    /// <summary>Call context: the ACD's announcement for this caller, played over the music, which resumes after it.
-    /// A newer announcement replaces one still playing.</summary>
+    /// <summary>Call context: the ACD's announcement for this caller, played instead of the music, which resumes
+    /// after it. A newer announcement replaces one still playing.</summary>
     internal void OnQueueAnnouncement(QueueAnnouncement announcement)
     {
         if (!_queued || _agentConnected || _state != CallState.Answered)
