@@ -4,10 +4,12 @@ using System.Net.Sockets;
 using CallCenter.Core.Acd;
 using CallCenter.Core.Calls;
 using CallCenter.Core.Configuration;
+using CallCenter.Core.Ivr;
 using CallCenter.Core.Storage.Acd;
 using CallCenter.Media.Codecs;
 using CallCenter.Media.Playback;
 using CallCenter.Tests.Support;
+using CallCenter.Tests.Unit.Ivr;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallCenter.Tests.Unit.Calls.Legs;
@@ -109,6 +111,31 @@ public sealed class QueueMediaCallTests
 
         var heard = Collapse(Labels(ReceiveFrames(second, 25)));
         Assert.That(heard.SkipWhile(l => l == "moh").Take(3), Is.EqualTo(new[] { "caller-number", "digit-2", "moh" }));
+    }
+
+    [Test]
+    public async Task ACallerWhomAnIvrFlowHandsToTheQueueHearsTheFlowsLanguage()
+    {
+        await StartAsync(Sales with { Announce = new QueueAnnounceOptions { Position = true, Frequency = TimeSpan.Zero } });
+        var flow = new IvrFlow { Name = "mandarin", Start = "queue", Language = "cmn", Nodes = [new IvrQueueNode("queue", "sales")] };
+        _harness.Configuration.Set(_harness.Configuration.Current with
+        {
+            Ivr = new IvrOptions { Routes = [new IvrRoute("800", "mandarin")], Flows = [flow] },
+        });
+        _harness.Manager.AttachIvr(new IvrCallRouter(
+            _harness.Configuration,
+            new IvrPromptLibrary(Path.Combine(RepoPaths.ShippedConfig, "sounds"), NullLogger<IvrPromptLibrary>.Instance),
+            new FakeDataDip(),
+            _acd!.Join,
+            _harness.Time,
+            NullLoggerFactory.Instance));
+
+        var invite = AnsweredCall.Invite(_harness, "1000", "800", Port(_callerRtp));
+        await AnsweredCall.AcknowledgeAsync(_harness, invite);
+
+        var heard = Collapse(Labels(ReceiveFrames(25)));
+        Assert.That(heard.SkipWhile(l => l == "moh").Take(3), Is.EqualTo(new[] { "caller-number", "digit-1", "moh" }));
+        Assert.That(_sounds.PromptsAsked, Is.EqualTo(new[] { "cmn/caller-number", "cmn/digit-1" }));
     }
 
     [Test]
