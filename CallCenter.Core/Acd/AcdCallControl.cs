@@ -82,8 +82,9 @@ public sealed partial class AcdCallControl(CallManager calls, ILogger<AcdCallCon
             return;
         }
 
-        calls.PostToQueueCall(callerId, c => c.OnQueueAnnouncement(
-            announcement.Kind.ToString(), announcement.Position, announcement.EstimatedWait, announcement.Prompt));
+        var kind = announcement.Kind == AcdAnnouncementKind.Periodic ? QueueAnnouncementKind.Periodic : QueueAnnouncementKind.Position;
+        var told = new QueueAnnouncement(kind, announcement.Position, announcement.EstimatedWait, announcement.Prompt);
+        calls.PostToQueueCall(callerId, c => c.OnQueueAnnouncement(told));
     }
 
     public void Overflow(string callerId, string fromQueue, OverflowTarget target) =>

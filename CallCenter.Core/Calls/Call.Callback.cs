@@ -13,13 +13,13 @@ using CallCenter.Media.Relay;
 namespace CallCenter.Core.Calls;
 
 // Virtual hold (issue 5), both halves. The waiting caller pressed the queue's callback digit: the ACD keeps its place
-// and the call layer lets the caller go (OnCallbackAccepted: BYE, and no hang-up report, since for the ACD the caller
-// has not left). When its turn comes the ACD asks for the callback, and the server places a call of its own
-// (CallManager.PlaceCallback): leg A is our INVITE to the caller's phones with the relay's A side in our offer, From
-// the queue, so that the phone shows who calls back. Answered, it becomes a queue call like any other under the
-// ACD's id of the caller (QueueCallId): the agent is offered and connected on the relay's B side exactly as for a
-// caller who dialled in. Not answered (refused, ring timeout, no phone, shutdown), the ACD hears CallbackFailed.
-// Call context only.
+// and the call layer lets the caller go (OnCallbackAccepted: the confirmation prompt, then BYE, and no hang-up report,
+// since for the ACD the caller has not left). When its turn comes the ACD asks for the callback, and the server places
+// a call of its own (CallManager.PlaceCallback): leg A is our INVITE to the caller's phones with the relay's A side in
+// our offer, From the queue, so that the phone shows who calls back. Answered, it becomes a queue call like any other
+// under the ACD's id of the caller (QueueCallId), with the queue's music: the agent is offered and connected on the
+// relay's B side exactly as for a caller who dialled in. Not answered (refused, ring timeout, no phone, shutdown), the
+// ACD hears CallbackFailed. Call context only.
 internal sealed partial class Call
 {
     private CalleeFork? _callbackFork;
@@ -42,7 +42,7 @@ internal sealed partial class Call
         // Not reported as a hang-up: the ACD holds the caller on virtual hold and calls it back under this id.
         _queued = false;
         _callbackRequested = true;
-        HangUpQueueCaller("callback requested in queue " + _queue?.Name);
+        ConfirmCallbackThenHangUp("callback requested in queue " + _queue?.Name);
     }
 
     /// <summary>Call context, the first work of a server-placed call: rings the called-back extension's phones.</summary>
@@ -168,7 +168,10 @@ internal sealed partial class Call
         {
             _queued = false;
             HangUpQueueCaller("the ACD is overloaded");
+            return;
         }
+
+        StartQueueMusic();
     }
 
     /// <summary>Call context: a phone refused; once every phone has, the callback has failed.</summary>

@@ -61,7 +61,10 @@ internal sealed partial class Call
         {
             _queued = false;
             HangUpQueueCaller("the ACD is overloaded");
+            return;
         }
+
+        StartQueueMusic();
     }
 
     /// <summary>Call context: the ACD offers this caller to the agent at <paramref name="extension"/>. Its phones
@@ -125,6 +128,7 @@ internal sealed partial class Call
         }
 
         _queued = false;
+        StopQueueMedia();
         CallLog.QueueExit(_manager.Logger, UniqueId, queue, reason);
         HangUpQueueCaller("left queue " + queue);
     }
@@ -146,9 +150,16 @@ internal sealed partial class Call
         {
             case OverflowAction.Queue:
                 _queue = _manager.Options.Queues.FindQueue(target.Target!) ?? _queue;
+                if (!_queueAnnouncing)
+                {
+                    // The new queue's class; an announcement playing now resumes with it when it ends.
+                    StartQueueMusic();
+                }
+
                 return;
             case OverflowAction.Extension when _manager.Options.Extensions.FindUser(target.Target!) is { } user:
                 _queued = false;
+                StopQueueMedia();
                 var direct = new QueueAgentOffer(this, 0, user.Extension, direct: true);
                 if (!TryRing(direct, user.NoAnswerTimeout ?? _manager.Options.Calls.RingTimeout, out var status))
                 {
@@ -159,18 +170,9 @@ internal sealed partial class Call
             default:
                 // Hang-up with its message, and voicemail, which does not exist yet: the prompt is the IVR's to play.
                 _queued = false;
+                StopQueueMedia();
                 HangUpQueueCaller("overflow " + target);
                 return;
-        }
-    }
-
-    /// <summary>Call context: the ACD's announcement for this caller. Playing it is the IVR's (prompts into calls are
-    /// a later issue); until then it is logged so that its timing can be followed.</summary>
-    internal void OnQueueAnnouncement(string kind, int? position, TimeSpan? estimatedWait, string? prompt)
-    {
-        if (_queued)
-        {
-            CallLog.QueueAnnouncement(_manager.Logger, UniqueId, kind, position, estimatedWait?.TotalSeconds, prompt);
         }
     }
 
@@ -397,6 +399,9 @@ internal sealed partial class Call
         _agentOffers.Remove(offer.OfferId);
         offer.RingTimer?.Dispose();
         offer.State = QueueAgentOfferState.Connected;
+
+        // Before the agent's leg is leg B: while the music plays to A, the relay drops what B sends.
+        StopQueueMedia();
         _agentConnected = true;
         _calleeExtension = offer.Extension;
         _bFork = offer.Fork;
@@ -482,6 +487,7 @@ internal sealed partial class Call
         }
 
         _queueByeTimer?.Dispose();
+        EndQueueMedia();
         EndCallbackLeg();
         if (_queued)
         {

@@ -16,6 +16,21 @@ public sealed partial class CallManager
     // caller the ACD holds, so bounded by its lines.
     private readonly ConcurrentDictionary<string, string> _callbackQueues = new(StringComparer.Ordinal);
 
+    // The sounds already reported missing, so that a missing music class or prompt is logged once per server and not
+    // once per waiting caller. Their names come from the configuration (queue classes, periodic prompts) or are the
+    // fixed set of announcement prompts, so this stays as small as the configuration.
+    private readonly ConcurrentDictionary<string, byte> _missingSounds = new(StringComparer.Ordinal);
+
+    /// <summary>The music and prompts waiting callers hear, once the host attached them; without them, a waiting
+    /// caller hears nothing and the announcements are only logged.</summary>
+    internal IQueueSounds? QueueSounds { get; private set; }
+
+    /// <summary>Start-up, before any call.</summary>
+    public void AttachQueueSounds(IQueueSounds sounds) => QueueSounds = sounds;
+
+    /// <summary>Any thread: true the first time <paramref name="sound"/> is reported missing.</summary>
+    internal bool FirstMissing(string sound) => _missingSounds.TryAdd(sound, 0);
+
     /// <summary>Queue calls in progress (waiting, ringing an agent, or connected).</summary>
     public int QueueCalls => _queueCalls.Count;
 

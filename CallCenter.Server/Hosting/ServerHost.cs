@@ -232,6 +232,19 @@ public static partial class ServerHost
                 dispatcher.Join,
                 sp.GetRequiredService<TimeProvider>(),
                 sp.GetRequiredService<ILoggerFactory>()));
+
+            // Waiting callers hear their queue's music and the ACD's announcements in the IVR's prompts. The classes
+            // the queues name are decoded now, not on the first caller's context.
+            var sounds = new QueueSoundLibrary(
+                sp.GetRequiredService<IvrPromptLibrary>(),
+                Path.Combine(configFolder, QueueSoundLibrary.MusicFolder),
+                sp.GetRequiredService<ILogger<QueueSoundLibrary>>());
+            foreach (var queue in current.Queues.Queues)
+            {
+                sounds.MusicOnHold(queue.MusicOnHold);
+            }
+
+            sp.GetRequiredService<CallManager>().AttachQueueSounds(sounds);
             return dispatcher;
         });
         // One decoded copy of each prompt for the whole server; one HTTP client for every data dip, with no timeout of

@@ -67,6 +67,7 @@ public sealed partial class CallInteropTests
         });
         ConfigureQueues(_install);
         ConfigureIvr(_install);
+        ConfigureQueueMedia(_install);
         _work = new TempFolder("cc-calls");
         // call_uac_pcap.xml plays pcap/g711a.pcap relative to SIPp's working folder.
         File.CreateSymbolicLink(_work.Combine("pcap"), "/usr/share/sip-tester");
