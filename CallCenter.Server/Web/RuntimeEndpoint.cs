@@ -30,11 +30,23 @@ public static class RuntimeEndpoint
                 ThreadPool.ThreadCount,
                 ThreadPool.PendingWorkItemCount,
                 process.Threads.Count,
-                process.HandleCount));
+                process.HandleCount,
+                LastPause(GCKind.Ephemeral),
+                LastPause(GCKind.Background),
+                LastPause(GCKind.FullBlocking),
+                memory.PauseTimePercentage));
         });
 
+    /// <summary>The pauses of the last collection of that kind (a background one pauses twice), in milliseconds.</summary>
+    private static double[] LastPause(GCKind kind)
+    {
+        var info = GC.GetGCMemoryInfo(kind);
+        return info.Index == 0 ? [] : [.. info.PauseDurations.ToArray().Where(p => p > TimeSpan.Zero).Select(p => Math.Round(p.TotalMilliseconds, 2))];
+    }
+
     /// <summary>Times in milliseconds, sizes in bytes, counts since the process started (gauges: heap, working
-    /// set, threads, pending work, handles = open file descriptors on Linux).</summary>
+    /// set, threads, pending work, handles = open file descriptors on Linux; the last pauses of each kind of
+    /// collection, and the share of time paused as the runtime computes it).</summary>
     private sealed record RuntimeReport(
         double UserCpuMs,
         double SystemCpuMs,
@@ -50,5 +62,9 @@ public static class RuntimeEndpoint
         int ThreadPoolThreads,
         long ThreadPoolPendingWorkItems,
         int Threads,
-        int Handles);
+        int Handles,
+        double[] LastEphemeralPauseMs,
+        double[] LastBackgroundPauseMs,
+        double[] LastFullBlockingPauseMs,
+        double PauseTimePercentage);
 }

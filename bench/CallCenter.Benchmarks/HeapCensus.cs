@@ -6,7 +6,9 @@ namespace CallCenter.Benchmarks;
 /// <summary>
 /// What a live process's managed heap holds, by type (count and bytes, largest first), read with ClrMD (which
 /// BenchmarkDotNet already brings): <c>CallCenter.Benchmarks heapcensus PID [TOP]</c>. Used on a callprobe run held
-/// open with CALLPROBE_HOLD=1 to see what finished calls leave behind.
+/// open with CALLPROBE_HOLD=1 to see what finished calls leave behind. <c>heapcensus PID TOP live</c> counts only what
+/// is reachable from the roots (what a collection would keep and copy), on a server under load: the dead objects
+/// since the last collection would otherwise swamp the census.
 /// </summary>
 internal static class HeapCensus
 {
@@ -18,7 +20,8 @@ internal static class HeapCensus
         using var runtime = target.ClrVersions[0].CreateRuntime();
         var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
         long total = 0;
-        foreach (var obj in runtime.Heap.EnumerateObjects())
+        var liveOnly = args.Length > 3 && args[3] == "live";
+        foreach (var obj in liveOnly ? Reachable(runtime.Heap) : runtime.Heap.EnumerateObjects())
         {
             if (!obj.IsValid || obj.IsFree)
             {
@@ -37,12 +40,39 @@ internal static class HeapCensus
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{bytes >> 10,10} KB {count,9}  {name}"));
         }
 
-        if (args.Length > 3)
+        if (args.Length > 3 && !liveOnly)
         {
             Referrers(runtime.Heap, args[3]);
         }
 
         return 0;
+    }
+
+    /// <summary>Every object reachable from the roots, once each (an explicit stack: object graphs are deep).</summary>
+    private static IEnumerable<ClrObject> Reachable(ClrHeap heap)
+    {
+        var seen = new HashSet<ulong>();
+        var stack = new Stack<ClrObject>();
+        foreach (var root in heap.EnumerateRoots())
+        {
+            if (root.Object.IsValid && seen.Add(root.Object.Address))
+            {
+                stack.Push(root.Object);
+            }
+        }
+
+        while (stack.Count > 0)
+        {
+            var obj = stack.Pop();
+            yield return obj;
+            foreach (var reference in obj.EnumerateReferences())
+            {
+                if (reference.IsValid && seen.Add(reference.Address))
+                {
+                    stack.Push(reference);
+                }
+            }
+        }
     }
 
     /// <summary>Who holds one object of the type: its referrers, then theirs, up to ten levels (one heap scan each).</summary>

@@ -196,6 +196,8 @@ print(f"target_gc: gen0={d('gen0Collections')} gen1={d('gen1Collections')} gen2=
       f"pause={d('gcPauseMs'):.0f} ms ({1000 * d('gcPauseMs') / work:.1f} us per {unit}) "
       f"allocated={d('allocatedBytes') / work / 1024:.1f} KB per {unit} heap_after={b['heapBytes'] >> 20} MB "
       f"threads={b['threads']} pool_threads={b['threadPoolThreads']}")
+print(f"target_gc_last_pauses_ms: ephemeral={b['lastEphemeralPauseMs']} background={b['lastBackgroundPauseMs']} "
+      f"full_blocking={b['lastFullBlockingPauseMs']}")
 PY2
 }
 
