@@ -7,7 +7,9 @@ namespace CallCenter.Server.Configuration;
 /// <summary>Rules for queues.xml, and for the agents' queue memberships and skills in extensions.xml.</summary>
 internal static partial class ConfigValidator
 {
-    public static void ValidateQueues(ConfigReader r, XElement root, QueuesOptions values, ExtensionsOptions? extensions)
+    /// <param name="musicFolder">config/moh; its classes are checked only when it exists (an installation without
+    /// any music plays comfort noise and says so in the log).</param>
+    public static void ValidateQueues(ConfigReader r, XElement root, QueuesOptions values, ExtensionsOptions? extensions, string? musicFolder = null)
     {
         var queues = Zip(values.Queues, root.Elements("queue"));
         // The built-in no-answer reason may have been added after the listed ones; it has no element to point at.
@@ -24,7 +26,33 @@ internal static partial class ConfigValidator
             RelaxStepsInOrder(r, queue, element);
             ExitAndCallbackDigitsDiffer(r, queue, element);
             DefaultSkillsOnce(r, queue, element);
+            MusicClassExists(r, queue, element, musicFolder);
         }
+    }
+
+    /// <summary>The music class a queue names is a folder of config/moh with at least one WAV file: a typo would
+    /// otherwise only show as callers waiting in silence.</summary>
+    private static void MusicClassExists(ConfigReader r, QueueOptions queue, XElement element, string? musicFolder)
+    {
+        if (musicFolder is null || !Directory.Exists(musicFolder))
+        {
+            return;
+        }
+
+        var folder = Path.Combine(musicFolder, queue.MusicOnHold);
+        if (Directory.Exists(folder) && Directory.EnumerateFiles(folder, "*.wav").Any())
+        {
+            return;
+        }
+
+        var classes = Directory.EnumerateDirectories(musicFolder)
+            .Where(d => Directory.EnumerateFiles(d, "*.wav").Any())
+            .Select(Path.GetFileName)
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        var known = classes.Count == 0 ? "moh/ holds no class with WAV files" : "classes with WAV files: " + string.Join(", ", classes);
+        r.Error(At(element, "musicOnHold"),
+            $"Queue '{queue.Name}' plays music class '{queue.MusicOnHold}', but moh/{queue.MusicOnHold}/ holds no .wav file ({known}); add recordings there or name another class.");
     }
 
     /// <summary>A skill listed twice for a queue's direct callers would ask two proficiencies of one skill.</summary>

@@ -25,6 +25,9 @@ public static class ConfigurationLoader
     /// <summary>The prompts folder below the configuration folder: sounds/&lt;language&gt;/&lt;name&gt;.wav.</summary>
     public const string SoundsFolder = "sounds";
 
+    /// <summary>The music-on-hold classes, one folder of WAV files each, beside the sounds.</summary>
+    public const string MusicFolder = "moh";
+
     /// <summary>The files a configuration consists of; the watcher reloads when any of them (or a schema in
     /// schema/) changes. Files that later features add (IVR, trunks, routes) join this list, each
     /// with its schema.</summary>
@@ -57,7 +60,7 @@ public static class ConfigurationLoader
         var extensions = extensionsDocument is null ? null : ReadExtensionsFile(extensionsDocument.Root!, realm, errors);
         var queues = !hasQueues ? new QueuesOptions()
             : queuesDocument is null ? null
-            : ReadQueuesFile(queuesDocument.Root!, extensions, errors);
+            : ReadQueuesFile(queuesDocument.Root!, extensions, Path.Combine(folder, MusicFolder), errors);
 
         // ivr.xml is optional as well (a PBX without menus); its flows name queues and extensions, so it is judged
         // after both, and only against files that read well (a broken queues.xml is reported there, not here).
@@ -80,7 +83,7 @@ public static class ConfigurationLoader
             : ConfigLoadResult.Failure(InReadingOrder(errors));
     }
 
-    private static QueuesOptions? ReadQueuesFile(XElement root, ExtensionsOptions? extensions, List<ConfigError> errors)
+    private static QueuesOptions? ReadQueuesFile(XElement root, ExtensionsOptions? extensions, string musicFolder, List<ConfigError> errors)
     {
         var before = errors.Count;
         var reader = new ConfigReader(QueuesFile, errors);
@@ -90,7 +93,7 @@ public static class ConfigurationLoader
             return null;
         }
 
-        ConfigValidator.ValidateQueues(reader, root, queues, extensions);
+        ConfigValidator.ValidateQueues(reader, root, queues, extensions, musicFolder);
         return errors.Count > before ? null : queues;
     }
 

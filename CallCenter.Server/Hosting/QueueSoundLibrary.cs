@@ -17,7 +17,7 @@ namespace CallCenter.Server.Hosting;
 public sealed partial class QueueSoundLibrary(IvrPromptLibrary prompts, string musicFolder, ILogger<QueueSoundLibrary> logger) : IQueueSounds
 {
     /// <summary>The folder of config/ that holds one subfolder per music-on-hold class.</summary>
-    public const string MusicFolder = "moh";
+    public const string MusicFolder = Configuration.ConfigurationLoader.MusicFolder;
 
     private readonly ConcurrentDictionary<string, Lazy<MusicOnHoldClass?>> _classes = new(StringComparer.Ordinal);
 

@@ -67,6 +67,27 @@ public sealed class QueuesConfigTests
     }
 
     [Test]
+    public void AMusicClassWithoutRecordingsIsRefusedAndTheClassesThatExistAreNamed()
+    {
+        const string xml = """
+            <queues>
+              <queue name="sales" musicOnHold="jaz" />
+            </queues>
+            """;
+        using var config = Folder(xml).Write("moh/jazz/take-five.wav", "RIFF").Write("moh/default/a.wav", "RIFF");
+
+        ConfigSamples.AssertAt(ConfigSamples.SingleError(config), Queues, xml, "musicOnHold=", "'jaz'", "moh/jaz/", "default, jazz");
+    }
+
+    [Test]
+    public void MusicClassesAreCheckedOnlyWhereTheInstallationHasAMusicFolder()
+    {
+        using var config = Folder("""<queues><queue name="sales" musicOnHold="jaz" /></queues>""");
+
+        Assert.That(ConfigurationLoader.Load(config.Folder).Errors, Is.Empty);
+    }
+
+    [Test]
     public void WithoutQueuesXmlThereAreNoQueuesAndAgentsWithoutQueuesStillLoad()
     {
         using var config = ConfigSamples.Folder();
