@@ -130,9 +130,15 @@ internal sealed partial class Call
             names.Add(prompt);
         }
 
-        if (names.Count > 0 && _queue?.CallbackDigit is not null && !_callbackPlaced)
+        if (names.Count > 0 && _queue?.CallbackDigit is { } callbackDigit && !_callbackPlaced)
         {
+            // "To be called back instead of waiting, press" and the queue's own digit (a key without a recording,
+            // * or #, is left unsaid rather than misnamed).
             names.Add("callback-offer");
+            if (char.IsAsciiDigit(callbackDigit))
+            {
+                names.Add("digit-" + callbackDigit);
+            }
         }
 
         return names;
