@@ -21,7 +21,7 @@ internal static class HeapCensus
         var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
         long total = 0;
         var liveOnly = args.Length > 3 && args[3] == "live";
-        foreach (var obj in liveOnly ? Reachable(runtime.Heap) : runtime.Heap.EnumerateObjects())
+        foreach (var obj in liveOnly ? Reachable(runtime) : runtime.Heap.EnumerateObjects())
         {
             if (!obj.IsValid || obj.IsFree)
             {
@@ -48,16 +48,44 @@ internal static class HeapCensus
         return 0;
     }
 
-    /// <summary>Every object reachable from the roots, once each (an explicit stack: object graphs are deep).</summary>
-    private static IEnumerable<ClrObject> Reachable(ClrHeap heap)
+    /// <summary>Every object reachable from the roots, once each (an explicit stack: object graphs are deep). The roots
+    /// are the strong handles (statics included), the finalizer queue and each thread's stack; a stack ClrMD cannot
+    /// walk (it fails on some frames of a busy server) is skipped, which may miss what only that stack holds.</summary>
+    private static IEnumerable<ClrObject> Reachable(ClrRuntime runtime)
     {
+        var heap = runtime.Heap;
         var seen = new HashSet<ulong>();
         var stack = new Stack<ClrObject>();
-        foreach (var root in heap.EnumerateRoots())
+        void Root(ClrObject obj)
         {
-            if (root.Object.IsValid && seen.Add(root.Object.Address))
+            if (obj.IsValid && seen.Add(obj.Address))
             {
-                stack.Push(root.Object);
+                stack.Push(obj);
+            }
+        }
+
+        foreach (var handle in runtime.EnumerateHandles().Where(h => h.IsStrong))
+        {
+            Root(handle.Object);
+        }
+
+        foreach (var root in heap.EnumerateFinalizerRoots())
+        {
+            Root(root.Object);
+        }
+
+        foreach (var thread in runtime.Threads)
+        {
+            try
+            {
+                foreach (var root in thread.EnumerateStackRoots())
+                {
+                    Root(root.Object);
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                Console.Error.WriteLine($"thread {thread.ManagedThreadId}: stack not walked");
             }
         }
 
