@@ -147,41 +147,16 @@ public sealed partial class CallInteropTests
         var narrow = _work.Combine("heard-4719-8k.wav");
         var convert = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [recording, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", narrow], PeerLimit);
         Assert.That(convert.ExitCode, Is.Zero, convert.Error);
-        var heard = Narrowband(narrow);
-        var prompt = Narrowband(Path.Combine(RepoPaths.ShippedConfig, "sounds", "en", "welcome.wav"));
+        var heard = RecordedAudio.Narrowband(narrow);
+        var prompt = RecordedAudio.Narrowband(Path.Combine(RepoPaths.ShippedConfig, "sounds", "en", "welcome.wav"));
 
-        var (lag, envelope) = BestEnvelopeLag(Envelope(heard), Envelope(prompt));
+        var (lag, envelope) = BestEnvelopeLag(RecordedAudio.Envelope(heard), RecordedAudio.Envelope(prompt));
         var (sampleLag, correlation) = BestSampleLag(heard, prompt, lag * 160 - 320, lag * 160 + 320);
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"heard {heard.Length / 8000.0:F2} s; prompt {prompt.Length / 8000.0:F2} s found at {sampleLag / 8.0:F1} ms: envelope r = {envelope:F3}, samples r = {correlation:F3}"));
         Assert.That(heard.Length - sampleLag, Is.GreaterThanOrEqualTo(prompt.Length - 160), "the prompt's end was heard too: the BYE waited for it");
         Assert.That(envelope, Is.GreaterThan(0.9), "energy envelope of what was heard against the prompt's");
         Assert.That(correlation, Is.GreaterThan(0.8), "normalised cross-correlation of the samples at the best delay");
-    }
-
-    private static short[] Narrowband(string path)
-    {
-        Assert.That(WavFile.TryLoad(path, out var audio, out _, out var reason), Is.True, reason);
-        Assert.That(audio!.TryGetNarrowband(out var samples), Is.True, path);
-        return samples;
-    }
-
-    /// <summary>RMS per 20 ms frame.</summary>
-    private static double[] Envelope(short[] samples)
-    {
-        var frames = new double[samples.Length / 160];
-        for (var f = 0; f < frames.Length; f++)
-        {
-            double sum = 0;
-            for (var i = f * 160; i < (f + 1) * 160; i++)
-            {
-                sum += (double)samples[i] * samples[i];
-            }
-
-            frames[f] = Math.Sqrt(sum / 160);
-        }
-
-        return frames;
     }
 
     /// <summary>The delay of <paramref name="prompt"/> in <paramref name="heard"/> (negative: the recording began

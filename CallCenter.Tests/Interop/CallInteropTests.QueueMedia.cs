@@ -50,10 +50,10 @@ public sealed partial class CallInteropTests
         var narrow = _work.Combine("heard-4798-8k.wav");
         var convert = await ExternalProcess.RunAsync(Peers.Require(Peers.Sox), [recording, "-r", "8000", "-c", "1", "-b", "16", "-e", "signed-integer", narrow], PeerLimit);
         Assert.That(convert.ExitCode, Is.Zero, convert.Error);
-        var heard = QueueAudio.Load(narrow);
-        var prompt = QueueAudio.Load(Path.Combine(RepoPaths.ShippedConfig, "sounds", "en", "caller-number.wav"));
+        var heard = RecordedAudio.Narrowband(narrow);
+        var prompt = RecordedAudio.Narrowband(Path.Combine(RepoPaths.ShippedConfig, "sounds", "en", "caller-number.wav"));
 
-        var (frame, envelope) = QueueAudio.Find(QueueAudio.Envelope(heard), QueueAudio.Envelope(prompt), 0, heard.Length / 160);
+        var (frame, envelope) = QueueAudio.Find(RecordedAudio.Envelope(heard), RecordedAudio.Envelope(prompt), 0, heard.Length / 160);
         var (sample, correlation) = QueueAudio.Find(
             [.. heard.Select(s => (double)s)], [.. prompt.Select(s => (double)s)], frame * 160 - 320, frame * 160 + 320);
         await TestContext.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -79,31 +79,6 @@ public sealed partial class CallInteropTests
     /// <summary>Where a known sound lies in a recording, by Pearson correlation over the whole of it.</summary>
     private static class QueueAudio
     {
-        public static short[] Load(string path)
-        {
-            Assert.That(WavFile.TryLoad(path, out var audio, out _, out var reason), Is.True, reason);
-            Assert.That(audio!.TryGetNarrowband(out var samples), Is.True, path);
-            return samples;
-        }
-
-        /// <summary>RMS per 20 ms frame.</summary>
-        public static double[] Envelope(short[] samples)
-        {
-            var frames = new double[samples.Length / 160];
-            for (var f = 0; f < frames.Length; f++)
-            {
-                double sum = 0;
-                for (var i = f * 160; i < (f + 1) * 160; i++)
-                {
-                    sum += (double)samples[i] * samples[i];
-                }
-
-                frames[f] = Math.Sqrt(sum / 160);
-            }
-
-            return frames;
-        }
-
         /// <summary>The offset in <paramref name="from"/>..<paramref name="to"/> at which the whole of
         /// <paramref name="sound"/> correlates best with <paramref name="recording"/>: the announcement sits between
         /// music, so unlike a prompt at a call's edge it must be found whole.</summary>
