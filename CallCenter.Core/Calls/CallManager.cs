@@ -29,8 +29,8 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     private readonly ConcurrentDictionary<long, Call> _calls = new();
     private readonly ConcurrentDictionary<SipServerTransaction, Call> _byInvite = new();
     private readonly ConcurrentDictionary<string, int> _perExtension = new(StringComparer.Ordinal);
-    private long _nextId;
     private readonly CallLogGate _logGate = new();
+    private long _nextId;
     private long _rejectedOverload;
     private long _shed;
     private long _completed;
@@ -109,8 +109,9 @@ public sealed partial class CallManager : ISipCallHandler, IAsyncDisposable
     /// <summary>
     /// Shard: a new INVITE whose caller has authenticated as <paramref name="caller"/>. Load is refused here, before
     /// anything is allocated for the call, at the cost of a lookup and a response: an INVITE that waited too long
-    /// behind a backlog (<see cref="CallsOptions.ShedAfter"/>, <see cref="CallsOptions.ShedBacklog"/>), the server-wide and the caller's own call
-    /// limits, and the relays' descriptor budget. All answer 503 with Retry-After (RFC 3261 §21.5.4).
+    /// behind a backlog (<see cref="CallsOptions.ShedAfter"/>, <see cref="CallsOptions.ShedBacklog"/>), the
+    /// server-wide and the caller's own call limits, and the relays' descriptor budget. All answer 503 with
+    /// Retry-After (RFC 3261 §21.5.4).
     /// </summary>
     public void OnInvite(SipServerTransaction invite, UserOptions caller)
     {
