@@ -1,4 +1,5 @@
 using CallCenter.Tests.Support;
+using CallCenter.Tests.Unit.Sip.Transactions;
 
 namespace CallCenter.Tests.Unit.Calls;
 
@@ -11,7 +12,7 @@ public sealed class CallAdmissionTests
 {
     private const string Bob = "192.0.2.11";
 
-    private static CallHarness Harness(TimeSpan? shedAfter = null, int? socketPairs = null)
+    private static CallHarness Harness(TimeSpan? shedAfter = null, int? socketPairs = null, ListLoggerFactory? loggers = null)
     {
         var options = CallHarness.Options("1000", "1001");
         if (shedAfter is { } after)
@@ -19,7 +20,7 @@ public sealed class CallAdmissionTests
             options = options with { Calls = options.Calls with { ShedAfter = after } };
         }
 
-        var harness = new CallHarness(options, media: o => o with { MaxOpenSocketPairs = socketPairs });
+        var harness = new CallHarness(options, loggers, media: o => o with { MaxOpenSocketPairs = socketPairs });
         harness.Register("1001", 1);
 
         // A timestamp of 0 means "unknown": start the clock elsewhere.
@@ -87,5 +88,23 @@ public sealed class CallAdmissionTests
         Assert.That(harness.Manager.RejectedOverload, Is.EqualTo(1));
         Assert.That(harness.Manager.ActiveCalls, Is.EqualTo(1));
         Assert.That(harness.Invites.To(Bob), Has.Count.EqualTo(1));
+    }
+
+    [Test]
+    public async Task AStormOfRefusedInvitesLogsTheFirstAndTheTenthNotEachOne()
+    {
+        var loggers = new ListLoggerFactory();
+        await using var harness = Harness(socketPairs: 2, loggers: loggers);
+        harness.Dial("1000", "1001");
+        await CallHarness.UntilAsync(() => harness.Invites.To(Bob).Count == 1, "the first call rings bob");
+
+        var refused = Enumerable.Range(0, 11).Select(_ => harness.Dial("1000", "1001")).ToList();
+
+        Assert.That(refused.Select(r => r.Final.StatusCode), Is.All.EqualTo(503));
+        Assert.That(harness.Manager.RejectedOverload, Is.EqualTo(11));
+        var lines = loggers.Entries.Where(e => e.EventId == 3010).Select(e => e.Message).ToList();
+        Assert.That(lines, Has.Count.EqualTo(2), () => string.Join("\n", lines));
+        Assert.That(lines[0], Does.Contain("1 refused so far"));
+        Assert.That(lines[1], Does.Contain("10 refused so far"));
     }
 }
