@@ -239,6 +239,11 @@ internal sealed partial class Call
         // The ACD keeps its own ring deadline; this one ends the ringing even if the ACD's cancel were lost.
         offer.RingTimer = _manager.Time.CreateTimer(
             _ => Post(() => OnAgentRingTimeout(offer)), null, ringTimeout, Timeout.InfiniteTimeSpan);
+        if (offer.Direct)
+        {
+            StartRingback();
+        }
+
         return true;
     }
 

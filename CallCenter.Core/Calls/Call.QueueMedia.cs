@@ -1,5 +1,6 @@
 using CallCenter.Media.Playback;
 using CallCenter.Media.Relay;
+using CallCenter.Media.Tones;
 
 namespace CallCenter.Core.Calls;
 
@@ -56,6 +57,20 @@ internal sealed partial class Call
         CallLog.QueueMusic(_manager.Logger, UniqueId, name, _queue.Name);
         _queueAnnouncing = false;
         _queuePlayback = relay.Play(MediaLegSide.A, source);
+    }
+
+    /// <summary>Call context: an extension rings for a caller the server answered itself (an IVR's transfer, a queue's
+    /// overflow): no 180 can reach an answered caller, so it hears the configured region's ringback from the relay
+    /// instead of silence, until the extension answers (the bridge stops it) or the call ends.</summary>
+    private void StartRingback()
+    {
+        if (_relay is not { IsDisposed: false } relay || _state != CallState.Answered)
+        {
+            return;
+        }
+
+        _queueAnnouncing = false;
+        _queuePlayback = relay.Play(MediaLegSide.A, new ToneSource(CallProgressTones.For(_manager.Options.Calls.Tones, CallProgressTone.Ringback)));
     }
 
     /// <summary>Call context: nothing of the queue plays to the caller any more (an announcement included).</summary>

@@ -1,3 +1,4 @@
+using CallCenter.Media.Tones;
 using System.Collections.Immutable;
 
 namespace CallCenter.Core.Configuration;
@@ -210,6 +211,10 @@ public sealed record CallsOptions
     /// <summary>Items that must still wait behind a late INVITE for <see cref="ShedAfter"/> to apply: one late
     /// INVITE on an idle server (the first call after a start, its path still being compiled) is served.</summary>
     public int ShedBacklog { get; init; } = 32;
+
+    /// <summary>Whose call progress tones the server plays (Asterisk's indications.conf country, FreeSWITCH's tone
+    /// zone): the ringback a caller the server answered itself hears while an extension rings for it.</summary>
+    public ToneRegion Tones { get; init; } = ToneRegion.Europe;
 }
 
 /// <summary>

@@ -129,4 +129,26 @@ internal sealed class ConfigReader(string fileName, List<ConfigError> errors)
 
         return value;
     }
+
+    /// <summary>An attribute that names one of <paramref name="map"/>'s tokens; an error naming them all otherwise.</summary>
+    public T Token<T>(XElement element, string name, (string Text, T Value)[] map, T fallback)
+    {
+        var attribute = element.Attribute(name);
+        if (attribute is null)
+        {
+            return fallback;
+        }
+
+        var text = attribute.Value.Trim();
+        foreach (var (candidate, value) in map)
+        {
+            if (string.Equals(candidate, text, StringComparison.Ordinal))
+            {
+                return value;
+            }
+        }
+
+        Error(attribute, $"'{name}' must be one of {string.Join(", ", map.Select(m => m.Text))}; '{attribute.Value}' is not.");
+        return fallback;
+    }
 }

@@ -1,3 +1,4 @@
+using CallCenter.Media.Tones;
 using System.Collections.Immutable;
 using System.Net;
 using System.Xml;
@@ -24,6 +25,11 @@ public static class ConfigurationLoader
 
     /// <summary>The prompts folder below the configuration folder: sounds/&lt;language&gt;/&lt;name&gt;.wav.</summary>
     public const string SoundsFolder = "sounds";
+
+    private static readonly (string Text, ToneRegion Value)[] ToneRegions =
+    [
+        ("north-america", ToneRegion.NorthAmerica), ("europe", ToneRegion.Europe), ("china", ToneRegion.China),
+    ];
 
     /// <summary>The music-on-hold classes, one folder of WAV files each, beside the sounds.</summary>
     public const string MusicFolder = "moh";
@@ -282,6 +288,7 @@ public static class ConfigurationLoader
             MaxCalls = r.Int(calls, "maxCalls", defaults.MaxCalls, 1, 1_000_000),
             ShedAfter = r.Milliseconds(calls, "shedAfter", defaults.ShedAfter, 0, 32_000),
             ShedBacklog = r.Int(calls, "shedBacklog", defaults.ShedBacklog, 1, 100_000),
+            Tones = r.Token(calls, "tones", ToneRegions, defaults.Tones),
         };
     }
 

@@ -79,17 +79,17 @@ internal static class QueuesReader
         {
             Name = r.RequiredString(queue, "name"),
             Number = r.OptionalString(queue, "number"),
-            Strategy = Token(r, queue, "strategy", Strategies, defaults.Strategy),
+            Strategy = r.Token(queue, "strategy", Strategies, defaults.Strategy),
             RingTimeout = r.Seconds(queue, "ringTimeout", defaults.RingTimeout, 1, 600),
             RetryDelay = r.Seconds(queue, "retryDelay", defaults.RetryDelay, 0, 86_400),
             MaxWait = r.Seconds(queue, "maxWait", defaults.MaxWait, 0, 86_400),
             MaxLength = r.Int(queue, "maxLength", defaults.MaxLength, 0, 100_000),
-            JoinWhenEmpty = Token(r, queue, "joinWhenEmpty", JoinRules, defaults.JoinWhenEmpty),
-            LeaveWhenEmpty = Token(r, queue, "leaveWhenEmpty", LeaveRules, defaults.LeaveWhenEmpty),
+            JoinWhenEmpty = r.Token(queue, "joinWhenEmpty", JoinRules, defaults.JoinWhenEmpty),
+            LeaveWhenEmpty = r.Token(queue, "leaveWhenEmpty", LeaveRules, defaults.LeaveWhenEmpty),
             OnMaxWait = Overflow(r, queue, "maxWait"),
             OnMaxLength = Overflow(r, queue, "maxLength"),
             ServiceLevelThreshold = r.Seconds(serviceLevel, "threshold", defaults.ServiceLevelThreshold, 1, 3_600),
-            ServiceLevelFormula = Token(r, serviceLevel, "formula", Formulas, defaults.ServiceLevelFormula),
+            ServiceLevelFormula = r.Token(serviceLevel, "formula", Formulas, defaults.ServiceLevelFormula),
             Announce = new QueueAnnounceOptions
             {
                 Position = r.Bool(announce, "position", defaults.Announce.Position),
@@ -123,29 +123,8 @@ internal static class QueuesReader
         return element is null
             ? null
             : new OverflowTarget(
-                Token(r, element, "action", Actions, OverflowAction.Hangup),
+                r.Token(element, "action", Actions, OverflowAction.Hangup),
                 r.OptionalString(element, "target"),
                 r.OptionalString(element, "message"));
-    }
-
-    private static T Token<T>(ConfigReader r, XElement element, string name, (string Text, T Value)[] map, T fallback)
-    {
-        var attribute = element.Attribute(name);
-        if (attribute is null)
-        {
-            return fallback;
-        }
-
-        var text = attribute.Value.Trim();
-        foreach (var (candidate, value) in map)
-        {
-            if (string.Equals(candidate, text, StringComparison.Ordinal))
-            {
-                return value;
-            }
-        }
-
-        r.Error(attribute, $"'{name}' must be one of {string.Join(", ", map.Select(m => m.Text))}; '{attribute.Value}' is not.");
-        return fallback;
     }
 }

@@ -31,6 +31,7 @@ public sealed class ConfigurationLoaderTests
             Assert.That(options.Rtp.PortMax, Is.EqualTo(30_000));
             Assert.That(options.Calls.ShedAfter, Is.EqualTo(TimeSpan.FromMilliseconds(500)));
             Assert.That(options.Calls.ShedBacklog, Is.EqualTo(32));
+            Assert.That(options.Calls.Tones, Is.EqualTo(CallCenter.Media.Tones.ToneRegion.Europe));
             Assert.That(options.Web.Address, Is.EqualTo(IPAddress.Loopback));
             Assert.That(options.Web.Port, Is.EqualTo(8080));
             Assert.That(options.Logging.Level, Is.EqualTo(LogLevelSetting.Information));
@@ -54,6 +55,29 @@ public sealed class ConfigurationLoaderTests
         Assert.That(result.Errors, Is.Empty, () => string.Join("\n", result.Errors));
         Assert.That(result.Options!.Calls.ShedAfter, Is.EqualTo(TimeSpan.FromMilliseconds(shedAfterMs)));
         Assert.That(result.Options.Calls.ShedBacklog, Is.EqualTo(shedBacklog));
+    }
+
+    [TestCase("north-america", CallCenter.Media.Tones.ToneRegion.NorthAmerica)]
+    [TestCase("china", CallCenter.Media.Tones.ToneRegion.China)]
+    public void TheToneRegionIsReadFromCalls(string text, CallCenter.Media.Tones.ToneRegion expected)
+    {
+        using var config = ConfigSamples.Folder(main: $"""<callcenter node="t"><sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip><calls tones="{text}" /></callcenter>""");
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Errors, Is.Empty, () => string.Join("\n", result.Errors));
+        Assert.That(result.Options!.Calls.Tones, Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void AnUnknownToneRegionIsRefusedWithTheKnownOnes()
+    {
+        using var config = ConfigSamples.Folder(main: """<callcenter node="t"><sip realm="r" domain="d.test"><listener transport="udp" address="127.0.0.1" port="5060" /></sip><calls tones="uk" /></callcenter>""");
+
+        var result = ConfigurationLoader.Load(config.Folder);
+
+        Assert.That(result.Options, Is.Null);
+        Assert.That(string.Join("\n", result.Errors), Does.Contain("tones").And.Contain("north-america"));
     }
 
     [Test]

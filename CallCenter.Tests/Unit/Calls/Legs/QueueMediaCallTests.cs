@@ -180,6 +180,46 @@ public sealed class QueueMediaCallTests
     }
 
     [Test]
+    public async Task AnOverflowToAnExtensionPlaysTheRegionsRingbackUntilItAnswers()
+    {
+        // Europe's ringback (the default region): 425 Hz, 1 s on, 4 s off.
+        await StartAsync([Sales with { MaxWait = TimeSpan.FromSeconds(30), OnMaxWait = new OverflowTarget(OverflowAction.Extension, "2001", null) }]);
+        await JoinAsync();
+        Assert.That(Labels(ReceiveFrames(5)), Is.All.EqualTo("moh"));
+
+        _harness.Time.Advance(TimeSpan.FromSeconds(30));
+        var ring = await InviteToAsync(Phone2001);
+
+        // The first tone frames after the music: in each, 425 Hz stands far above 200, 700 and 1,000 Hz (a 20 ms
+        // frame cannot tell 425 from 450 Hz; the region table's own tests do).
+        var frames = ReceiveUntilNotMusic(250).Concat(ReceiveFrames(20)).Where(f => Label(f) != "moh").Take(20).Select(Samples).ToList();
+        var weakest = frames.Select(f => Power(f, 425) / new[] { 200, 700, 1000 }.Max(other => Power(f, other))).Min();
+        Assert.That(frames, Has.Count.EqualTo(20));
+        Assert.That(weakest, Is.GreaterThan(100), "every frame of the first 400 ms is the 425 Hz ringback");
+
+        ring.Respond(200, CallHarness.Sdp(Port(_agentRtp), formats: "0 101"));
+        await CallHarness.UntilAsync(() => _harness.Invites.Acks.Count > 0, "the extension's answer is acknowledged");
+        await CallHarness.SettleAsync();
+        Drain();
+        Assert.That(Drain(), Is.Empty, "no tone once the extension answered (its own audio would be relayed)");
+    }
+
+    /// <summary>Goertzel power of one frequency in an 8 kHz frame.</summary>
+    private static double Power(short[] samples, double frequency)
+    {
+        var coefficient = 2 * Math.Cos(2 * Math.PI * frequency / 8000);
+        double previous = 0, beforePrevious = 0;
+        foreach (var sample in samples)
+        {
+            var current = sample + (coefficient * previous) - beforePrevious;
+            beforePrevious = previous;
+            previous = current;
+        }
+
+        return (previous * previous) + (beforePrevious * beforePrevious) - (coefficient * previous * beforePrevious);
+    }
+
+    [Test]
     public async Task TheMusicStopsWhenTheAgentIsConnectedSoTheCallerHearsTheAgent()
     {
         await StartAsync(Sales, "a1");
