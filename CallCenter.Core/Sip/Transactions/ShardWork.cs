@@ -8,7 +8,7 @@ internal enum ShardWorkKind : byte
     /// <summary>Bytes from the transport.</summary>
     Inbound,
 
-    /// <summary>A transaction timer fired; <see cref="ShardWork.Payload"/> is its <see cref="TransactionTimer"/>.</summary>
+    /// <summary>The shard's transaction clock fired: the timers in <see cref="SipShard.Deadlines"/> that are due run.</summary>
     Timer,
 
     /// <summary>The TU answered; <see cref="ShardWork.Payload"/> is the <see cref="SipOutgoingResponse"/>.</summary>
@@ -35,7 +35,7 @@ internal enum ShardWorkKind : byte
 }
 
 /// <summary>One item of a shard's mailbox. A struct so that the common case (a datagram) costs no allocation of its
-/// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/> and <see cref="ShardWorkKind.Sweep"/>.</summary>
+/// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/>, <see cref="ShardWorkKind.Timer"/> and <see cref="ShardWorkKind.Sweep"/>.</summary>
 internal readonly struct ShardWork
 {
     private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload, long receivedAt = 0)
@@ -64,7 +64,7 @@ internal readonly struct ShardWork
 
     public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt) => new(ShardWorkKind.Inbound, bytes, flow, null, null, receivedAt);
 
-    public static ShardWork Timer(TransactionTimer timer) => new(ShardWorkKind.Timer, default, default, timer.Owner, timer);
+    public static ShardWork Clock() => new(ShardWorkKind.Timer, default, default, null, null);
 
     public static ShardWork Respond(ISipTransaction transaction, SipOutgoingResponse response) => new(ShardWorkKind.Respond, default, default, transaction, response);
 

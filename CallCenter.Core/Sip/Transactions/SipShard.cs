@@ -78,6 +78,17 @@ internal sealed class SipShard : IThreadPoolWorkItem
 
     public bool SweepArmed { get; set; }
 
+    /// <summary>The armed transaction timers, by due time.</summary>
+    public TransactionDeadlines Deadlines { get; } = new();
+
+    /// <summary>The one timer that fires <see cref="Deadlines"/>, created on first use; <see cref="ClockDue"/> is what
+    /// it is set to (long.MaxValue: not set), and <see cref="FiringTimers"/> holds re-arming off while a batch fires.</summary>
+    public ITimer? Clock { get; set; }
+
+    public long ClockDue { get; set; } = long.MaxValue;
+
+    public bool FiringTimers { get; set; }
+
     /// <summary>Client transactions by §17.1.3's branch and CSeq method.</summary>
     public Dictionary<ClientTransactionKey, ClientTransaction> Clients { get; } = [];
 
@@ -165,6 +176,16 @@ internal sealed class SipShard : IThreadPoolWorkItem
         if (!TryPost(ShardWork.Sweep()))
         {
             SweepTimer?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    /// <summary>Timer thread: the transaction clock fired. A full mailbox must not lose timers (they are what end
+    /// transactions), so a refused post is tried again a little later.</summary>
+    public void PostClock()
+    {
+        if (!TryPost(ShardWork.Clock()))
+        {
+            Clock?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
         }
     }
 

@@ -181,25 +181,110 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
 
     internal IReadOnlyList<SipShard> Shards => _shards;
 
-    /// <summary>Timer thread: false when the mailbox refused the timer and the timer should try again.</summary>
-    internal bool PostTimer(TransactionTimer timer)
+    /// <summary>Shard: files a new arming of a transaction's timer, due <paramref name="after"/> from now.</summary>
+    internal TransactionTimer Schedule(ISipTransaction owner, SipTimerName name, TimerSlot slot, TimeSpan after)
+    {
+        var shard = owner.Shard;
+        var now = Time.GetTimestamp();
+        var duration = ToTimestamp(after);
+        var timer = new TransactionTimer(owner, name, slot, now + duration);
+        shard.Deadlines.Add(timer, duration);
+        if (!shard.FiringTimers)
+        {
+            ArmClock(shard, now);
+        }
+
+        return timer;
+    }
+
+    /// <summary>Shard: an arming was disarmed. Its slot is cleared, and the clock follows the earliest deadline left
+    /// (stopped when none is, so an idle shard sleeps). One disarmed only once it was due had fired already, its
+    /// firing waiting behind the event that disarmed it: that counts as a stale timer.</summary>
+    internal void Unschedule(SipShard shard, TransactionTimer timer)
+    {
+        if (!timer.Stop())
+        {
+            return;
+        }
+
+        shard.Deadlines.Remove(timer);
+        var now = Time.GetTimestamp();
+        if (now >= timer.Due)
+        {
+            TransactionCounters.StaleTimer();
+        }
+
+        if (!shard.FiringTimers)
+        {
+            ArmClock(shard, now);
+        }
+    }
+
+    /// <summary>Shard: the clock fired; every arming due by now runs, in due order.</summary>
+    private void FireTimers(SipShard shard)
+    {
+        shard.ClockDue = long.MaxValue;
+        var now = Time.GetTimestamp();
+        shard.FiringTimers = true;
+        try
+        {
+            while (shard.Deadlines.TryTakeDue(now, out var timer))
+            {
+                if (timer.Owner is not { } owner || owner.IsTerminated)
+                {
+                    TransactionCounters.StaleTimer();
+                    continue;
+                }
+
+                try
+                {
+                    owner.OnTimer(timer);
+                }
+                catch (Exception ex)
+                {
+                    SipTransactionLog.HandlerFailed(_logger, "timer " + timer.Name, ex);
+                }
+            }
+        }
+        finally
+        {
+            shard.FiringTimers = false;
+        }
+
+        ArmClock(shard, Time.GetTimestamp());
+    }
+
+    /// <summary>Shard: sets the clock to the earliest armed deadline when that moved (a new sooner one, or the
+    /// earliest disarmed), or stops it when nothing is armed.</summary>
+    private void ArmClock(SipShard shard, long now)
     {
         if (IsStopping)
         {
-            return true;
+            return;
         }
 
-        if (timer.Owner.Shard.TryPost(ShardWork.Timer(timer)))
+        if (!shard.Deadlines.TryGetNextDue(out var due))
         {
-            return true;
+            if (shard.ClockDue != long.MaxValue)
+            {
+                shard.ClockDue = long.MaxValue;
+                shard.Clock?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            }
         }
-
-        if (_logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
+        else if (due != shard.ClockDue)
         {
-            SipTransactionLog.WorkNotQueued(_logger, "timer " + timer.Name, timer.Owner.Shard.Index, count);
+            shard.ClockDue = due;
+            shard.Clock ??= Time.CreateTimer(static state => ((SipShard)state!).PostClock(), shard, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            shard.Clock.Change(due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+    }
 
-        return false;
+    /// <summary>A duration in timestamps of <see cref="Time"/>, exactly (no floating point: a fake clock's timers must
+    /// fall on the tick the test expects).</summary>
+    private long ToTimestamp(TimeSpan span)
+    {
+        var frequency = Time.TimestampFrequency;
+        return (span.Ticks / TimeSpan.TicksPerSecond * frequency) + (span.Ticks % TimeSpan.TicksPerSecond * frequency / TimeSpan.TicksPerSecond);
     }
 
     /// <summary>Shard: the one dispatch of mailbox items. An exception is a bug; it costs the item that raised it,
@@ -214,12 +299,8 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
                     ProcessInbound(shard, work.Bytes, work.Flow, work.ReceivedAt);
                     break;
 
-                case ShardWorkKind.Timer when !work.Transaction!.IsTerminated:
-                    work.Transaction.OnTimer((TransactionTimer)work.Payload!);
-                    break;
-
-                case ShardWorkKind.Timer:
-                    TransactionCounters.StaleTimer();
+                case ShardWorkKind.Timer when !IsStopping:
+                    FireTimers(shard);
                     break;
 
                 case ShardWorkKind.Respond:
@@ -291,6 +372,8 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         }
 
         shard.SweepTimer?.Dispose();
+        shard.Clock?.Dispose();
+        shard.Deadlines.Clear();
         shard.Completed.Clear();
 
         return abandoned;

@@ -1,43 +1,45 @@
 namespace CallCenter.Core.Sip.Transactions;
 
 /// <summary>
-/// One arming of one timer (STYLE §5). The callback runs on a timer thread and only posts this object into the
-/// owner's shard; the shard then asks the owner's <see cref="TransactionTimers"/> whether this arming is still the
-/// one in its slot. A timer re-armed, disarmed or outlived by its transaction while its message waited in the
-/// mailbox is therefore stale and ignored by identity, with no generation counter to race on.
+/// One arming of one timer (STYLE §5), filed in its shard's <see cref="TransactionDeadlines"/> until it is due. When
+/// the shard's clock reaches it, the shard asks the owner's <see cref="TransactionTimers"/> whether this arming is
+/// still the one in its slot. A timer re-armed, disarmed or outlived by its transaction is therefore stale and
+/// ignored by identity, with no generation counter to race on. Shard context only.
 /// </summary>
-internal sealed class TransactionTimer
+internal sealed class TransactionTimer(ISipTransaction owner, SipTimerName name, TimerSlot slot, long due)
 {
-    private static readonly TimerCallback Fired = static state => ((TransactionTimer)state!).Post();
+    private ISipTransaction? _owner = owner;
 
-    private readonly SipTransactionLayer _layer;
-    private ITimer? _timer;
+    /// <summary>The transaction, or null once the arming was stopped.</summary>
+    public ISipTransaction? Owner => _owner;
 
-    public TransactionTimer(SipTransactionLayer layer, ISipTransaction owner, SipTimerName name, TimerSlot slot)
+    public SipTimerName Name { get; } = name;
+
+    public TimerSlot Slot { get; } = slot;
+
+    /// <summary>When it is due, a timestamp of the layer's TimeProvider.</summary>
+    public long Due { get; } = due;
+
+    /// <summary>Where it is filed in <see cref="TransactionDeadlines"/>, so that disarming can clear its slot.</summary>
+    internal TransactionDeadlines.Ring? Ring { get; private set; }
+
+    internal long Ticket { get; private set; }
+
+    internal void Filed(TransactionDeadlines.Ring ring, long ticket)
     {
-        _layer = layer;
-        Owner = owner;
-        Name = name;
-        Slot = slot;
+        Ring = ring;
+        Ticket = ticket;
     }
 
-    public ISipTransaction Owner { get; }
-
-    public SipTimerName Name { get; }
-
-    public TimerSlot Slot { get; }
-
-    public void Start(TimeProvider time, TimeSpan due) => _timer = time.CreateTimer(Fired, this, due, Timeout.InfiniteTimeSpan);
-
-    public void Stop() => _timer?.Dispose();
-
-    /// <summary>Runs on the timer's thread. A full mailbox must not lose a timer (it is what ends a transaction),
-    /// so a refused post is tried again a little later.</summary>
-    private void Post()
+    /// <summary>Stops the arming; true if it was still running.</summary>
+    public bool Stop()
     {
-        if (!_layer.PostTimer(this))
+        if (_owner is null)
         {
-            _timer?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
+            return false;
         }
+
+        _owner = null;
+        return true;
     }
 }

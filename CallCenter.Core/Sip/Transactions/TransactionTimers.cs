@@ -8,24 +8,25 @@ internal sealed class TransactionTimers(SipTransactionLayer layer, ISipTransacti
     public TransactionTimer Arm(TimerSlot slot, SipTimerName name, TimeSpan due)
     {
         Disarm(slot);
-        var timer = new TransactionTimer(layer, owner, name, slot);
+        var timer = layer.Schedule(owner, name, slot, due);
         _slots[(int)slot] = timer;
-        timer.Start(layer.Time, due);
         return timer;
     }
 
     public void Disarm(TimerSlot slot)
     {
-        _slots[(int)slot]?.Stop();
-        _slots[(int)slot] = null;
+        if (_slots[(int)slot] is { } timer)
+        {
+            _slots[(int)slot] = null;
+            layer.Unschedule(owner.Shard, timer);
+        }
     }
 
     public void DisarmAll()
     {
         for (var i = 0; i < _slots.Length; i++)
         {
-            _slots[i]?.Stop();
-            _slots[i] = null;
+            Disarm((TimerSlot)i);
         }
     }
 

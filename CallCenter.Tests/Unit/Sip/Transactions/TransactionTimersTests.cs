@@ -38,6 +38,90 @@ public sealed class TransactionTimersTests
         Assert.That(h.Statistics.QueueDepths.Sum(), Is.Zero);
     }
 
+    [Test]
+    public async Task ArmingsDueTogetherFireInTheOrderTheyWereArmedAndEachOnlyOnce()
+    {
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual);
+        var fired = new List<string>();
+        var shard = h.Layer.Shards[0];
+        var first = new RecordingTransaction(h.Layer, shard, "first", fired);
+        var second = new RecordingTransaction(h.Layer, shard, "second", fired);
+        var third = new RecordingTransaction(h.Layer, shard, "third", fired);
+        third.Timers.Arm(TimerSlot.Linger, SipTimerName.K, TransactionHarness.T4);
+        first.Timers.Arm(TimerSlot.Retransmit, SipTimerName.E, TransactionHarness.T1);
+        second.Timers.Arm(TimerSlot.Retransmit, SipTimerName.E, TransactionHarness.T1);
+
+        h.Advance(TransactionHarness.T1);
+        h.Layer.PumpAll();
+        Assert.That(fired, Is.EqualTo(new[] { "first E", "second E" }), "due together: armed order; the later one waits");
+
+        h.Advance(TransactionHarness.T4);
+        h.Layer.PumpAll();
+        Assert.That(fired, Is.EqualTo(new[] { "first E", "second E", "third K" }));
+        Assert.That(shard.Deadlines.Count, Is.Zero);
+    }
+
+    [Test]
+    public async Task ADisarmedArmingLetsGoOfItsTransactionAndTheClockMovesOnToTheNext()
+    {
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual);
+        var fired = new List<string>();
+        var shard = h.Layer.Shards[0];
+        var early = new RecordingTransaction(h.Layer, shard, "early", fired);
+        var late = new RecordingTransaction(h.Layer, shard, "late", fired);
+        var disarmed = early.Timers.Arm(TimerSlot.Deadline, SipTimerName.B, TransactionHarness.T1);
+        late.Timers.Arm(TimerSlot.Deadline, SipTimerName.B, TransactionHarness.T1 * 4);
+
+        early.Timers.DisarmAll();
+        Assert.That(disarmed.Owner, Is.Null, "a stopped arming waiting in the heap must not keep its transaction alive");
+
+        h.Advance(TransactionHarness.T1 * 2);
+        Assert.That(h.Statistics.QueueDepths.Sum(), Is.Zero, "nothing was due: the clock was moved to the next deadline, not left on the disarmed one");
+
+        h.Advance(TransactionHarness.T1 * 2);
+        h.Layer.PumpAll();
+        Assert.That(fired, Is.EqualTo(new[] { "late B" }));
+        Assert.That(h.Statistics.StaleTimers, Is.Zero, "disarmed before it was due: not a stale firing");
+    }
+
+    private sealed class RecordingTransaction : ISipTransaction
+    {
+        private readonly string _name;
+        private readonly List<string> _fired;
+
+        public RecordingTransaction(SipTransactionLayer layer, SipShard shard, string name, List<string> fired)
+        {
+            Shard = shard;
+            _name = name;
+            _fired = fired;
+            Timers = new TransactionTimers(layer, this);
+        }
+
+        public TransactionTimers Timers { get; }
+
+        public SipTransactionKind Kind => SipTransactionKind.ClientNonInvite;
+
+        public SipShard Shard { get; }
+
+        public SipRequest Request => throw new NotSupportedException();
+
+        public bool IsTerminated => false;
+
+        public SendRoute Route { get; set; }
+
+        public void OnTimer(TransactionTimer timer)
+        {
+            if (Timers.TryClaim(timer))
+            {
+                _fired.Add(_name + " " + timer.Name);
+            }
+        }
+
+        public void OnTransportError(SipSendResult result)
+        {
+        }
+    }
+
     private sealed class IdleTransaction(SipShard shard) : ISipTransaction
     {
         public SipTransactionKind Kind => SipTransactionKind.ClientNonInvite;
