@@ -107,7 +107,7 @@ internal sealed partial class Call
         var winner = _callbackFork!.Winner!;
         if (_callbackDialog is null)
         {
-            if (!SipDialog.TryCreateUac(winner.Invite.Request, response, _callbackTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
+            if (!winner.Invite.TryCreateDialog(response, _callbackTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
             {
                 CallLog.NoDialog(_manager.Logger, UniqueId, "callback", reason);
                 return;
@@ -119,7 +119,7 @@ internal sealed partial class Call
         else if (!_callbackDialog.OnResponse(response))
         {
             // A 2xx making a second dialog of the winning INVITE (§13.2.2.4): acknowledged and ended at once.
-            if (SipDialog.TryCreateUac(winner.Invite.Request, response, false, out var extra, out _) && extra.Id != _callbackDialog.Id)
+            if (winner.Invite.TryCreateDialog(response, false, out var extra, out _) && extra.Id != _callbackDialog.Id)
             {
                 CallLog.ExtraFork(_manager.Logger, UniqueId);
                 Forget(SendCallbackAckAsync(extra));

@@ -185,7 +185,7 @@ internal sealed partial class Call
 
         if (_bDialog is null)
         {
-            if (!SipDialog.TryCreateUac(_bInvite!.Request, response, _bTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
+            if (!_bInvite!.TryCreateDialog(response, _bTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
             {
                 CallLog.NoDialog(_manager.Logger, UniqueId, "callee", reason);
                 return;
@@ -198,7 +198,7 @@ internal sealed partial class Call
         {
             // A 2xx from another fork of the INVITE (§13.2.2.4): acknowledge it and end that dialog at once.
             CallLog.ExtraFork(_manager.Logger, UniqueId);
-            if (SipDialog.TryCreateUac(_bInvite!.Request, response, false, out var fork, out _))
+            if (_bInvite!.TryCreateDialog(response, false, out var fork, out _))
             {
                 Forget(SendAckAsync(fork));
                 Forget(SendByeAsync(fork, _bTarget!));

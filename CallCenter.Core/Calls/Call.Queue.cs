@@ -279,7 +279,7 @@ internal sealed partial class Call
 
         if (offer.Dialog is null)
         {
-            if (!SipDialog.TryCreateUac(offer.Invite!.Request, response, offer.Target!.Transport == SipTransport.Tls, out var dialog, out var reason))
+            if (!offer.Invite!.TryCreateDialog(response, offer.Target!.Transport == SipTransport.Tls, out var dialog, out var reason))
             {
                 CallLog.NoDialog(_manager.Logger, UniqueId, "agent", reason);
                 return;
@@ -523,7 +523,7 @@ internal sealed partial class Call
 
     private void EndStrayAnswer(SipClientInvite invite, SipResponse response, SipTarget? target)
     {
-        if (target is null || !SipDialog.TryCreateUac(invite.Request, response, target.Transport == SipTransport.Tls, out var stray, out _))
+        if (target is null || !invite.TryCreateDialog(response, target.Transport == SipTransport.Tls, out var stray, out _))
         {
             return;
         }

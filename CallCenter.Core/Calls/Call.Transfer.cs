@@ -159,7 +159,7 @@ internal sealed partial class Call
             // A 2xx after the transfer was given up (cancelled, the transferee hung up) or a retransmission of the
             // one already taken (its dialog is in the call, which ACKs it again): §13.2.2.4 wants an ACK either way;
             // a leg that is not in the call is ended at once.
-            if (SipDialog.TryCreateUac(invite.Request, response, false, out var stray, out _))
+            if (invite.TryCreateDialog(response, false, out var stray, out _))
             {
                 var known = AllLegs().FirstOrDefault(l => l.Dialog.Id == stray.Id);
                 Forget(_manager.Invites.SendAckAsync(stray.CreateAck(stray.CreatingSequence), attempt.InviteTarget!).AsTask());
@@ -173,7 +173,7 @@ internal sealed partial class Call
         }
 
         StopTransferTimer(attempt);
-        if (!SipDialog.TryCreateUac(invite.Request, response, attempt.InviteTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
+        if (!invite.TryCreateDialog(response, attempt.InviteTarget!.Transport == SipTransport.Tls, out var dialog, out var reason))
         {
             CallLog.NoDialog(_manager.Logger, UniqueId, attempt.Channel!, reason);
             return;

@@ -229,7 +229,7 @@ internal sealed class CalleeFork
     {
         CallLog.ExtraFork(_logger, _uniqueId);
         branch.State = CalleeBranchState.Answered;
-        if (!SipDialog.TryCreateUac(branch.Invite.Request, response, false, out var dialog, out _))
+        if (!branch.Invite.TryCreateDialog(response, false, out var dialog, out _))
         {
             return;
         }

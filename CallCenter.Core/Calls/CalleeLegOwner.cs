@@ -37,7 +37,7 @@ internal sealed class CalleeLegOwner(ISipInviteOwner call) : ISipInviteOwner
             return;
         }
 
-        if (!SipDialog.TryCreateUac(invite.Request, response, false, out var dialog, out _))
+        if (!invite.TryCreateDialog(response, false, out var dialog, out _))
         {
             return;
         }

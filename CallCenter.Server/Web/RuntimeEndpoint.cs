@@ -34,7 +34,8 @@ public static class RuntimeEndpoint
                 LastPause(GCKind.Ephemeral),
                 LastPause(GCKind.Background),
                 LastPause(GCKind.FullBlocking),
-                memory.PauseTimePercentage));
+                memory.PauseTimePercentage,
+                LastEphemeral()));
         });
 
     /// <summary>The pauses of the last collection of that kind (a background one pauses twice), in milliseconds.</summary>
@@ -42,6 +43,26 @@ public static class RuntimeEndpoint
     {
         var info = GC.GetGCMemoryInfo(kind);
         return info.Index == 0 ? [] : [.. info.PauseDurations.ToArray().Where(p => p > TimeSpan.Zero).Select(p => Math.Round(p.TotalMilliseconds, 2))];
+    }
+
+    /// <summary>What the last ephemeral collection kept: bytes promoted (copied or marked live, the work that
+    /// makes its pause) and each generation's size after it (0, 1, 2, large, pinned).</summary>
+    private static EphemeralReport? LastEphemeral()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Ephemeral);
+        if (info.Index == 0)
+        {
+            return null;
+        }
+
+        var generations = info.GenerationInfo;
+        var sizes = new long[generations.Length];
+        for (var i = 0; i < sizes.Length; i++)
+        {
+            sizes[i] = generations[i].SizeAfterBytes;
+        }
+
+        return new EphemeralReport(info.Generation, info.PromotedBytes, sizes);
     }
 
     /// <summary>Times in milliseconds, sizes in bytes, counts since the process started (gauges: heap, working
@@ -66,5 +87,8 @@ public static class RuntimeEndpoint
         double[] LastEphemeralPauseMs,
         double[] LastBackgroundPauseMs,
         double[] LastFullBlockingPauseMs,
-        double PauseTimePercentage);
+        double PauseTimePercentage,
+        EphemeralReport? LastEphemeral);
+
+    private sealed record EphemeralReport(int Generation, long PromotedBytes, long[] GenerationSizesAfterBytes);
 }

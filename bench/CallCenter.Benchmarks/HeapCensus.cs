@@ -21,7 +21,8 @@ internal static class HeapCensus
         var byType = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
         long total = 0;
         var liveOnly = args.Length > 3 && args[3] == "live";
-        foreach (var obj in liveOnly ? Reachable(runtime) : runtime.Heap.EnumerateObjects())
+        var parents = liveOnly && args.Length > 4 ? new Dictionary<ulong, ulong>() : null;
+        foreach (var obj in liveOnly ? Reachable(runtime, parents) : runtime.Heap.EnumerateObjects())
         {
             if (!obj.IsValid || obj.IsFree)
             {
@@ -45,13 +46,18 @@ internal static class HeapCensus
             Referrers(runtime.Heap, args[3]);
         }
 
+        if (parents is not null)
+        {
+            HoldingChains(runtime.Heap, parents, args[4].Split(','));
+        }
+
         return 0;
     }
 
     /// <summary>Every object reachable from the roots, once each (an explicit stack: object graphs are deep). The roots
     /// are the strong handles (statics included), the finalizer queue and each thread's stack; a stack ClrMD cannot
     /// walk (it fails on some frames of a busy server) is skipped, which may miss what only that stack holds.</summary>
-    private static IEnumerable<ClrObject> Reachable(ClrRuntime runtime)
+    private static IEnumerable<ClrObject> Reachable(ClrRuntime runtime, Dictionary<ulong, ulong>? parents = null)
     {
         var heap = runtime.Heap;
         var seen = new HashSet<ulong>();
@@ -97,9 +103,41 @@ internal static class HeapCensus
             {
                 if (reference.IsValid && seen.Add(reference.Address))
                 {
+                    parents?.Add(reference.Address, obj.Address);
                     stack.Push(reference);
                 }
             }
+        }
+    }
+
+    /// <summary><c>heapcensus PID TOP live TYPE[,TYPE...]</c>: for every live object of those types, the chain of
+    /// types that reached it first in the walk (four levels up), counted: which owners keep them alive.</summary>
+    private static void HoldingChains(ClrHeap heap, Dictionary<ulong, ulong> parents, string[] typeNames)
+    {
+        var wanted = typeNames.ToHashSet(StringComparer.Ordinal);
+        var chains = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (child, _) in parents)
+        {
+            var obj = heap.GetObject(child);
+            if (obj.Type?.Name is not { } name || !wanted.Contains(name))
+            {
+                continue;
+            }
+
+            var chain = name;
+            var at = child;
+            for (var level = 0; level < 4 && parents.TryGetValue(at, out var parent); level++)
+            {
+                chain += " <- " + (heap.GetObject(parent).Type?.Name ?? "?");
+                at = parent;
+            }
+
+            chains[chain] = chains.GetValueOrDefault(chain) + 1;
+        }
+
+        foreach (var (chain, count) in chains.OrderByDescending(c => c.Value).Take(40))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{count,9}  {chain}"));
         }
     }
 

@@ -198,6 +198,10 @@ print(f"target_gc: gen0={d('gen0Collections')} gen1={d('gen1Collections')} gen2=
       f"threads={b['threads']} pool_threads={b['threadPoolThreads']}")
 print(f"target_gc_last_pauses_ms: ephemeral={b['lastEphemeralPauseMs']} background={b['lastBackgroundPauseMs']} "
       f"full_blocking={b['lastFullBlockingPauseMs']}")
+e = b.get('lastEphemeral')
+if e:
+    sizes = " ".join(f"{s >> 20}" for s in e['generationSizesAfterBytes'])
+    print(f"target_gc_last_ephemeral: gen{e['generation']} promoted={e['promotedBytes'] >> 20} MB generation_sizes_after_mb=[{sizes}]")
 PY2
 }
 

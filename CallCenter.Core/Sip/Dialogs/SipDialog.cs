@@ -181,6 +181,54 @@ public sealed partial class SipDialog
         return TryCreateUas(request, tag, response.StatusCode, overTls, out dialog, out reason);
     }
 
+    // UAC side, from a 2xx alone: for a 2xx that arrives after the INVITE it answers was let go
+    // (an INVITE client transaction lingering in RFC 6026's Accepted state keeps only its key, not
+    // the INVITE). The 2xx's Call-ID, From (with this side's tag) and CSeq are copies of the
+    // INVITE's (§8.2.6.2), its To-tag, Contact (which a 2xx must carry, §13.3.1.4) and
+    // Record-Route give the rest (§12.1.2). Enough to ACK such a 2xx and to end its dialog.
+    public static bool TryCreateUacFromAnswer(
+        SipResponse response,
+        [NotNullWhen(true)] out SipDialog? dialog,
+        [NotNullWhen(false)] out string? reason)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        dialog = null;
+        if (!TryGetIdentity(response, out var callId, out var from, out var to, out var cseq, out reason))
+        {
+            return false;
+        }
+
+        if (!response.IsSuccess || !cseq.Method.Equals(SipMethods.Invite, StringComparison.Ordinal))
+        {
+            reason = "only a 2xx to an INVITE makes a dialog from the response alone";
+            return false;
+        }
+
+        if (from.Tag is not { Length: > 0 } localTag || to.Tag is not { Length: > 0 } remoteTag)
+        {
+            reason = from.Tag is not { Length: > 0 } ? "the response has no From-tag" : "the response has no To-tag";
+            return false;
+        }
+
+        if (response.Contacts is not [{ Uri: { IsSip: true } target }])
+        {
+            reason = "a 2xx must carry one SIP or SIPS Contact";
+            return false;
+        }
+
+        if (!TryGetRouteSet(response.RecordRoutes, reverse: true, out var routeSet, out reason))
+        {
+            return false;
+        }
+
+        dialog = new SipDialog(new SipDialogId(callId, localTag, remoteTag), SipDialogRole.Uac, cseq, from, to, target, routeSet, false)
+        {
+            State = SipDialogState.Confirmed,
+            LocalSequence = cseq.Number,
+        };
+        return true;
+    }
+
     // UAC side, §12.1.2: `request` is the dialog-creating request as this side sent it and
     // `response` a 101-299 response with a To-tag received for it. Each distinct To-tag is a
     // separate dialog (a forking proxy, §12.1.2 and §13.2.2.4): the owner looks the response up
@@ -283,7 +331,7 @@ public sealed partial class SipDialog
     }
 
     private static bool TryGetIdentity(
-        SipRequest request,
+        SipMessage request,
         [NotNullWhen(true)] out string? callId,
         [NotNullWhen(true)] out SipNameAddress? from,
         [NotNullWhen(true)] out SipNameAddress? to,

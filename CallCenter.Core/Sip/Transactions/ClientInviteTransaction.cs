@@ -9,7 +9,7 @@ namespace CallCenter.Core.Sip.Transactions;
 /// <see cref="PostCancel"/>.
 /// <code>
 ///  Calling [A = T1 doubling, UDP only; B = 64·T1] --1xx--> Proceeding (A and B stop: the TU now decides)
-///  Calling, Proceeding --2xx--> Accepted [M = 64·T1; after 2 s only the INVITE's bytes are kept]: every 2xx goes to the owner
+///  Calling, Proceeding --2xx--> Accepted [M = 64·T1; after 2 s the INVITE is let go]: every 2xx goes to the owner
 ///  Calling, Proceeding --300-699--> Completed [D = 32 s UDP, 0 reliable]: ACK sent, owner told;
 ///                                   the final response again: the ACK again
 ///  Calling --B or transport error--> Terminated, owner told
@@ -20,8 +20,10 @@ internal sealed class ClientInviteTransaction : ClientTransaction
 {
     private static readonly TimeSpan MinimumTimerD = TimeSpan.FromSeconds(32);
 
-    /// <summary>How long after the 2xx the parsed INVITE is kept for the owner (who reads it once, right away, to
-    /// make its dialog) before only its bytes stay for the rest of Timer M.</summary>
+    /// <summary>How long after the 2xx the INVITE is kept for the owner (who reads it once, right away, to make its
+    /// dialog) before it is let go for the rest of Timer M: a 2xx after that makes its dialog from the 2xx alone
+    /// (<see cref="SipClientInvite.TryCreateDialog"/>). At 2,000 calls/s the INVITE's bytes held for 32 s were
+    /// 60,000 kilobyte arrays, the largest share of what every young collection had to keep.</summary>
     private static readonly TimeSpan AcceptedTrimAfter = TimeSpan.FromSeconds(2);
 
     private readonly ISipInviteOwner _owner;
@@ -203,9 +205,9 @@ internal sealed class ClientInviteTransaction : ClientTransaction
                 break;
 
             case SipTimerName.AcceptedTrim when _state == State.Accepted:
-                // Nothing is sent from Accepted (the TU ACKs each 2xx itself): the parsed INVITE is only read by the
-                // owner while it takes the first 2xx, which is long done.
-                ReleaseParsedRequest();
+                // Nothing is sent from Accepted (the TU ACKs each 2xx itself): the INVITE is only read by the owner
+                // while it takes the first 2xx, which is long done.
+                ReleaseRequest();
                 break;
 
             default:

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transport;
@@ -9,7 +10,9 @@ namespace CallCenter.Core.Sip.Transactions;
 /// item reaches the shard.</summary>
 internal abstract class ClientTransaction : ISipTransaction
 {
-    private readonly ReadOnlyMemory<byte> _requestBytes;
+    // Boxed so that letting go of the bytes (shard) and reading them (an owner, any thread) is one reference write
+    // and read: a ReadOnlyMemory field could be read torn.
+    private StrongBox<ReadOnlyMemory<byte>>? _requestBytes;
     private SipRequest? _request;
 
     protected ClientTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SendRoute route, SipTimerOptions timers)
@@ -17,12 +20,19 @@ internal abstract class ClientTransaction : ISipTransaction
         Layer = layer;
         Shard = shard;
         _request = request;
-        _requestBytes = request.Bytes;
+        _requestBytes = new StrongBox<ReadOnlyMemory<byte>>(request.Bytes);
         Route = route;
         TimerOptions = timers;
         Timers = new TransactionTimers(layer, this);
         Key = new ClientTransactionKey(request.TopVia!.Branch!, request.CSeq!.Value.Method);
+        CallId = request.CallId!;
     }
+
+    /// <summary>The request's Call-ID, kept when the request is let go (for log lines).</summary>
+    public string CallId { get; }
+
+    /// <summary>The request as sent if the transaction still holds it (parsed or as bytes), else null.</summary>
+    public SipRequest? HeldRequest => Volatile.Read(ref _request) ?? (Volatile.Read(ref _requestBytes) is { } bytes ? ParseAgain(bytes) : null);
 
     public abstract SipTransactionKind Kind { get; }
 
@@ -33,9 +43,11 @@ internal abstract class ClientTransaction : ISipTransaction
     public SendRoute Route { get; set; }
 
     /// <summary>The request as sent. Any thread. A transaction that lingers with nothing left to send lets go of the
-    /// parsed form (<see cref="ReleaseParsedRequest"/>); if anyone asks for it after that (a 2xx from another fork,
-    /// a log line), it is parsed again from the bytes that were sent.</summary>
-    public SipRequest Request => Volatile.Read(ref _request) ?? ParseAgain();
+    /// parsed form (<see cref="ReleaseParsedRequest"/>), and it is parsed again from the bytes that were sent if
+    /// asked for; one whose owner has all it needs lets go of the bytes too (<see cref="ReleaseRequest"/>), and then
+    /// this throws.</summary>
+    public SipRequest Request => Volatile.Read(ref _request)
+        ?? ParseAgain(Volatile.Read(ref _requestBytes) ?? throw new InvalidOperationException("This transaction has let go of its request."));
 
     public ClientTransactionKey Key { get; }
 
@@ -80,10 +92,18 @@ internal abstract class ClientTransaction : ISipTransaction
     /// (bench/RESULTS.md, call set-up).</summary>
     protected void ReleaseParsedRequest() => Volatile.Write(ref _request, null);
 
-    private SipRequest ParseAgain()
+    /// <summary>Shard: keep nothing of the request — for a state that never sends it again and whose owner has its
+    /// result. <see cref="Request"/> then throws, as the bug it would be to ask.</summary>
+    protected void ReleaseRequest()
+    {
+        Volatile.Write(ref _requestBytes, null);
+        Volatile.Write(ref _request, null);
+    }
+
+    private SipRequest ParseAgain(StrongBox<ReadOnlyMemory<byte>> bytes)
     {
         // Our own bytes, parsed once already: a failure here is a bug, not wire input.
-        if (!SipMessageParser.TryParse(_requestBytes, out var message, out var error) || message is not SipRequest request)
+        if (!SipMessageParser.TryParse(bytes.Value, out var message, out var error) || message is not SipRequest request)
         {
             throw new InvalidOperationException($"The request this transaction sent no longer parses: {error}");
         }

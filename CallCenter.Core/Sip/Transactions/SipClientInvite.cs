@@ -29,9 +29,12 @@ public sealed class SipClientInvite
         _postCancel = postCancel;
     }
 
-    /// <summary>The INVITE as sent. The layer's handle reads it through the transaction, which lets the parsed
-    /// message go 2 s after a 2xx and parses its kept bytes again when asked (Timer M trim).</summary>
+    /// <summary>The INVITE as sent, until 2 s after its first 2xx: the transaction then lets it go for the rest of
+    /// Timer M (and this throws). A 2xx read later makes its dialog from the 2xx alone (SipClientInviteDialogs).</summary>
     public SipRequest Request => _transaction?.Request ?? _request!;
+
+    /// <summary>The INVITE as sent if it is still kept (up to 2 s after its first 2xx), else null.</summary>
+    public SipRequest? HeldRequest => _transaction is null ? _request : _transaction.HeldRequest;
 
     public SipTarget Target { get; }
 
@@ -52,5 +55,5 @@ public sealed class SipClientInvite
         }
     }
 
-    public override string ToString() => $"INVITE {Request.RequestUri} ({Request.CallId})";
+    public override string ToString() => $"INVITE to {Target} ({_transaction?.CallId ?? _request?.CallId})";
 }

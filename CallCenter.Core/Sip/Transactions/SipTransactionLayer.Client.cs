@@ -28,12 +28,15 @@ public sealed partial class SipTransactionLayer
         }
 
         var transaction = new ClientNonInviteTransaction(this, ShardFor(built.CallId!), built, SendRoute.ForTarget(target), _configuration.Current.Sip.Timers);
+
+        // Taken before the shard can run it: once complete, the transaction lets go of its promise.
+        var completion = transaction.Completion;
         if (!transaction.Shard.TryPost(ShardWork.StartClient(transaction)))
         {
             return Task.FromResult(SipClientResult.Failed(IsStopping ? SipClientFailure.Stopped : SipClientFailure.TransportError));
         }
 
-        return cancellationToken.CanBeCanceled ? transaction.Completion.WaitAsync(cancellationToken) : transaction.Completion;
+        return cancellationToken.CanBeCanceled ? completion.WaitAsync(cancellationToken) : completion;
     }
 
     /// <summary>

@@ -380,8 +380,8 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     }
 
     /// <summary>Shard: a TU or owner callback. It runs here, in order; a throw is the callee's bug and is logged.</summary>
-    internal bool Notify(ISipTransaction transaction, Action callback) =>
-        Notify(transaction.Kind + " owner", callback, transaction.Request.CallId);
+    internal bool Notify(ClientTransaction transaction, Action callback) =>
+        Notify(transaction.Kind + " owner", callback, transaction.CallId);
 
     private bool Notify(string callback, Action call, string? callId = null)
     {

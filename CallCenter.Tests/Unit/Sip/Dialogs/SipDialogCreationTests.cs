@@ -170,6 +170,44 @@ public sealed class SipDialogCreationTests
     }
 
     [Test]
+    public void UacDialogFromATwoHundredAloneIsTheOneTheInviteAndTheTwoHundredMake()
+    {
+        var ok = Response(AliceReceivesOk);
+        Assert.That(SipDialog.TryCreateUac(Request(AliceInvite), ok, false, out var expected, out var reason), Is.True, reason);
+
+        Assert.That(SipDialog.TryCreateUacFromAnswer(ok, out var dialog, out reason), Is.True, reason);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(dialog!.Id, Is.EqualTo(expected!.Id));
+            Assert.That(dialog.State, Is.EqualTo(SipDialogState.Confirmed));
+            Assert.That(dialog.RouteSet.Select(u => u.ToString()), Is.EqualTo(expected.RouteSet.Select(u => u.ToString())), "the Record-Route reversed");
+            Assert.That(dialog.RemoteTarget.ToString(), Is.EqualTo(expected.RemoteTarget.ToString()));
+            Assert.That(dialog.LocalSequence, Is.EqualTo(expected.LocalSequence));
+            Assert.That(dialog.LocalParty.ToString(), Is.EqualTo(expected.LocalParty.ToString()));
+            Assert.That(dialog.RemoteParty.ToString(), Is.EqualTo(expected.RemoteParty.ToString()));
+        });
+    }
+
+    [Test]
+    public void UacDialogFromAResponseAloneNeedsATwoHundredToAnInviteWithTagsAndAContact()
+    {
+        var ringing = Response(AliceReceivesRinging);
+        var noContact = Response(AliceReceivesOk.Replace("Contact: <sip:bob@client.biloxi.example.com;transport=tcp>\r\n", string.Empty, StringComparison.Ordinal));
+        var noTag = Response(AliceReceivesOk.Replace(";tag=314159", string.Empty, StringComparison.Ordinal));
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(SipDialog.TryCreateUacFromAnswer(ringing, out _, out var r1), Is.False);
+            Assert.That(r1, Does.Contain("2xx"));
+            Assert.That(SipDialog.TryCreateUacFromAnswer(noContact, out _, out var r2), Is.False);
+            Assert.That(r2, Does.Contain("Contact"));
+            Assert.That(SipDialog.TryCreateUacFromAnswer(noTag, out _, out var r3), Is.False);
+            Assert.That(r3, Does.Contain("To-tag"));
+        });
+    }
+
+    [Test]
     public void UacRefusesResponsesThatMakeNoDialog()
     {
         var invite = Request(AliceInvite);

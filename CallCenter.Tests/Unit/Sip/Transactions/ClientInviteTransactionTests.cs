@@ -1,3 +1,4 @@
+using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
@@ -140,26 +141,33 @@ public sealed class ClientInviteTransactionTests
     }
 
     [Test]
-    public void InAcceptedTheParsedInviteIsLetGoAfterTwoSecondsAndParsedAgainFromItsBytesWhenAsked()
+    public void InAcceptedTheInviteIsLetGoAfterTwoSecondsAndALater2xxMakesItsDialogFromItselfAlone()
     {
         var handle = Invite();
         var sent = handle.Request;
-        _h.Receive(ResponseTo(sent, 200, toTag: "fork1"));
+        _h.Receive(Answer(sent, "fork1"));
         Assert.That(handle.Request, Is.SameAs(sent), "the owner reads the INVITE it sent while it takes the 2xx");
+        Assert.That(handle.TryCreateDialog(_owner.Successes[0], false, out var first, out var reason), Is.True, reason);
 
         _h.Advance(Seconds(2));
-        var again = handle.Request;
+        Assert.That(handle.HeldRequest, Is.Null, "neither the parsed INVITE nor its bytes are kept for the rest of Timer M");
+        Assert.Throws<InvalidOperationException>(() => _ = handle.Request);
 
-        Assert.That(again, Is.Not.SameAs(sent), "only the bytes were kept");
-        Assert.That(again.Bytes.ToArray(), Is.EqualTo(sent.Bytes.ToArray()));
-        Assert.That((again.Method, again.CallId, again.TopVia!.Branch, again.CSeq), Is.EqualTo((sent.Method, sent.CallId, sent.TopVia!.Branch, sent.CSeq)));
-        Assert.That(handle.Request, Is.SameAs(again), "parsed once more, then kept");
-
-        // A 2xx of another fork still reaches the owner, who may build a dialog from the INVITE, until Timer M.
-        _h.Receive(ResponseTo(sent, 200, toTag: "fork2"));
+        // A 2xx of another fork still reaches the owner, who makes its dialog from the 2xx alone, until Timer M.
+        _h.Receive(Answer(sent, "fork2"));
         Assert.That(_owner.Successes.Select(r => r.To!.Tag), Is.EqualTo(new[] { "fork1", "fork2" }));
+        Assert.That(handle.TryCreateDialog(_owner.Successes[1], false, out var late, out reason), Is.True, reason);
+        Assert.That(late!.Id, Is.EqualTo(new SipDialogId(first!.Id.CallId, first.Id.LocalTag, "fork2")));
+        Assert.That((late.LocalSequence, late.RemoteTarget.ToString(), late.LocalParty.ToString()), Is.EqualTo((first.LocalSequence, first.RemoteTarget.ToString(), first.LocalParty.ToString())));
         _h.Advance(Seconds(30));
         Assert.That(_h.Statistics.ClientInviteAlive, Is.Zero, "Timer M = 64*T1, unchanged");
+
+        // A 2xx as a UAS writes it: with its Contact (§13.3.1.4) and a Record-Route.
+        static byte[] Answer(SipRequest invite, string toTag) =>
+            SipMessageBuilder.ForResponse(invite, 200, reason: null, toTag: toTag)
+                .AddHeader("Contact", "<sip:callee@192.0.2.20:5062>")
+                .AddHeaderFirst("Record-Route", "<sip:proxy.example.com;lr>")
+                .ToBytes();
     }
 
     [Test]
