@@ -14,7 +14,7 @@ internal static partial class CallLog
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Call {UniqueId}: not connected, the caller got {Status} ({Why})")]
     public static partial void Failed(ILogger logger, string uniqueId, int status, string why);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Call {UniqueId}: hung up by {By}")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Call {UniqueId}: hung up by {By}")]
     public static partial void HungUp(ILogger logger, string uniqueId, string by);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Information, Message = "Call {UniqueId}: ended {Disposition} (SIP {Status}, by {By}) after {Seconds:F1} s")]

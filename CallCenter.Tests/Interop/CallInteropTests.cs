@@ -115,7 +115,8 @@ public sealed partial class CallInteropTests
         Assert.That(after.Media.Totals.NotForwarded - before.Media.Totals.NotForwarded, Is.Zero);
         Assert.That(after.Media.ActiveRelays, Is.Zero, "the relay is closed with the call");
 
-        // The call's CDR row and its events, as an Asterisk admin reads them.
+        // The call's CDR row and its events, as an Asterisk admin reads them; no report was dropped on the way.
+        Assert.That((after.Records.Dropped, after.Records.Capacity), Is.EqualTo((0L, 100_000)));
         var record = await CdrAsync(id);
         Assert.That(record.GetProperty("disposition").GetString(), Is.EqualTo("ANSWERED"));
         Assert.That(record.GetProperty("source").GetString(), Is.EqualTo("4100"));
@@ -325,7 +326,9 @@ public sealed partial class CallInteropTests
 
     private const int StormCaller = 4107;
 
-    private sealed record CallsReport(int Active, long Completed, long RejectedOverload, MediaReport Media);
+    private sealed record CallsReport(int Active, long Completed, long RejectedOverload, MediaReport Media, RecordQueue Records);
+
+    private sealed record RecordQueue(int Depth, int Capacity, long Dropped);
 
     private sealed record MediaReport(int ActiveRelays, long RelaysCreated, MediaTotals Totals);
 

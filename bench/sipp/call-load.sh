@@ -83,6 +83,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
   ((round > 1)) && echo "--- round $round"
   cpu_before=$(cpu_ticks)
   runtime_before=$(runtime_json)
+  calls_before=$(calls_json)
   uas_before=$(awk '{print $14 + $15}' "/proc/$uas_pid/stat" 2>/dev/null || echo 0)
   drops_before=$(udp_receive_buffer_errors)
   limit=$((rate * (hold_ms / 1000 + 3) + 1000))
@@ -118,6 +119,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
     printf "target_memory_after: VmRSS=%d kB Pss(tree)=%d kB\n", rss, pss
   }'
   runtime_delta "$runtime_before" "$runtime_after" "$SuccessfulCall" call
+  calls_delta "$calls_before" "$(calls_json)"
   if [[ $FailedCall != 0 ]]; then
     echo "failure causes: UDP retransmissions exhausted=$FailedMaxUDPRetrans unexpected=$FailedUnexpectedMessage" \
          "refused with 503 (shed or at a limit; the scenario fails them by a recv timeout)=$FailedTimeoutOnRecv"

@@ -205,6 +205,24 @@ if e:
 PY2
 }
 
+# GET /api/calls of CallCenter (empty for Kamailio), and what changed between two readings: INVITEs refused for
+# load (shed by queue delay, or over maxCalls / no relay left), and call reports the CDR writer dropped (lost records).
+calls_json() {
+  [[ $target == callcenter ]] || return 0
+  curl -fs "http://127.0.0.1:$((port + 1))/api/calls" 2>/dev/null || true
+}
+
+calls_delta() {
+  [[ -n $1 && -n $2 ]] || return 0
+  python3 - "$1" "$2" <<'PY3'
+import json, sys
+a, b = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+r = b.get('records') or {}
+print(f"target_refused: shed={b['shed'] - a['shed']} over_limit={b['rejectedOverload'] - a['rejectedOverload']} "
+      f"records_dropped={r.get('dropped', 0) - (a.get('records') or {}).get('dropped', 0)} records_waiting={r.get('depth', 0)}")
+PY3
+}
+
 start_target() {
   case "$target" in
     kamailio) start_kamailio ;;

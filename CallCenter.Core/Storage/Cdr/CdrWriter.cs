@@ -28,7 +28,11 @@ namespace CallCenter.Core.Storage.Cdr;
 /// </summary>
 public sealed partial class CdrWriter : BoundedWriteBehindLoop
 {
-    public const int DefaultCapacity = 10_000;
+    /// <summary>About five seconds of reports at the design peak (3,000 calls/s, about seven reports a call: the row,
+    /// its answer and end, the CEL events), a few hundred bytes each: 10,000 was two thirds of a second, and a load
+    /// run at 2,500 calls/s dropped 552 reports when one commit waited behind a collection pause (bench/RESULTS.md,
+    /// session 7). The bound is for a disk that stops, not for a burst.</summary>
+    public const int DefaultCapacity = 100_000;
 
     /// <summary>After a commit, reports gather this long before the next one.</summary>
     public static readonly TimeSpan BatchWindow = TimeSpan.FromMilliseconds(100);
