@@ -46,7 +46,11 @@ internal static class HeapCensus
             Referrers(runtime.Heap, args[3]);
         }
 
-        if (parents is not null)
+        if (parents is not null && args[4].StartsWith("under:", StringComparison.Ordinal))
+        {
+            Attribute(runtime.Heap, parents, args[4]["under:".Length..]);
+        }
+        else if (parents is not null)
         {
             HoldingChains(runtime.Heap, parents, args[4].Split(','));
         }
@@ -107,6 +111,65 @@ internal static class HeapCensus
                     stack.Push(reference);
                 }
             }
+        }
+    }
+
+    /// <summary><c>heapcensus PID TOP live under:TYPE</c>: every live object whose chain of first holders (as the walk
+    /// found them) passes through an object of TYPE is charged to the object right under it, and the charges are
+    /// summed by that object's type: what each kind of thing a TYPE holds costs, its whole subgraph included.</summary>
+    private static readonly string[] Hubs =
+    [
+        "SipTransactionLayer", "SipShard", "CallManager", "MediaRelayManager", "RelayEventLoop", "SipTransportManager",
+        "CdrWriter", "PlaybackPacer", "Configuration", "CallCenterOptions", "Logger", "Serilog", "SipRegistrar", "AcdDispatcher",
+        "RtpSocketPool", "CallContextScheduler", "TimerQueue",
+    ];
+
+    private static void Attribute(ClrHeap heap, Dictionary<ulong, ulong> parents, string typeName)
+    {
+        var bytes = new Dictionary<string, (long Count, long Bytes)>(StringComparer.Ordinal);
+        var owners = 0L;
+        foreach (var (child, _) in parents)
+        {
+            var obj = heap.GetObject(child);
+            if (!obj.IsValid)
+            {
+                continue;
+            }
+
+            if (obj.Type?.Name == typeName)
+            {
+                owners++;
+            }
+
+            var below = child;
+            var at = child;
+            for (var level = 0; level < 16 && parents.TryGetValue(at, out var parent); level++)
+            {
+                var parentType = heap.GetObject(parent).Type?.Name ?? "?";
+                if (Hubs.Any(h => parentType.Contains(h, StringComparison.Ordinal)))
+                {
+                    // Reached through something every call shares (the layer, the managers, configuration,
+                    // loggers): not this call's to pay for.
+                    break;
+                }
+
+                if (parentType == typeName)
+                {
+                    var key = heap.GetObject(below).Type?.Name ?? "?";
+                    var seen = bytes.GetValueOrDefault(key);
+                    bytes[key] = (seen.Count + (below == child ? 1 : 0), seen.Bytes + (long)obj.Size);
+                    break;
+                }
+
+                below = parent;
+                at = parent;
+            }
+        }
+
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"under {typeName} ({owners} of them): {bytes.Values.Sum(v => v.Bytes) >> 10} KB"));
+        foreach (var (name, (count, size)) in bytes.OrderByDescending(e => e.Value.Bytes).Take(40))
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{size >> 10,10} KB {count,9}  {name}"));
         }
     }
 

@@ -37,13 +37,23 @@ internal sealed class ServerInviteTransaction : ServerTransaction
 
     public override SipTransactionKind Kind => SipTransactionKind.ServerInvite;
 
-    /// <summary>§17.2.1: the 100 goes out at once, before the TU is even asked, so that the client stops Timer A
-    /// (Kamailio and Asterisk do the same rather than wait the 200 ms the RFC allows).</summary>
-    public void Begin(SipOutgoingResponse trying)
+    /// <summary>Shard, as the transaction is created: the guard on a TU that never answers.</summary>
+    public void Begin() =>
+        Timers.Arm(TimerSlot.Deadline, SipTimerName.InviteUnanswered, SipTransactionLayer.InviteAnswerLimit);
+
+    /// <summary>§17.2.1: the 100 goes out as soon as the TU has been asked, unless it answered finally while it was
+    /// asked (a 407 challenge, a 404, a 486): the final response then follows at once and a 100 before it would only
+    /// cost a datagram each way. The TU is asked inline, so this is microseconds after the INVITE, not the 200 ms
+    /// the RFC allows (Kamailio and Asterisk likewise send it at once).</summary>
+    public void SendTrying(SipOutgoingResponse trying)
     {
+        if (_state != State.Proceeding || _provisional is not null)
+        {
+            return;
+        }
+
         _provisional = trying;
         Send(trying, retransmission: false);
-        Timers.Arm(TimerSlot.Deadline, SipTimerName.InviteUnanswered, SipTransactionLayer.InviteAnswerLimit);
     }
 
     public override void OnResponse(SipOutgoingResponse response)

@@ -49,7 +49,7 @@ public sealed partial class SipTransactionLayer
         {
             var invite = new ServerInviteTransaction(this, shard, request, flow, timers);
             File(shard, invite);
-            invite.Begin(invite.CreateResponse(100).BuildOutgoingResponse());
+            invite.Begin();
             transaction = invite;
         }
         else
@@ -62,13 +62,18 @@ public sealed partial class SipTransactionLayer
 
         if (transaction.IsTerminated)
         {
-            // The 100 Trying could not be sent anywhere: there is nobody to answer.
             return;
         }
 
         transaction.ReceivedAt = receivedAt;
         transaction.IsDelivered = true;
-        if (!Deliver(transaction) && !transaction.HasFinalResponse)
+        var delivered = Deliver(transaction);
+        if (transaction is ServerInviteTransaction asked && !transaction.HasFinalResponse && !transaction.IsTerminated)
+        {
+            asked.SendTrying(asked.CreateResponse(100).BuildOutgoingResponse());
+        }
+
+        if (!delivered && !transaction.HasFinalResponse)
         {
             // The TU threw before answering: the client would otherwise wait for Timer B or F.
             transaction.Respond(LayerResponse(transaction, 500, null));

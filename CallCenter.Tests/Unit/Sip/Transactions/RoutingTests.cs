@@ -89,17 +89,41 @@ public sealed class RoutingTests
     }
 
     [Test]
-    public async Task AnInviteWhose100CannotBeSentNeverReachesTheTu()
+    public async Task AnInviteWhose100CannotBeSentEndsAndTheTuThatWasAskedHearsOfIt()
     {
         await using var h = new TransactionHarness();
         h.Sender.Result = _ => SipSendResult.ConnectionClosed;
 
         h.Receive(Request("INVITE", transport: "TCP"), h.TcpFlow);
 
-        Assert.That(h.Sender.Sent.Select(m => m.Flow is null), Is.EqualTo(new[] { false, true }), "the flow, then the Via sent-by");
-        Assert.That(h.User.Requests, Is.Empty, "nobody can be answered");
-        Assert.That(h.User.Failures, Is.Empty, "and the TU is not told about a request it never saw");
+        Assert.That(h.Sender.Sent.Select(m => m.Flow is null), Is.EqualTo(new[] { false, true }), "the 100 tried the flow, then the Via sent-by");
+        Assert.That(h.User.Requests, Has.Count.EqualTo(1), "the TU is asked first (the 100 follows unless it answers at once)");
+        Assert.That(h.User.Failures, Has.Count.EqualTo(1), "nobody can be answered: the TU is told");
         Assert.That(h.Statistics.ServerInviteAlive, Is.Zero);
+    }
+
+    [Test]
+    public async Task AnInviteTheTuAnswersFinallyWhileAskedGetsNo100()
+    {
+        await using var h = new TransactionHarness();
+        h.User.Answer = t => t.Respond(t.CreateResponse(407));
+
+        h.Receive(Request("INVITE"));
+
+        Assert.That(h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "407" }), "the challenge alone: a 100 before it would only cost a datagram each way");
+    }
+
+    [Test]
+    public async Task AnInviteTheTuTakesAwayToAnswerLaterGetsItsTryingAtOnce()
+    {
+        await using var h = new TransactionHarness();
+
+        h.Receive(Request("INVITE"));
+        Assert.That(h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "100" }));
+
+        h.User.Last.Respond(h.User.Last.CreateResponse(180, toTag: "uas1"));
+        h.User.Last.Respond(h.User.Last.CreateResponse(200, toTag: "uas1"));
+        Assert.That(h.Sender.Sent.Select(m => m.What), Is.EqualTo(new[] { "100", "180", "200" }));
     }
 
     [Test]
