@@ -148,6 +148,10 @@ internal sealed partial class Call
 
         _aAcked = true;
         StopCallerOkTimer();
+
+        // Only repeated until the ACK (§13.3.1.4); a call in progress need not hold it (it is ~2 KB of every call
+        // that each young collection copies, bench/RESULTS.md session 7).
+        _aOk = null;
         InboundInvite.AckReceived();
         if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
         {
