@@ -121,7 +121,7 @@ internal static class HeapCensus
     [
         "SipTransactionLayer", "SipShard", "CallManager", "MediaRelayManager", "RelayEventLoop", "SipTransportManager",
         "CdrWriter", "PlaybackPacer", "Configuration", "CallCenterOptions", "Logger", "Serilog", "SipRegistrar", "AcdDispatcher",
-        "RtpSocketPool", "CallContextScheduler", "TimerQueue",
+        "RtpSocketPool", "CallContextScheduler", "TimerQueue", "TransactionDeadlines",
     ];
 
     private static void Attribute(ClrHeap heap, Dictionary<ulong, ulong> parents, string typeName)
