@@ -82,7 +82,7 @@ for n in $sizes; do
     printf "rtp_sent=%d packets (%.1f per stream per second; 50 is every 20 ms frame)\n", sent, sent / window / (playing > 0 ? playing : 1)
     per_stream = cpu / window / (playing > 0 ? playing : 1)
     printf "target_cpu=%.2f s (%.0f %% of one core) = %.1f us of CPU per stream per second (%.2f us per 20 ms frame)\n", cpu, 100 * cpu / window, 1e6 * per_stream, 1e6 * per_stream / 50
-    printf "streams_per_core=%.0f (1 s of CPU / CPU per stream-second; everything the server does while they listen)\n", per_stream > 0 ? 1 / per_stream : 0
+    printf "streams_per_core=%.0f (1 s of CPU / CPU per stream-second; everything the server does while they listen)\n", (per_stream > 0 ? 1 / per_stream : 0)
   }'
   runtime_delta "$runtime_before" "$runtime_after" "$((playing > 0 ? playing * window : 1))" stream-second
 done

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transport;
@@ -10,9 +9,6 @@ namespace CallCenter.Core.Sip.Transactions;
 /// item reaches the shard.</summary>
 internal abstract class ClientTransaction : ISipTransaction
 {
-    // Boxed so that letting go of the bytes (shard) and reading them (an owner, any thread) is one reference write
-    // and read: a ReadOnlyMemory field could be read torn.
-    private StrongBox<ReadOnlyMemory<byte>>? _requestBytes;
     private SipRequest? _request;
 
     protected ClientTransaction(SipTransactionLayer layer, SipShard shard, SipRequest request, SendRoute route, SipTimerOptions timers)
@@ -20,7 +16,6 @@ internal abstract class ClientTransaction : ISipTransaction
         Layer = layer;
         Shard = shard;
         _request = request;
-        _requestBytes = new StrongBox<ReadOnlyMemory<byte>>(request.Bytes);
         Route = route;
         TimerOptions = timers;
         Timers = new TransactionTimers(layer, this);
@@ -31,8 +26,8 @@ internal abstract class ClientTransaction : ISipTransaction
     /// <summary>The request's Call-ID, kept when the request is let go (for log lines).</summary>
     public string CallId { get; }
 
-    /// <summary>The request as sent if the transaction still holds it (parsed or as bytes), else null.</summary>
-    public SipRequest? HeldRequest => Volatile.Read(ref _request) ?? (Volatile.Read(ref _requestBytes) is { } bytes ? ParseAgain(bytes) : null);
+    /// <summary>The request as sent if the transaction still holds it, else null. Any thread.</summary>
+    public SipRequest? HeldRequest => Volatile.Read(ref _request);
 
     public abstract SipTransactionKind Kind { get; }
 
@@ -42,12 +37,9 @@ internal abstract class ClientTransaction : ISipTransaction
 
     public SendRoute Route { get; set; }
 
-    /// <summary>The request as sent. Any thread. A transaction that lingers with nothing left to send lets go of the
-    /// parsed form (<see cref="ReleaseParsedRequest"/>), and it is parsed again from the bytes that were sent if
-    /// asked for; one whose owner has all it needs lets go of the bytes too (<see cref="ReleaseRequest"/>), and then
-    /// this throws.</summary>
-    public SipRequest Request => Volatile.Read(ref _request)
-        ?? ParseAgain(Volatile.Read(ref _requestBytes) ?? throw new InvalidOperationException("This transaction has let go of its request."));
+    /// <summary>The request as sent. Any thread. A transaction that lingers with nothing left to send, and whose owner
+    /// has all it needs, lets go of it (<see cref="ReleaseRequest"/>); this then throws, as the bug it would be to ask.</summary>
+    public SipRequest Request => Volatile.Read(ref _request) ?? throw new InvalidOperationException("This transaction has let go of its request.");
 
     public ClientTransactionKey Key { get; }
 
@@ -87,30 +79,10 @@ internal abstract class ClientTransaction : ISipTransaction
 
     protected abstract void OnTimer(SipTimerName name);
 
-    /// <summary>Shard: keep only the request's bytes. A parsed INVITE is dozens of objects and strings; held for the
-    /// 32 s of Timer M by every answered call, it was the largest share of the server's memory at 1,000 calls/s
-    /// (bench/RESULTS.md, call set-up).</summary>
-    protected void ReleaseParsedRequest() => Volatile.Write(ref _request, null);
-
     /// <summary>Shard: keep nothing of the request — for a state that never sends it again and whose owner has its
-    /// result. <see cref="Request"/> then throws, as the bug it would be to ask.</summary>
-    protected void ReleaseRequest()
-    {
-        Volatile.Write(ref _requestBytes, null);
-        Volatile.Write(ref _request, null);
-    }
-
-    private SipRequest ParseAgain(StrongBox<ReadOnlyMemory<byte>> bytes)
-    {
-        // Our own bytes, parsed once already: a failure here is a bug, not wire input.
-        if (!SipMessageParser.TryParse(bytes.Value, out var message, out var error) || message is not SipRequest request)
-        {
-            throw new InvalidOperationException($"The request this transaction sent no longer parses: {error}");
-        }
-
-        Volatile.Write(ref _request, request);
-        return request;
-    }
+    /// result (an answered INVITE for the rest of Timer M, a completed non-INVITE for Timer K). Held that long by
+    /// every call, the requests were the largest share of what each young collection kept (bench/RESULTS.md).</summary>
+    protected void ReleaseRequest() => Volatile.Write(ref _request, null);
 
     protected void Send(SipRequest request, bool retransmission) => Layer.SendRequest(this, request, retransmission);
 

@@ -179,16 +179,6 @@ internal sealed class SipShard : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Timer thread: the transaction clock fired. A full mailbox must not lose timers (they are what end
-    /// transactions), so a refused post is tried again a little later.</summary>
-    public void PostClock()
-    {
-        if (!TryPost(ShardWork.Clock()))
-        {
-            Clock?.Change(SipTransactionLayer.TimerRetryDelay, Timeout.InfiniteTimeSpan);
-        }
-    }
-
     void IThreadPoolWorkItem.Execute() => Drain(PoolBudget);
 
     private bool TryEnqueue(in ShardWork work)

@@ -274,9 +274,26 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         else if (due != shard.ClockDue)
         {
             shard.ClockDue = due;
-            shard.Clock ??= Time.CreateTimer(static state => ((SipShard)state!).PostClock(), shard, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            shard.Clock ??= Time.CreateTimer(state => PostClock((SipShard)state!), shard, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             shard.Clock.Change(due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>Timer thread: a shard's transaction clock fired. A full mailbox must not lose timers (they are what
+    /// end transactions), so a refused post is logged (1st, 10th, 100th...) and tried again a little later.</summary>
+    private void PostClock(SipShard shard)
+    {
+        if (IsStopping || shard.TryPost(ShardWork.Clock()))
+        {
+            return;
+        }
+
+        if (_logGate.ShouldLog(SipTransactionLogGate.Kind.WorkNotQueued, out var count))
+        {
+            SipTransactionLog.WorkNotQueued(_logger, "transaction timers", shard.Index, count);
+        }
+
+        shard.Clock?.Change(TimerRetryDelay, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>A duration in timestamps of <see cref="Time"/>, exactly (no floating point: a fake clock's timers must
