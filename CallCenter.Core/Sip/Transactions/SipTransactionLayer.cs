@@ -33,6 +33,9 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     private readonly ILogger _logger;
     private readonly ILogger _trace;
     private readonly SipTransactionSettings _settings;
+
+    /// <summary><see cref="SipTransactionSettings.ClockGranularity"/> in timestamps (0: exact).</summary>
+    private readonly long _clockStep;
     private readonly SipShard[] _shards;
     private readonly SipTransactionLogGate _logGate = new();
     private readonly SipLocalAddresses _localAddresses;
@@ -56,6 +59,9 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         _settings = settings ?? new SipTransactionSettings();
         ArgumentOutOfRangeException.ThrowIfLessThan(_settings.ShardCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(_settings.QueueCapacity, 4);
+        var granularity = _settings.GranularityOn(time);
+        ArgumentOutOfRangeException.ThrowIfLessThan(granularity, TimeSpan.Zero);
+        _clockStep = ToTimestamp(granularity);
         _logger = loggers.CreateLogger<SipTransactionLayer>();
         _trace = loggers.CreateLogger(SipTrace.Category);
         _localAddresses = new SipLocalAddresses(time);
@@ -254,8 +260,8 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         ArmClock(shard, Time.GetTimestamp());
     }
 
-    /// <summary>Shard: sets the clock to the earliest armed deadline when that moved (a new sooner one, or the
-    /// earliest disarmed), or stops it when nothing is armed.</summary>
+    /// <summary>Shard: sets the clock to the earliest armed deadline, rounded up to the clock's step, when that
+    /// moved (a new sooner one, or the earliest disarmed), or stops it when nothing is armed.</summary>
     private void ArmClock(SipShard shard, long now)
     {
         if (IsStopping)
@@ -271,12 +277,24 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
                 shard.Clock?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
         }
-        else if (due != shard.ClockDue)
+        else if (RoundUpToStep(due) is var fireAt && fireAt != shard.ClockDue)
         {
-            shard.ClockDue = due;
+            shard.ClockDue = due = fireAt;
             shard.Clock ??= Time.CreateTimer(state => PostClock((SipShard)state!), shard, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             shard.Clock.Change(due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         }
+    }
+
+    /// <summary>The next multiple of the clock's step at or after <paramref name="due"/>.</summary>
+    private long RoundUpToStep(long due)
+    {
+        if (_clockStep <= 1)
+        {
+            return due;
+        }
+
+        var remainder = due % _clockStep;
+        return remainder == 0 ? due : due + (_clockStep - remainder);
     }
 
     /// <summary>Timer thread: a shard's transaction clock fired. A full mailbox must not lose timers (they are what

@@ -37,7 +37,8 @@ internal sealed class TransactionHarness : IAsyncDisposable
         int capacity = 64,
         ILoggerFactory? loggers = null,
         SipTimerOptions? timers = null,
-        bool bindAny = false)
+        bool bindAny = false,
+        TimeSpan? clockGranularity = null)
     {
         _start = Time.GetUtcNow();
         Configuration = new MutableConfiguration(Options(timers ?? new SipTimerOptions()));
@@ -47,7 +48,7 @@ internal sealed class TransactionHarness : IAsyncDisposable
         TcpListener = Listener(SipTransport.Tcp, address, 1);
         Sender = new RecordingSender(this) { Listeners = [UdpListener, TcpListener] };
         Layer = new SipTransactionLayer(Configuration, Bans, User, Time, loggers ?? NullLoggerFactory.Instance,
-            new SipTransactionSettings { ShardCount = shards, QueueCapacity = capacity, Driver = driver });
+            new SipTransactionSettings { ShardCount = shards, QueueCapacity = capacity, Driver = driver, ClockGranularity = clockGranularity });
         Layer.Start(Sender);
     }
 

@@ -1,6 +1,7 @@
 using CallCenter.Core.Sip.Messages;
 using CallCenter.Core.Sip.Transactions;
 using CallCenter.Core.Sip.Transport;
+using static CallCenter.Tests.Unit.Sip.Transactions.Wire;
 
 namespace CallCenter.Tests.Unit.Sip.Transactions;
 
@@ -23,6 +24,48 @@ public sealed class TransactionTimersTests
         Assert.That(timers.IsArmed(SipTimerName.F), Is.True, "slots are independent");
         timers.Disarm(TimerSlot.Deadline);
         Assert.That(timers.TryClaim(other), Is.False, "disarmed");
+    }
+
+    [Test]
+    public async Task OnACoarseClockTimersDueWithinOneStepFireTogetherAtItsEnd()
+    {
+        // The fake clock's timestamps start at zero, so the 10 ms steps end at 10, 20, ... 510 ms.
+        await using var h = new TransactionHarness(clockGranularity: TimeSpan.FromMilliseconds(10));
+        h.Advance(TimeSpan.FromMilliseconds(3));
+        h.Layer.SendInvite(Outgoing("INVITE", callId: "coarse-1@test"), UdpTarget, new RecordingOwner());
+        h.Advance(TimeSpan.FromMilliseconds(4));
+        h.Layer.SendInvite(Outgoing("INVITE", callId: "coarse-2@test"), UdpTarget, new RecordingOwner());
+
+        h.Advance(TimeSpan.FromMilliseconds(509) - h.Elapsed);
+        Assert.That(h.Sender.Of("INVITE"), Has.Count.EqualTo(2), "Timer A of each (due at 503 and 507 ms) waits for the step's end");
+
+        h.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.That(h.Sender.Of("INVITE").Select(m => m.At.TotalMilliseconds), Is.EqualTo(new[] { 3, 7, 510, 510 }),
+            "both retransmissions go out on the one firing at 510 ms");
+    }
+
+    [Test]
+    public async Task WithoutAStepEachTimerFiresWhenItIsDue()
+    {
+        await using var h = new TransactionHarness(clockGranularity: TimeSpan.Zero);
+        h.Advance(TimeSpan.FromMilliseconds(3));
+        h.Layer.SendInvite(Outgoing("INVITE", callId: "exact-1@test"), UdpTarget, new RecordingOwner());
+        h.Advance(TimeSpan.FromMilliseconds(4));
+        h.Layer.SendInvite(Outgoing("INVITE", callId: "exact-2@test"), UdpTarget, new RecordingOwner());
+
+        h.Advance(TimeSpan.FromMilliseconds(600) - h.Elapsed);
+
+        Assert.That(h.Sender.Of("INVITE").Select(m => m.At.TotalMilliseconds), Is.EqualTo(new[] { 3, 7, 503, 507 }));
+    }
+
+    [Test]
+    public void TheSystemClockIsCoarseAndAnyOtherExactUnlessSet()
+    {
+        var settings = new SipTransactionSettings();
+        Assert.That(settings.GranularityOn(TimeProvider.System), Is.EqualTo(TimeSpan.FromMilliseconds(10)));
+        Assert.That(settings.GranularityOn(new Support.FakeTimeProvider()), Is.EqualTo(TimeSpan.Zero));
+        Assert.That((settings with { ClockGranularity = TimeSpan.FromMilliseconds(20) }).GranularityOn(TimeProvider.System),
+            Is.EqualTo(TimeSpan.FromMilliseconds(20)));
     }
 
     [Test]
