@@ -137,6 +137,9 @@ public sealed class MediaRelayManager : IAsyncDisposable
     internal int RunDuePacingTicks() =>
         _pacingThread ? throw new InvalidOperationException("The pacing thread runs the ticks of this manager.") : _pacer.RunDueTicks();
 
+    /// <summary>Eventfd wake-ups each event loop was sent so far, in loop order.</summary>
+    internal long[] EventLoopWakes() => Array.ConvertAll(_eventLoops, loop => loop.Wakes);
+
     /// <summary>Relays per event loop now, in loop order (empty without event loops).</summary>
     internal int[] RelaysPerEventLoop() => Array.ConvertAll(_eventLoops, loop => loop.Relays);
 

@@ -183,6 +183,59 @@ public sealed class MediaRelayLifecycleTests(bool useEventLoop, int eventLoops)
         Assert.That(closedFirst.Concat(closedFirst.Select(p => p + 1)).All(PortFree), Is.True, "the three oldest were closed");
     }
 
+    [Test]
+    public async Task Relays_opened_and_closed_beside_busy_event_loops_wake_none_and_are_still_served()
+    {
+        const int first = 40960;
+        const int last = 40999;
+        Assume.That(Enumerable.Range(first, last - first + 1).All(PortFree), "another program holds a port of the test range");
+        var manager = Manager(new FakeTimeProvider(), first, last);
+        if (!manager.UsesEventLoop)
+        {
+            Assert.Pass("the runtime's async sockets have no event loop of ours to wake");
+        }
+
+        // One relay per loop, each shown to be served: from now on every loop waits with a time limit.
+        var phones = new List<TestPhone>();
+        var busy = new List<MediaRelay>();
+        for (var i = 0; i < manager.EventLoopCount; i++)
+        {
+            Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var relay, out _), Is.True);
+            busy.Add(relay!);
+            await ShowServedAsync(relay!, phones);
+        }
+
+        var before = manager.EventLoopWakes();
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var transient, out _), Is.True);
+            await transient!.DisposeAsync().AsTask().WaitAsync(TestPhone.Patience);
+        }
+
+        Assert.That(manager.TryCreateRelay(new RecordingRelayObserver(), out var late, out _), Is.True);
+        await ShowServedAsync(late!, phones);
+
+        Assert.That(manager.EventLoopWakes(), Is.EqualTo(before), "opening and closing relays beside busy loops wrote no eventfd");
+        Assert.That(manager.Statistics.ActiveRelays, Is.EqualTo(busy.Count + 1), "the five closed ones were let go without a wake-up");
+        foreach (var phone in phones)
+        {
+            phone.Dispose();
+        }
+    }
+
+    /// <summary>A datagram from a phone on the relay's A leg reaches the phone on its B leg.</summary>
+    private static async Task ShowServedAsync(MediaRelay relay, List<TestPhone> phones)
+    {
+        var a = TestPhone.Open();
+        var b = TestPhone.Open();
+        phones.Add(a);
+        phones.Add(b);
+        relay.Configure(MediaLegSide.A, Settings(a));
+        relay.Configure(MediaLegSide.B, Settings(b));
+        a.SendRtp(RtpTestPackets.Audio(0, 1, 160, 0xA1, RtpTestPackets.Frame(1)), relay.LocalRtpEndPoint(MediaLegSide.A));
+        Assert.That(RtpTestPackets.Read(await b.ReceiveRtpAsync()).Payload, Is.EqualTo(RtpTestPackets.Frame(1)));
+    }
+
     /// <summary>Only event-loop relays (Linux) keep their closed sockets in the pool; the async-sockets relay
     /// closes them with the relay.</summary>
     private bool KeepsSockets => useEventLoop && OperatingSystem.IsLinux();
