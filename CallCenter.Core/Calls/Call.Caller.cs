@@ -153,6 +153,7 @@ internal sealed partial class Call
         // that each young collection copies, bench/RESULTS.md session 7).
         _aOk = null;
         InboundInvite.AckReceived();
+        CallerInvite = null;
         if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
         {
             var read = SdpOfferAnswer.ReadAnswer(_aLocal!, answer);

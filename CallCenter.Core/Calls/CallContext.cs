@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace CallCenter.Core.Calls;
 
 /// <summary>
@@ -13,22 +11,26 @@ internal sealed class CallContext : IThreadPoolWorkItem
 {
     public const int Capacity = 1_024;
 
-    private readonly ConcurrentQueue<Action> _queue = new();
+    // A plain queue under a lock, not a ConcurrentQueue: posts to one call are few and rarely meet its drain, and a
+    // ConcurrentQueue's first segment (32 slots, ~750 B) was the largest single object of a call in progress.
+    private readonly Queue<Action> _queue = new();
     private readonly Action<Exception> _onFault;
-    private int _count;
     private int _scheduled;
 
     public CallContext(Action<Exception> onFault) => _onFault = onFault;
 
     public bool Post(Action work)
     {
-        if (Interlocked.Increment(ref _count) > Capacity)
+        lock (_queue)
         {
-            Interlocked.Decrement(ref _count);
-            return false;
+            if (_queue.Count >= Capacity)
+            {
+                return false;
+            }
+
+            _queue.Enqueue(work);
         }
 
-        _queue.Enqueue(work);
         if (Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
@@ -41,9 +43,8 @@ internal sealed class CallContext : IThreadPoolWorkItem
     {
         while (true)
         {
-            while (_queue.TryDequeue(out var work))
+            while (TryTake(out var work))
             {
-                Interlocked.Decrement(ref _count);
                 try
                 {
                     work();
@@ -62,10 +63,26 @@ internal sealed class CallContext : IThreadPoolWorkItem
             // poster enqueued and read the flag as still set, and the item (a BYE, a callee's 200) sat in the queue
             // with no drain until the call's next post — if one ever came. Issue 4's lost end messages.
             Interlocked.Exchange(ref _scheduled, 0);
-            if (_queue.IsEmpty || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
+            if (IsEmpty() || Interlocked.CompareExchange(ref _scheduled, 1, 0) != 0)
             {
                 return;
             }
+        }
+    }
+
+    private bool TryTake([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Action? work)
+    {
+        lock (_queue)
+        {
+            return _queue.TryDequeue(out work);
+        }
+    }
+
+    private bool IsEmpty()
+    {
+        lock (_queue)
+        {
+            return _queue.Count == 0;
         }
     }
 }
