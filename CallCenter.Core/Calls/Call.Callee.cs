@@ -84,7 +84,7 @@ internal sealed partial class Call
         var domain = options.Sip.Domain;
         var flow = binding.Target.Flow ?? _aFlow;
         var to = SipNameAddress.Create(SipUri.Create("sip", extension, domain));
-        var maxForwards = (_aRequest?.MaxForwards ?? 70) - 1;
+        var maxForwards = (_aMaxForwards ?? 70) - 1;
         var from = SipNameAddress.Create(SipUri.Create("sip", _caller.Extension, domain), CallerDisplayName())
             .WithParameter("tag", SipServerTransaction.NewTag());
         return NewInvite(binding.ContactUri, from, to, maxForwards, flow, body);
@@ -139,7 +139,7 @@ internal sealed partial class Call
     }
 
     private string? CallerDisplayName() =>
-        _aRequest?.From?.DisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
+        _aDisplayName is { Length: > 0 } shown ? shown.Trim('"') : _caller.DisplayName;
 
     private void OnCalleeProvisional(SipClientInvite invite, SipResponse response)
     {

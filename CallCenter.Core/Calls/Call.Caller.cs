@@ -14,7 +14,12 @@ namespace CallCenter.Core.Calls;
 // Leg A: the caller's INVITE, answered by the server as a UAS (RFC 3261 §13.3), and the dialog it makes.
 internal sealed partial class Call
 {
-    private readonly SipRequest? _aRequest;
+    // The caller's INVITE until its ACK (STYLE §12: what every young collection copies for each call in progress);
+    // what later steps read of it (new INVITEs for transfers and queue offers, the queue's language) is kept apart.
+    private SipRequest? _aRequest;
+    private readonly int? _aMaxForwards;
+    private readonly string? _aDisplayName;
+    private readonly string? _aDialled;
     private readonly SipFlow _aFlow;
     private readonly string _aTag;
     private SipDialog? _aDialog;
@@ -154,6 +159,7 @@ internal sealed partial class Call
         _aOk = null;
         InboundInvite.AckReceived();
         CallerInvite = null;
+        _aRequest = null;
         if (_aOffer is null && !ack.Body.IsEmpty && IsSdp(ack.ContentType) && SdpParser.TryParse(ack.Body.Span, out var answer, out _))
         {
             var read = SdpOfferAnswer.ReadAnswer(_aLocal!, answer);

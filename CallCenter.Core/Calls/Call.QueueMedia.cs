@@ -247,7 +247,7 @@ internal sealed partial class Call
 
     /// <summary>The language of the IVR flow the caller dialled into, if it came through one; else the default.</summary>
     private string CallerLanguage(IQueueSounds sounds) =>
-        (_aRequest?.RequestUri.User is { } dialled ? _manager.Options.Ivr.FlowForNumber(dialled)?.Language : null)
+        (_aDialled is { } dialled ? _manager.Options.Ivr.FlowForNumber(dialled)?.Language : null)
         ?? sounds.DefaultLanguage;
 
     /// <summary>Pacing thread: a queue prompt sequence ended by itself; the call hears of it on its own context.</summary>

@@ -50,6 +50,9 @@ internal sealed partial class Call : ISipInviteOwner, IMediaRelayObserver
         _startedUtc = manager.Time.GetUtcNow();
         UniqueId = string.Create(CultureInfo.InvariantCulture, $"{_startedUtc.ToUnixTimeSeconds()}.{id}");
         _aRequest = invite.Request;
+        _aMaxForwards = invite.Request.MaxForwards;
+        _aDisplayName = invite.Request.From?.DisplayName;
+        _aDialled = invite.Request.RequestUri.User;
         _aFlow = invite.Flow;
         _aTag = SipServerTransaction.NewTag();
         QueueCallId = UniqueId;
