@@ -10,8 +10,13 @@ public sealed record SipTransportSettings
     public bool AcceptAnyServerCertificate { get; init; }
 
     /// <summary>Threads blocked in recvfrom on each UDP socket. The kernel hands each datagram to one of them, and the
-    /// handler above does its work on that thread, so this is how many cores one UDP listener can keep busy.</summary>
-    public int UdpReceiveThreads { get; init; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    /// handler above does its work on that thread, so this is how many cores one UDP listener can keep busy. Half
+    /// the cores (1 to 4): the rest is for the calls' serial contexts, the media loops and the collector. One per
+    /// core on the 2-core bench machine made the two threads take turns sleeping and waking for every other datagram;
+    /// one thread, same run: REGISTER at 20,000/s 240,000 / 0 at 50.6 µs where two snowballed (14,583 failed), at
+    /// 15,000/s 53.9-55.9 µs against 60.2-62.2 µs, calls at 2,500/s 477-516 µs against 508-564 µs
+    /// (bench/RESULTS.md, session 8).</summary>
+    public int UdpReceiveThreads { get; init; } = Math.Clamp(Environment.ProcessorCount / 2, 1, 4);
 
     /// <summary>Kernel receive buffer asked for on each UDP socket. It is what absorbs a burst (every phone
     /// re-registering after a power cut) and the server's own short stalls (a garbage collection): at 40,000
