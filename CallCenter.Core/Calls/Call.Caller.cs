@@ -14,8 +14,9 @@ namespace CallCenter.Core.Calls;
 // Leg A: the caller's INVITE, answered by the server as a UAS (RFC 3261 §13.3), and the dialog it makes.
 internal sealed partial class Call
 {
-    // The caller's INVITE until its ACK (STYLE §12: what every young collection copies for each call in progress);
-    // what later steps read of it (new INVITEs for transfers and queue offers, the queue's language) is kept apart.
+    // The caller's INVITE until its ACK (after that it is only weight that every young collection copies for each call
+    // in progress); what later steps read of it (new INVITEs for transfers and queue offers, the queue's language)
+    // is kept apart.
     private SipRequest? _aRequest;
     private readonly int? _aMaxForwards;
     private readonly string? _aDisplayName;

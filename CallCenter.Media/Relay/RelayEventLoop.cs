@@ -18,7 +18,7 @@ namespace CallCenter.Media.Relay;
 /// Registrations are commands: callers queue them, and only the loop thread changes epoll's interest list and the
 /// slot table, between two batches of events. So no event is handled for a slot that was removed or reused, and a
 /// relay may close its sockets once <see cref="RemoveAsync"/> completed. A loop that serves relays waits at most
-/// <see cref="CommandLatency"/> and runs the queued commands after every wait, so a command queued for it wakes
+/// <see cref="CommandLatencyMilliseconds"/> and runs the queued commands after every wait, so a command queued for it wakes
 /// nothing; only a loop with nothing to serve sleeps without a limit and is woken through an eventfd. Waking the
 /// loop for every relay opened and closed cost two context switches per call (3,000 wake-ups a second at 2,000
 /// calls/s); a relay's sockets now start being read up to 10 ms after the relay opens (its datagrams wait in the
@@ -32,9 +32,6 @@ internal sealed class RelayEventLoop : IAsyncDisposable
 
     /// <summary>The longest a loop serving relays waits in epoll before it runs the commands queued meanwhile.</summary>
     private const int CommandLatencyMilliseconds = 10;
-
-    /// <summary>See <see cref="CommandLatencyMilliseconds"/>.</summary>
-    public static TimeSpan CommandLatency => TimeSpan.FromMilliseconds(CommandLatencyMilliseconds);
 
     private readonly ILogger _logger;
     private readonly int _epoll;
