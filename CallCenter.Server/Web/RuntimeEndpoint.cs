@@ -5,7 +5,8 @@ namespace CallCenter.Server.Web;
 
 /// <summary>
 /// GET /api/system/runtime: the process as the .NET runtime sees it — CPU time, garbage collections and their pauses,
-/// bytes allocated, heap, threads and descriptors. Cumulative counters, so that a monitoring system (or a benchmark,
+/// bytes allocated, heap, threads and descriptors, and the methods compiled so far with the time the JIT took (what a
+/// cold start pays while the first calls wait). Cumulative counters, so that a monitoring system (or a benchmark,
 /// bench/sipp) reads them twice and divides the difference by what happened in between (calls, registrations).
 /// </summary>
 public static class RuntimeEndpoint
@@ -35,7 +36,9 @@ public static class RuntimeEndpoint
                 LastPause(GCKind.Background),
                 LastPause(GCKind.FullBlocking),
                 memory.PauseTimePercentage,
-                LastEphemeral()));
+                LastEphemeral(),
+                System.Runtime.JitInfo.GetCompiledMethodCount(),
+                Math.Round(System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, 1)));
         });
 
     /// <summary>The pauses of the last collection of that kind (a background one pauses twice), in milliseconds.</summary>
@@ -88,7 +91,9 @@ public static class RuntimeEndpoint
         double[] LastBackgroundPauseMs,
         double[] LastFullBlockingPauseMs,
         double PauseTimePercentage,
-        EphemeralReport? LastEphemeral);
+        EphemeralReport? LastEphemeral,
+        long JitMethods,
+        double JitMs);
 
     private sealed record EphemeralReport(int Generation, long PromotedBytes, long[] GenerationSizesAfterBytes);
 }

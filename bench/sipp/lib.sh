@@ -202,6 +202,8 @@ e = b.get('lastEphemeral')
 if e:
     sizes = " ".join(f"{s >> 20}" for s in e['generationSizesAfterBytes'])
     print(f"target_gc_last_ephemeral: gen{e['generation']} promoted={e['promotedBytes'] >> 20} MB generation_sizes_after_mb=[{sizes}]")
+if 'jitMs' in b:
+    print(f"target_jit: methods={d('jitMethods')} time={d('jitMs'):.0f} ms during the round ({b['jitMethods']} methods, {b['jitMs']:.0f} ms since start)")
 PY2
 }
 

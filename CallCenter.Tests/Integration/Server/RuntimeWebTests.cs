@@ -34,5 +34,8 @@ public sealed class RuntimeWebTests
         var descriptors = Directory.GetFiles($"/proc/{server.Id}/fd").Length;
         Assert.That(b.GetProperty("handles").GetInt32(), Is.InRange(descriptors / 2, descriptors * 2));
         Assert.That(b.GetProperty("threads").GetInt32(), Is.GreaterThan(2));
+        Assert.That(b.GetProperty("jitMethods").GetInt64(), Is.GreaterThan(1_000), "a started server has compiled its start-up");
+        Assert.That(b.GetProperty("jitMs").GetDouble(), Is.GreaterThan(0));
+        Assert.That(b.GetProperty("jitMethods").GetInt64(), Is.GreaterThanOrEqualTo(a.GetProperty("jitMethods").GetInt64()));
     }
 }
