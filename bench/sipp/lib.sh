@@ -13,6 +13,7 @@ users=10000
 transport=u1
 keep=false
 no_build=false
+restart_from=""
 ready_to_run=false
 log_level=""
 target_pid=""
@@ -28,6 +29,8 @@ usage_common() {
   --ready-to-run                 callcenter: publish it precompiled (ReadyToRun) instead, and run that
   --log-level LEVEL              callcenter: <logging level> (default: the shipped Information)
   --keep                         keep the work folder (SIPp statistics, target log) for reading
+  --restart-from DIR             callcenter: start on the data folder of an earlier run kept with --keep (a restart:
+                                 its database and the JIT profile its stop wrote, install/data/jit.profile)
 EOF
 }
 
@@ -44,6 +47,7 @@ parse_common() {
       --ready-to-run) ready_to_run=true; shift ;;
       --log-level) log_level=$2; shift 2 ;;
       --keep) keep=true; shift ;;
+      --restart-from) restart_from=$2; shift 2 ;;
       *) rest+=("$1"); shift ;;
     esac
   done
@@ -114,6 +118,10 @@ start_callcenter() {
   local web_port=$((port + 1))
   mkdir -p "$work/install"
   cp -r "$repo/config" "$work/install/config"
+  if [[ -n $restart_from ]]; then
+    [[ -d $restart_from/install/data ]] || { echo "--restart-from: no install/data in $restart_from" >&2; exit 2; }
+    cp -r "$restart_from/install/data" "$work/install/data"
+  fi
   # As ShippedConfigCopy does for the tests: loopback listeners on our ports, no console logging; plus N users
   # and loopback trusted, so that the ban never mistakes the load generator for an attacker.
   python3 - "$work/install/config" "$port" "$web_port" "$users" "${callees:-0}" "${acd_agents:-0}" "$log_level" <<'PY'
