@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json;
 using CallCenter.Server.Hosting;
 using CallCenter.Tests.Support;
@@ -31,7 +30,7 @@ public sealed class JitProfileTests
             using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
             for (var i = 0; i < 20; i++)
             {
-                await OptionsAsync(phone, new IPEndPoint(IPAddress.Loopback, install.SipPort), i);
+                await SipOptionsProbe.ExchangeAsync(phone, new IPEndPoint(IPAddress.Loopback, install.SipPort), $"jit{i}");
             }
 
             first.SendSignal(ServerProcess.SigTerm);
@@ -55,15 +54,5 @@ public sealed class JitProfileTests
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         using var report = JsonDocument.Parse(await client.GetStringAsync($"http://127.0.0.1:{webPort}/api/system/runtime"));
         return report.RootElement.GetProperty("jitMethods").GetInt64();
-    }
-
-    private static async Task OptionsAsync(UdpClient phone, IPEndPoint target, int n)
-    {
-        var request = $"OPTIONS sip:probe@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5999;branch=z9hG4bKjit{n}\r\nMax-Forwards: 70\r\n" +
-            $"From: <sip:probe@127.0.0.1>;tag=1\r\nTo: <sip:probe@127.0.0.1>\r\nCall-ID: jit{n}@test\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
-        await phone.SendAsync(Encoding.ASCII.GetBytes(request), target);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-        var answer = await phone.ReceiveAsync(timeout.Token);
-        Assert.That(Encoding.ASCII.GetString(answer.Buffer), Does.StartWith("SIP/2.0 200 OK"));
     }
 }
