@@ -9,7 +9,8 @@ namespace CallCenter.Core.Sip.Transactions;
 /// <see cref="PostCancel"/>.
 /// <code>
 ///  Calling [A = T1 doubling, UDP only; B = 64·T1] --1xx--> Proceeding (A and B stop: the TU now decides)
-///  Calling, Proceeding --2xx--> Accepted [M = 64·T1; after 2 s the INVITE is let go]: every 2xx goes to the owner
+///  Calling, Proceeding --2xx--> Accepted [M = 64·T1; after 2 s only the key, owner and handle are kept, in the
+///                                 shard's AcceptedInvites]: every 2xx goes to the owner
 ///  Calling, Proceeding --300-699--> Completed [D = 32 s UDP, 0 reliable]: ACK sent, owner told;
 ///                                   the final response again: the ACK again
 ///  Calling --B or transport error--> Terminated, owner told
@@ -20,10 +21,11 @@ internal sealed class ClientInviteTransaction : ClientTransaction
 {
     private static readonly TimeSpan MinimumTimerD = TimeSpan.FromSeconds(32);
 
-    /// <summary>How long after the 2xx the INVITE is kept for the owner (who reads it once, right away, to make its
-    /// dialog) before it is let go for the rest of Timer M: a 2xx after that makes its dialog from the 2xx alone
-    /// (<see cref="SipClientInvite.TryCreateDialog"/>). At 2,000 calls/s the INVITE's bytes held for 32 s were
-    /// 60,000 kilobyte arrays, the largest share of what every young collection had to keep.</summary>
+    /// <summary>How long after the 2xx the INVITE and this transaction are kept for the owner (who reads the INVITE
+    /// once, right away, to make its dialog) before they are let go for the rest of Timer M: a 2xx after that makes
+    /// its dialog from the 2xx alone (<see cref="SipClientInvite.TryCreateDialog"/>). At 2,000 calls/s the INVITE's
+    /// bytes held for 32 s were 60,000 kilobyte arrays, the largest share of what every young collection had to keep;
+    /// then the transactions themselves (<see cref="LingeringClients"/>).</summary>
     private static readonly TimeSpan AcceptedTrimAfter = TimeSpan.FromSeconds(2);
 
     private readonly ISipInviteOwner _owner;
@@ -205,9 +207,11 @@ internal sealed class ClientInviteTransaction : ClientTransaction
                 break;
 
             case SipTimerName.AcceptedTrim when _state == State.Accepted:
-                // Nothing is sent from Accepted (the TU ACKs each 2xx itself): the INVITE is only read by the owner
-                // while it takes the first 2xx, which is long done.
-                ReleaseRequest();
+                // Nothing is sent from Accepted (the TU ACKs each 2xx itself), and the INVITE is only read by the owner
+                // while it takes the first 2xx, which is long done: the rest of Timer M needs only the key, the owner
+                // and its handle, which the shard keeps without this object.
+                Handle.Detach();
+                Linger(Shard.AcceptedInvites, (64 * TimerOptions.T1) - AcceptedTrimAfter, _owner, Handle);
                 break;
 
             default:

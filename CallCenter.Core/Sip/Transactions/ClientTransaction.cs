@@ -86,6 +86,22 @@ internal abstract class ClientTransaction : ISipTransaction
 
     protected void Send(SipRequest request, bool retransmission) => Layer.SendRequest(this, request, retransmission);
 
+    /// <summary>Shard: the state machine is done but its lingering timer is not. The transaction ends here and its
+    /// key (with the owner, for an INVITE) goes to one of the shard's <see cref="LingeringClients"/> stores for the
+    /// rest of the timer; it counts as alive until the entry leaves.</summary>
+    protected void Linger(LingeringClients store, TimeSpan linger, ISipInviteOwner? owner = null, SipClientInvite? invite = null)
+    {
+        if (IsTerminated)
+        {
+            return;
+        }
+
+        IsTerminated = true;
+        Timers.DisarmAll();
+        ReleaseRequest();
+        Layer.KeepLingering(this, store, linger, owner, invite);
+    }
+
     protected void Terminate()
     {
         if (IsTerminated)

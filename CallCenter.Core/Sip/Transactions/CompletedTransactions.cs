@@ -31,16 +31,14 @@ internal sealed class CompletedTransactions
 
     private readonly int _maxArenaBytes;
     private readonly Action<SipTransactionKind> _ended;
-    private readonly Dictionary<ulong, long> _index = [];
+    private readonly Action<Entry> _left;
+    private readonly DueRing<ulong, Entry> _entries = new(InitialEntries);
     private byte[] _arena = new byte[InitialArenaBytes];
-    private Entry[] _entries = new Entry[InitialEntries];
 
-    // Monotonic positions: arena bytes [_arenaTail, _arenaHead) and entries [_first, _next) are live; the physical
-    // slot is the position masked by the (power of two) capacity.
+    // Monotonic positions: arena bytes [_arenaTail, _arenaHead) are live; the physical slot is the position masked
+    // by the (power of two) capacity.
     private long _arenaHead;
     private long _arenaTail;
-    private long _first;
-    private long _next;
     private long _evicted;
 
     /// <param name="ended">Told of every entry that leaves (due, evicted or cleared), with the kind of transaction it
@@ -49,10 +47,11 @@ internal sealed class CompletedTransactions
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxArenaBytes, InitialArenaBytes);
         _ended = ended ?? (static _ => { });
+        _left = Left;
         _maxArenaBytes = (int)Math.Min(1 << 30, BitOperations.RoundUpToPowerOf2((uint)maxArenaBytes));
     }
 
-    public int Count => (int)(_next - _first);
+    public int Count => _entries.Count;
 
     public long BytesHeld => _arenaHead - _arenaTail;
 
@@ -61,33 +60,8 @@ internal sealed class CompletedTransactions
 
     /// <summary>The §17.2.3 key of an RFC 3261 request (magic-cookie branch) as a keyed 64-bit FNV-1a hash: the
     /// branch exactly, the sent-by case-insensitively, then the method.</summary>
-    public static ulong KeyOf(string branch, string sentBy, string method)
-    {
-        const ulong prime = 0x100000001b3;
-        var hash = Seed;
-        foreach (var c in branch)
-        {
-            hash = (hash ^ c) * prime;
-        }
-
-        hash = (hash ^ 0x1F) * prime;
-        foreach (var c in sentBy)
-        {
-            hash = (hash ^ char.ToLowerInvariant(c)) * prime;
-        }
-
-        hash = (hash ^ 0x1E) * prime;
-        foreach (var c in method)
-        {
-            hash = (hash ^ c) * prime;
-        }
-
-        // FNV's low bits mix poorly; the dictionary uses them.
-        hash ^= hash >> 33;
-        hash *= 0xff51afd7ed558ccd;
-        hash ^= hash >> 33;
-        return hash;
-    }
+    public static ulong KeyOf(string branch, string sentBy, string method) =>
+        KeyHash.Finish(KeyHash.Add(KeyHash.Add(KeyHash.Add(Seed, branch), sentBy, ignoreCase: true), method));
 
     /// <summary>Keeps a completed transaction until <paramref name="due"/> (a <see cref="TimeProvider"/> timestamp).
     /// An empty <paramref name="response"/> with <paramref name="silenced"/> is a discarded one: retransmissions are
@@ -105,14 +79,12 @@ internal sealed class CompletedTransactions
 
         var start = Reserve(response.Length);
         response.CopyTo(_arena.AsSpan(Slot(start), response.Length));
-        if (Count == _entries.Length && !GrowEntries())
+        if (Count == _entries.Capacity && !_entries.TryGrow(_maxArenaBytes / MinimumBytesPerEntry))
         {
             RemoveOldest(evicted: true);
         }
 
-        var sequence = _next++;
-        _entries[sequence & (_entries.Length - 1)] = new Entry(key, start, response.Length, due, flow, silenced, kind);
-        _index[key] = sequence;
+        _entries.Add(new Entry(key, start, response.Length, due, flow, silenced, kind));
         return (int)(_evicted - evictedBefore);
     }
 
@@ -124,12 +96,12 @@ internal sealed class CompletedTransactions
         response = [];
         flow = default;
         silenced = false;
-        if (!_index.TryGetValue(key, out var sequence) || sequence < _first)
+        if (!_entries.TryFind(key, out var sequence))
         {
             return false;
         }
 
-        ref var entry = ref _entries[sequence & (_entries.Length - 1)];
+        ref var entry = ref _entries[sequence];
         var bytes = _arena.AsSpan(Slot(entry.Start), entry.Length);
         if (!entry.Silenced && !ContainsBranch(bytes, branch))
         {
@@ -143,36 +115,13 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>The timestamp at which the oldest entry is due, if there is one.</summary>
-    public bool TryGetNextDue(out long due)
-    {
-        due = Count == 0 ? 0 : _entries[_first & (_entries.Length - 1)].Due;
-        return Count != 0;
-    }
+    public bool TryGetNextDue(out long due) => _entries.TryGetNextDue(out due);
 
     /// <summary>Removes every entry due at or before <paramref name="now"/>; returns how many.</summary>
-    public int RemoveDue(long now)
-    {
-        var removed = 0;
-        while (Count != 0 && _entries[_first & (_entries.Length - 1)].Due <= now)
-        {
-            RemoveOldest(evicted: false);
-            removed++;
-        }
-
-        return removed;
-    }
+    public int RemoveDue(long now) => _entries.RemoveDue(now, _left);
 
     /// <summary>Empties the store (the layer's shutdown); returns how many entries there were.</summary>
-    public int Clear()
-    {
-        var count = Count;
-        while (Count != 0)
-        {
-            RemoveOldest(evicted: false);
-        }
-
-        return count;
-    }
+    public int Clear() => _entries.RemoveDue(long.MaxValue, _left);
 
     private static bool ContainsBranch(ReadOnlySpan<byte> response, string branch)
     {
@@ -230,30 +179,13 @@ internal sealed class CompletedTransactions
     private void GrowArena()
     {
         var larger = new byte[_arena.Length * 2];
-        for (var sequence = _first; sequence < _next; sequence++)
+        for (var sequence = _entries.First; sequence < _entries.First + Count; sequence++)
         {
-            ref var entry = ref _entries[sequence & (_entries.Length - 1)];
+            ref var entry = ref _entries[sequence];
             _arena.AsSpan(Slot(entry.Start), entry.Length).CopyTo(larger.AsSpan((int)(entry.Start & (larger.Length - 1)), entry.Length));
         }
 
         _arena = larger;
-    }
-
-    private bool GrowEntries()
-    {
-        if (_entries.Length >= _maxArenaBytes / MinimumBytesPerEntry)
-        {
-            return false;
-        }
-
-        var larger = new Entry[_entries.Length * 2];
-        for (var sequence = _first; sequence < _next; sequence++)
-        {
-            larger[sequence & (larger.Length - 1)] = _entries[sequence & (_entries.Length - 1)];
-        }
-
-        _entries = larger;
-        return true;
     }
 
     private void RemoveOldest(bool evicted)
@@ -265,22 +197,18 @@ internal sealed class CompletedTransactions
             return;
         }
 
-        ref var entry = ref _entries[_first & (_entries.Length - 1)];
-        if (_index.TryGetValue(entry.Key, out var filed) && filed == _first)
-        {
-            _index.Remove(entry.Key);
-        }
-
-        var kind = entry.Kind;
-        entry = default;
-        _first++;
-        _ended(kind);
-        _arenaTail = Count == 0 ? _arenaHead : _entries[_first & (_entries.Length - 1)].Start;
+        Left(_entries.RemoveOldest());
         if (evicted)
         {
             Interlocked.Increment(ref _evicted);
         }
     }
 
-    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced, SipTransactionKind Kind);
+    private void Left(Entry entry)
+    {
+        _ended(entry.Kind);
+        _arenaTail = Count == 0 ? _arenaHead : _entries[_entries.First].Start;
+    }
+
+    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced, SipTransactionKind Kind) : IDueEntry<ulong>;
 }

@@ -8,15 +8,17 @@ namespace CallCenter.Core.Sip.Transactions;
 /// </summary>
 public sealed class SipClientInvite
 {
-    private readonly ClientInviteTransaction? _transaction;
     private readonly SipRequest? _request;
-    private readonly Action _postCancel;
+    private volatile string? _callId;
+    private volatile ClientInviteTransaction? _transaction;
+    private volatile Action _postCancel;
     private int _cancelRequested;
 
     internal SipClientInvite(ClientInviteTransaction transaction, SipTarget target)
     {
         _transaction = transaction;
         _postCancel = transaction.PostCancel;
+        _callId = transaction.CallId;
         Target = target;
     }
 
@@ -25,16 +27,18 @@ public sealed class SipClientInvite
     internal SipClientInvite(SipRequest request, SipTarget target, Action postCancel)
     {
         _request = request;
+        _callId = request.CallId;
         Target = target;
         _postCancel = postCancel;
     }
 
     /// <summary>The INVITE as sent, until 2 s after its first 2xx: the transaction then lets it go for the rest of
     /// Timer M (and this throws). A 2xx read later makes its dialog from the 2xx alone (SipClientInviteDialogs).</summary>
-    public SipRequest Request => _transaction?.Request ?? _request!;
+    public SipRequest Request => _transaction is { } transaction ? transaction.Request
+        : _request ?? throw new InvalidOperationException("This INVITE's transaction has let go of it.");
 
     /// <summary>The INVITE as sent if it is still kept (up to 2 s after its first 2xx), else null.</summary>
-    public SipRequest? HeldRequest => _transaction is null ? _request : _transaction.HeldRequest;
+    public SipRequest? HeldRequest => _transaction is { } transaction ? transaction.HeldRequest : _request;
 
     public SipTarget Target { get; }
 
@@ -55,5 +59,15 @@ public sealed class SipClientInvite
         }
     }
 
-    public override string ToString() => $"INVITE to {Target} ({_transaction?.CallId ?? _request?.CallId})";
+    /// <summary>Shard: the transaction is done with (Accepted, with only Timer M left): the handle lets go of it (and
+    /// of the Call-ID it names in log lines), so that the copy kept for Timer M holds nothing more. A cancel then does
+    /// nothing, as it would after a 2xx anyway.</summary>
+    internal void Detach()
+    {
+        _postCancel = static () => { };
+        _transaction = null;
+        _callId = null;
+    }
+
+    public override string ToString() => _callId is { } callId ? $"INVITE to {Target} ({callId})" : $"INVITE to {Target}";
 }

@@ -48,6 +48,7 @@ internal sealed class SipTransactionCounters
         Unanswered = Interlocked.Read(ref _unanswered),
         CompletedEvicted = shards.Sum(s => s.Completed.Evicted),
         CompletedBytes = shards.Sum(s => s.Completed.BytesHeld),
+        LingeringEvicted = shards.Sum(s => s.AcceptedInvites.Evicted + s.CompletedNonInvites.Evicted),
         QueueDepths = shards.Select(s => s.Depth).ToArray(),
         QueueDrops = shards.Sum(s => s.Dropped),
     };

@@ -31,6 +31,49 @@ public sealed partial class SipTransactionLayer
         ArmSweep(shard, now, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Shard: a client transaction that has nothing left to send and waits out its lingering timer — an INVITE in
+    /// Accepted (the rest of Timer M), a non-INVITE in Completed over UDP (Timer K) — leaves the transaction table
+    /// for <paramref name="store"/>, keeping only its key and, for an INVITE, its <paramref name="owner"/> and
+    /// <paramref name="invite"/> handle. It still counts as alive until the entry leaves.
+    /// </summary>
+    internal void KeepLingering(ClientTransaction transaction, LingeringClients store, TimeSpan linger, ISipInviteOwner? owner = null, SipClientInvite? invite = null)
+    {
+        var shard = transaction.Shard;
+        if (shard.Clients.Remove(transaction.Key, out var filed) && !ReferenceEquals(filed, transaction))
+        {
+            shard.Clients[transaction.Key] = filed;
+        }
+
+        var now = Time.GetTimestamp();
+        var due = now + (long)(Math.Max(0, linger.TotalSeconds) * Time.TimestampFrequency);
+        store.Add(LingeringClients.KeyOf(transaction.Key.Branch, transaction.Key.Method), due, transaction.Kind, owner, invite);
+        ArmSweep(shard, now, TimeSpan.Zero);
+    }
+
+    /// <summary>Shard: a response for a lingering client transaction (§17.1.3's key): a 2xx to an INVITE goes to its
+    /// owner (RFC 6026 §7.2: each one needs its ACK), anything else is a retransmission and absorbed. False when
+    /// nothing matches.</summary>
+    private bool TryAbsorbLingering(SipShard shard, SipResponse response, string branch)
+    {
+        var method = response.CSeq!.Value.Method;
+        var isInvite = string.Equals(method, SipMethods.Invite, StringComparison.Ordinal);
+        var store = isInvite ? shard.AcceptedInvites : shard.CompletedNonInvites;
+        if (store.Count == 0 || !store.TryFind(LingeringClients.KeyOf(branch, method), out var owner, out var invite))
+        {
+            return false;
+        }
+
+        if (isInvite && response.IsSuccess && owner is not null && invite is not null)
+        {
+            Notify(SipTransactionKind.ClientInvite + " owner", () => owner.OnSuccess(invite, response), response.CallId);
+            return true;
+        }
+
+        TransactionCounters.RetransmissionAbsorbed();
+        return true;
+    }
+
     /// <summary>Shard: a request that matches a completed transaction is a retransmission (§17.2.1, §17.2.2): it
     /// gets the final response again, or nothing if the transaction was discarded or is an INVITE's that has had its
     /// ACK (an ACK repeated then is absorbed too). False when nothing matches.</summary>
@@ -77,6 +120,8 @@ public sealed partial class SipTransactionLayer
         shard.SweepArmed = false;
         var now = Time.GetTimestamp();
         shard.Completed.RemoveDue(now);
+        shard.AcceptedInvites.RemoveDue(now);
+        shard.CompletedNonInvites.RemoveDue(now);
 
         var expired = new List<ServerTransaction>();
         shard.Guards.RemoveDue(now, expired);
@@ -90,14 +135,28 @@ public sealed partial class SipTransactionLayer
 
     private void ArmSweep(SipShard shard, long now, TimeSpan minimum)
     {
-        var hasCompleted = shard.Completed.TryGetNextDue(out var completedDue);
-        var hasGuard = shard.Guards.TryGetNextDue(out var guardDue);
-        if (shard.SweepArmed || IsStopping || !(hasCompleted || hasGuard))
+        if (shard.SweepArmed || IsStopping)
         {
             return;
         }
 
-        var due = hasCompleted && hasGuard ? Math.Min(completedDue, guardDue) : hasCompleted ? completedDue : guardDue;
+        var due = long.MaxValue;
+        foreach (var next in (ReadOnlySpan<(bool Has, long Due)>)[
+            (shard.Completed.TryGetNextDue(out var completedDue), completedDue),
+            (shard.Guards.TryGetNextDue(out var guardDue), guardDue),
+            (shard.AcceptedInvites.TryGetNextDue(out var acceptedDue), acceptedDue),
+            (shard.CompletedNonInvites.TryGetNextDue(out var nonInviteDue), nonInviteDue)])
+        {
+            if (next.Has && next.Due < due)
+            {
+                due = next.Due;
+            }
+        }
+
+        if (due == long.MaxValue)
+        {
+            return;
+        }
 
         var delay = due > now ? Time.GetElapsedTime(now, due) : TimeSpan.Zero;
         shard.SweepArmed = true;

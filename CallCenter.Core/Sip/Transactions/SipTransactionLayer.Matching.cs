@@ -62,16 +62,23 @@ public sealed partial class SipTransactionLayer
     /// <summary>
     /// Shard: §17.1.3 — a response goes to the client transaction of its top Via branch and CSeq method. A response
     /// with more than one Via was not meant for us (§8.1.3.3: our requests carry one), and one that matches nothing is
-    /// dropped: RFC 6026 §7.3 ends the old advice to pass stray responses up.
+    /// dropped: RFC 6026 §7.3 ends the old advice to pass stray responses up. A transaction that only lingers is
+    /// looked up in its shard's <see cref="LingeringClients"/> stores.
     /// </summary>
     private void HandleResponse(SipShard shard, SipResponse response, SipFlow flow)
     {
-        if (response.Vias.Count == 1
-            && response.TopVia!.Branch is { Length: > 0 } branch
-            && shard.Clients.TryGetValue(new ClientTransactionKey(branch, response.CSeq!.Value.Method), out var transaction))
+        if (response.Vias.Count == 1 && response.TopVia!.Branch is { Length: > 0 } branch)
         {
-            transaction.OnResponse(response);
-            return;
+            if (shard.Clients.TryGetValue(new ClientTransactionKey(branch, response.CSeq!.Value.Method), out var transaction))
+            {
+                transaction.OnResponse(response);
+                return;
+            }
+
+            if (TryAbsorbLingering(shard, response, branch))
+            {
+                return;
+            }
         }
 
         TransactionCounters.StrayResponse();

@@ -410,6 +410,8 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
         shard.Clock?.Dispose();
         shard.Deadlines.Clear();
         shard.Completed.Clear();
+        shard.AcceptedInvites.Clear();
+        shard.CompletedNonInvites.Clear();
 
         return abandoned;
     }

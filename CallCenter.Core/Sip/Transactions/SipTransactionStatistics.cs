@@ -42,6 +42,10 @@ public sealed record SipTransactionStatistics
     /// <summary>Bytes of final responses held for completed non-INVITE transactions over UDP, all shards.</summary>
     public long CompletedBytes { get; init; }
 
+    /// <summary>Answered INVITE and completed non-INVITE client transactions that left before Timer M or K because
+    /// their shard's store was full (<see cref="LingeringClients"/>): a response for one is then a stray.</summary>
+    public long LingeringEvicted { get; init; }
+
     /// <summary>Items waiting in each shard's mailbox now.</summary>
     public IReadOnlyList<int> QueueDepths { get; init; } = [];
 

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using CallCenter.Core.Sip.Dialogs;
 using CallCenter.Core.Configuration;
 using CallCenter.Core.Sip.Messages;
@@ -168,6 +169,38 @@ public sealed class ClientInviteTransactionTests
                 .AddHeader("Contact", "<sip:callee@192.0.2.20:5062>")
                 .AddHeaderFirst("Record-Route", "<sip:proxy.example.com;lr>")
                 .ToBytes();
+    }
+
+    [Test]
+    public void AfterTwoSecondsInAcceptedTheTransactionObjectIsLetGoWhileTheOwnerStillHearsEvery2xx()
+    {
+        var handle = Invite();
+        var sent = handle.Request;
+        _h.Receive(ResponseTo(sent, 200, toTag: "fork1"));
+        var transaction = WeakTransaction(_h.Layer.ShardFor(sent.CallId!));
+
+        _h.Advance(Seconds(2));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+
+        Assert.That(transaction.IsAlive, Is.False, "neither the shard nor the owner's handle keeps the transaction for the rest of Timer M");
+        Assert.That(_h.Statistics.ClientInviteAlive, Is.EqualTo(1), "it still counts as alive: Timer M runs");
+        _h.Receive(ResponseTo(sent, 200, toTag: "fork1"));
+        Assert.That(_owner.Successes, Has.Count.EqualTo(2), "a retransmitted 2xx still reaches the owner, with the handle it knows");
+        Assert.That(_owner.Invites, Has.All.SameAs(handle));
+        _h.Receive(ResponseTo(sent, 180));
+        Assert.That((_owner.Events.Count(e => e == "180"), _h.Statistics.RetransmissionsAbsorbed, _h.Statistics.StrayResponses), Is.EqualTo((0, 1L, 0L)),
+            "anything but a 2xx is absorbed, not a stray");
+        handle.Cancel();
+        Assert.That(_h.Sender.Of("CANCEL"), Is.Empty, "nothing to cancel after a 2xx");
+
+        _h.Advance(Seconds(30));
+        Assert.That(_h.Statistics.ClientInviteAlive, Is.Zero, "Timer M = 64*T1 from the 2xx");
+        _h.Receive(ResponseTo(sent, 200, toTag: "fork1"));
+        Assert.That((_owner.Successes.Count, _h.Statistics.StrayResponses), Is.EqualTo((2, 1L)));
+
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        static WeakReference WeakTransaction(SipShard shard) => new(shard.Clients.Values.Single());
     }
 
     [Test]

@@ -281,6 +281,9 @@ internal sealed class RecordingOwner : ISipInviteOwner
 
     public List<SipResponse> Successes { get; } = [];
 
+    /// <summary>The handle each success came with.</summary>
+    public List<SipClientInvite> Invites { get; } = [];
+
     public List<SipClientResult> Failures { get; } = [];
 
     public Action<SipClientInvite, SipResponse>? OnProvisionalDo { get; set; }
@@ -295,6 +298,7 @@ internal sealed class RecordingOwner : ISipInviteOwner
     {
         Events.Add(response.StatusCode.ToString(System.Globalization.CultureInfo.InvariantCulture));
         Successes.Add(response);
+        Invites.Add(invite);
     }
 
     public void OnFailure(SipClientInvite invite, SipClientResult result)
