@@ -82,6 +82,7 @@ ticks_per_second=$(getconf CLK_TCK)
 for ((round = 1; round <= ${repeat:-1}; round++)); do
   ((round > 1)) && echo "--- round $round"
   cpu_before=$(cpu_ticks)
+  faults_before=$(minor_faults)
   runtime_before=$(runtime_json)
   calls_before=$(calls_json)
   uas_before=$(awk '{print $14 + $15}' "/proc/$uas_pid/stat" 2>/dev/null || echo 0)
@@ -99,6 +100,7 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
   sipp_exit=$?
   sipp_cpu=$(tail -n 1 "$work/sipp.time" | awk '{ printf "%.2f", $1 + $2 }')
   cpu_after=$(cpu_ticks)
+  faults_after=$(minor_faults)
   runtime_after=$(runtime_json)
   uas_after=$(awk '{print $14 + $15}' "/proc/$uas_pid/stat" 2>/dev/null || echo 0)
   drops_after=$(udp_receive_buffer_errors)
@@ -109,12 +111,13 @@ for ((round = 1; round <= ${repeat:-1}; round++)); do
   awk -v target="$target" -v rate="$rate" -v count="$count" -v hold="$hold_ms" \
       -v ok="$SuccessfulCall" -v failed="$FailedCall" -v retrans="$Retransmissions" -v elapsed="$elapsed" \
       -v drops=$((drops_after - drops_before)) -v cpu="$cpu_seconds" -v sipp_cpu="$sipp_cpu" -v uas_cpu="$uas_cpu" \
-      -v rss="$rss_kb" -v pss="$pss_kb" -v code="$sipp_exit" 'BEGIN {
+      -v rss="$rss_kb" -v pss="$pss_kb" -v code="$sipp_exit" -v faults=$((faults_after - faults_before)) 'BEGIN {
     printf "target=%s rate_asked=%d/s count=%d hold=%d ms\n", target, rate, count, hold
     printf "successful=%d failed=%d unfinished=%d retransmissions=%d elapsed=%.1f s sipp_exit=%d\n", ok, failed, count - ok - failed, retrans, elapsed, code
     printf "calls_per_second=%.0f\n", ok / elapsed
     printf "udp_receive_buffer_errors=%d (whole machine, during the run)\n", drops
     printf "target_cpu=%.2f s (%.0f %% of one core over the run, %.1f us per call)\n", cpu, 100 * cpu / elapsed, ok ? 1e6 * cpu / ok : 0
+    printf "target_minor_faults=%d (%.1f per call)\n", faults, ok ? faults / ok : 0
     printf "sipp_cpu: uac=%.2f s uas=%.2f s\n", sipp_cpu, uas_cpu
     printf "target_memory_after: VmRSS=%d kB Pss(tree)=%d kB\n", rss, pss
   }'

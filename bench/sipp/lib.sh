@@ -276,6 +276,18 @@ cpu_ticks() {
   echo "$total"
 }
 
+# Minor page faults of the whole tree (field 10 of /proc/PID/stat): fresh memory the kernel had to zero and map,
+# which a heap that keeps giving pages back and taking them again pays for on every collection.
+minor_faults() {
+  local total=0 pid fields
+  for pid in $(process_tree "$target_pid"); do
+    [[ -r /proc/$pid/stat ]] || continue
+    read -r -a fields <<<"$(sed 's/^.*) //' "/proc/$pid/stat")"
+    total=$((total + fields[7]))
+  done
+  echo "$total"
+}
+
 # VmRSS of the target's main process, and the proportional set size summed over the tree (kB). For Kamailio the
 # Pss sum is the honest figure: its workers share the shm segment, which VmRSS counts once per process.
 memory_kb() {
