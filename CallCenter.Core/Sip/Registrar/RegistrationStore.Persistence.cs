@@ -71,6 +71,7 @@ public sealed partial class RegistrationStore
 
                 _byId[binding.Id] = binding;
                 _expiries.Added(binding);
+                _writtenExpiry[binding.Id] = expiresUtc;
                 var bindings = _aors.TryGetValue(binding.Extension, out var aor) ? aor.Bindings.Add(binding) : [binding];
                 ReplaceAorLocked(binding.Extension, bindings);
             }

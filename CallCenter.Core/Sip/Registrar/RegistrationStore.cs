@@ -286,6 +286,7 @@ public sealed partial class RegistrationStore : IAsyncDisposable
             }
 
             _disposed = true;
+            WriteDeferredLocked();
             feeds = [.. _feeds];
             _feeds.Clear();
         }
@@ -363,8 +364,9 @@ public sealed partial class RegistrationStore : IAsyncDisposable
                 else
                 {
                     var stored = _byId[upsert.Id];
-                    DetachLocked(stored);
-                    AttachLocked(upsert);
+                    var write = !CanDeferLocked(stored, upsert);
+                    DetachLocked(stored, write);
+                    AttachLocked(upsert, write);
                     list[list.IndexOf(stored)] = upsert;
                     firstDrop |= PublishLocked(RegistrationChangeKind.Refreshed, upsert);
                 }
@@ -399,18 +401,31 @@ public sealed partial class RegistrationStore : IAsyncDisposable
         }
     }
 
-    private void AttachLocked(ContactBinding binding)
+    // Files the binding; write false: a refresh the database need not see yet (RegistrationStore.WriteBack.cs).
+    private void AttachLocked(ContactBinding binding, bool write = true)
     {
         _byId[binding.Id] = binding;
         _expiries.Added(binding);
+        if (!write)
+        {
+            DeferredLocked(binding);
+            return;
+        }
+
         _writer?.EnqueueUpsert(binding);
+        WrittenLocked(binding);
     }
 
     // Takes the binding out of the id map, which also retires its expiry entry; the caller fixes the extension's list.
-    private void DetachLocked(ContactBinding binding)
+    // write false: it is put back at once (a refresh), and the database row stays.
+    private void DetachLocked(ContactBinding binding, bool write = true)
     {
         _byId.Remove(binding.Id);
-        _writer?.EnqueueDelete(binding.Id);
+        if (write)
+        {
+            _writer?.EnqueueDelete(binding.Id);
+            ForgottenLocked(binding.Id);
+        }
     }
 
     private void ReplaceAorLocked(string extension, ImmutableArray<ContactBinding> bindings)

@@ -131,23 +131,70 @@ public sealed class RegistrationPersistenceTests
     }
 
     [Test]
-    public async Task RemovalsAndRefreshesReachTheTable()
+    public async Task RemovalsReachTheTableAtOnceAndARefreshTheRowStillCoversWaitsForAStop()
     {
         var (udp, _) = Listeners();
         var flow = new SipFlow(udp, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5060), 0);
+        await using (var session = await OpenAsync())
+        {
+            Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, callId: "a", cseq: 1);
+            Register(session.Store, "1000", "<sip:1000@192.0.2.11>", flow, callId: "b", cseq: 1);
+            Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, callId: "a", cseq: 2);
+            Register(session.Store, "1000", "<sip:1000@192.0.2.11>", flow, callId: "b", cseq: 2, expires: 0);
+
+            await session.Store.FlushAsync();
+
+            Assert.That(Rows(session.Database), Is.EqualTo(new[] { ("sip:1000@192.0.2.10", 1L) }),
+                "the removal is written; the refresh is not yet: the row's expiry still covers more than half its interval");
+            Assert.That(session.Store.DeferredRefreshes, Is.EqualTo(1));
+            Assert.That(session.Store.PendingWrites, Is.Zero);
+            Assert.That(session.Store.WriteFailures, Is.Zero);
+        }
+
+        await using (var session = await OpenAsync())
+        {
+            Assert.That(Rows(session.Database), Is.EqualTo(new[] { ("sip:1000@192.0.2.10", 2L) }), "a clean stop writes every deferred refresh");
+            Assert.That(session.Store.GetBindings("1000").Single().CSeq, Is.EqualTo(2));
+        }
+
+        static List<(string Contact, long CSeq)> Rows(Database database)
+        {
+            using var connection = database.OpenConnection();
+            return connection.Query<(string Contact, long CSeq)>("SELECT contact_uri, cseq FROM registrations;").ToList();
+        }
+    }
+
+    [Test]
+    public async Task ARefreshIsWrittenOnceTheRowCoversLessThanHalfItsIntervalOrWhenMoreThanTheExpiryChanged()
+    {
+        var (udp, _) = Listeners();
+        var flow = new SipFlow(udp, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5060), 0);
+        var moved = new SipFlow(udp, new IPEndPoint(IPAddress.Parse("192.0.2.10"), 5070), 0);
+        var start = _time.GetUtcNow();
         await using var session = await OpenAsync();
-        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, callId: "a", cseq: 1);
-        Register(session.Store, "1000", "<sip:1000@192.0.2.11>", flow, callId: "b", cseq: 1);
-        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, callId: "a", cseq: 2);
-        Register(session.Store, "1000", "<sip:1000@192.0.2.11>", flow, callId: "b", cseq: 2, expires: 0);
+        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, expires: 600, callId: "a", cseq: 1);
 
+        _time.Advance(TimeSpan.FromSeconds(299));
+        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, expires: 600, callId: "a", cseq: 2);
         await session.Store.FlushAsync();
+        Assert.That(Row(), Is.EqualTo((1L, 600L)), "301 s of 600 left on disk: deferred");
 
-        using var connection = session.Database.OpenConnection();
-        var rows = connection.Query<(string Contact, long CSeq)>("SELECT contact_uri, cseq FROM registrations;").ToList();
-        Assert.That(rows, Is.EqualTo(new[] { ("sip:1000@192.0.2.10", 2L) }));
-        Assert.That(session.Store.PendingWrites, Is.Zero);
-        Assert.That(session.Store.WriteFailures, Is.Zero);
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", flow, expires: 600, callId: "a", cseq: 3);
+        await session.Store.FlushAsync();
+        Assert.That(Row(), Is.EqualTo((3L, 901L)), "299 s of 600 left: written, with the latest state");
+
+        Register(session.Store, "1000", "<sip:1000@192.0.2.10>", moved, expires: 600, callId: "a", cseq: 4);
+        await session.Store.FlushAsync();
+        Assert.That(Row().CSeq, Is.EqualTo(4), "a binding that moved (NAT rebinding) is written at once");
+        Assert.That(session.Store.DeferredRefreshes, Is.EqualTo(1));
+
+        (long CSeq, long ExpiresIn) Row()
+        {
+            using var connection = session.Database.OpenConnection();
+            var (cseq, expires) = connection.QuerySingle<(long, string)>("SELECT cseq, expires_utc FROM registrations;");
+            return (cseq, (long)(DateTimeOffset.Parse(expires, System.Globalization.CultureInfo.InvariantCulture) - start).TotalSeconds);
+        }
     }
 
     [Test]
