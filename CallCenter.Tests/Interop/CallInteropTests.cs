@@ -144,6 +144,23 @@ public sealed partial class CallInteropTests
         await ServerLogAsync($"Call {id}: ended NO ANSWER (SIP 487, by caller)");
     }
 
+    /// <summary>RFC 6026 §7.2 with a real peer: a callee that retransmits its 200 after the call ended, more than 2 s
+    /// after the 200 (when the server keeps the INVITE's transaction only in its lingering store), gets the ACK again
+    /// and no second BYE.</summary>
+    [Test]
+    public async Task ACalleesLate2xxRetransmissionIsAckedAgainAfterTheCallEnded()
+    {
+        var callee = await StartCalleeAsync("4017", "call_uas_late_2xx.xml");
+
+        var caller = await RunCallerAsync("call_uac_answered.xml", "4117", "4017");
+
+        // call_uas_late_2xx.xml waits 5 s for the ACK of its late 200 and fails on a BYE after it.
+        await AssertSucceededAsync(callee, caller);
+        var run = await callee.FinishAsync();
+        Assert.That(Regex.Matches(run.Messages, @"^ACK sip:", RegexOptions.Multiline), Has.Count.EqualTo(2), "one ACK for the 200, one for its late retransmission");
+        Assert.That(Regex.Matches(run.Messages, @"^BYE sip:", RegexOptions.Multiline), Has.Count.EqualTo(1));
+    }
+
     /// <summary>Case 3: the callee is busy.</summary>
     [Test]
     public async Task CalleeBusy486ReachesTheCallerAs486()
