@@ -54,6 +54,7 @@ public sealed class SipService(
         transactions.FlowClosed += OnFlowClosed;
         transactions.Start(_transport);
         qualifier.Start();
+        await SipWarmUp.RunAsync(_transport.Listeners, options, loggers.CreateLogger(typeof(SipWarmUp).FullName!), cancellationToken);
         _sweep = time.CreateTimer(_ => failures.Sweep(configuration.Current.Sip.Security), null, SweepInterval, SweepInterval);
     }
 
