@@ -88,4 +88,23 @@ public sealed class DigestNonceManagerTests
         Assert.That(nonces.TryUseCount(ids[0], 2), Is.False, "cannot prove it fresh, so the client must get a new one");
         Assert.That(nonces.TryUseCount(ids[9], 2), Is.True, "remembered nonces keep working");
     }
+
+    [Test]
+    public void AChallengeAnsweredTenSecondsLateIntoAStormOfTwentyThousandNewNoncesASecondIsStillFresh()
+    {
+        // A storm's answers lag behind their challenges (a cold start, a backlog): the default table must still
+        // remember every nonce used since this one was issued, or its first use is refused as a possible replay.
+        var time = new FakeTimeProvider();
+        var nonces = new DigestNonceManager(time);
+        Assert.That(nonces.Validate(nonces.CreateNonce("pbx"), "pbx", Lifetime, out var late), Is.EqualTo(NonceValidity.Valid));
+        for (var i = 0; i < 200_000; i++)
+        {
+            time.Advance(TimeSpan.FromMicroseconds(50));
+            nonces.Validate(nonces.CreateNonce("pbx"), "pbx", Lifetime, out var id);
+            Assert.That(nonces.TryUseCount(id, 1), Is.True);
+        }
+
+        Assert.That(nonces.TryUseCount(late, 1), Is.True);
+        Assert.That(nonces.TryUseCount(late, 1), Is.False, "and then it is remembered like the others");
+    }
 }
