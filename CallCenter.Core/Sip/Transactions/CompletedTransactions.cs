@@ -117,8 +117,21 @@ internal sealed class CompletedTransactions
     /// <summary>The timestamp at which the oldest entry is due, if there is one.</summary>
     public bool TryGetNextDue(out long due) => _entries.TryGetNextDue(out due);
 
-    /// <summary>Removes every entry due at or before <paramref name="now"/>; returns how many.</summary>
-    public int RemoveDue(long now) => _entries.RemoveDue(now, _left);
+    /// <summary>Removes every entry due at or before <paramref name="now"/>; returns how many. Gives memory back
+    /// once a storm has passed.</summary>
+    public int RemoveDue(long now)
+    {
+        var removed = _entries.RemoveDue(now, _left);
+        if (removed > 0)
+        {
+            ShrinkArenaIfIdle();
+        }
+
+        return removed;
+    }
+
+    /// <summary>The arena's size now (it grows under load and shrinks after).</summary>
+    public int ArenaBytes => _arena.Length;
 
     /// <summary>Empties the store (the layer's shutdown); returns how many entries there were.</summary>
     public int Clear() => _entries.RemoveDue(long.MaxValue, _left);
@@ -186,6 +199,40 @@ internal sealed class CompletedTransactions
         }
 
         _arena = larger;
+    }
+
+    /// <summary>Halves the arena when what it holds has fallen under an eighth of it, so that a storm's memory is
+    /// given back as its entries expire (a halving at a time, each copying less than an eighth). The live runs are
+    /// laid out again from the tail under the smaller mask, each skipping to the start rather than wrapping, as in
+    /// <see cref="Reserve"/>: they held at most a quarter of the new size, and the one skip is shorter than a run,
+    /// so they fit.</summary>
+    private void ShrinkArenaIfIdle()
+    {
+        if (_arena.Length <= InitialArenaBytes || BytesHeld > _arena.Length / 8)
+        {
+            return;
+        }
+
+        var smaller = new byte[_arena.Length / 2];
+        var mask = smaller.Length - 1;
+        var position = _arenaTail;
+        for (var sequence = _entries.First; sequence < _entries.First + Count; sequence++)
+        {
+            ref var entry = ref _entries[sequence];
+            var room = smaller.Length - (int)(position & mask);
+            if (entry.Length > room)
+            {
+                position += room;
+            }
+
+            _arena.AsSpan(Slot(entry.Start), entry.Length).CopyTo(smaller.AsSpan((int)(position & mask), entry.Length));
+            entry = entry with { Start = position };
+            position += entry.Length;
+        }
+
+        _arena = smaller;
+        _arenaHead = position;
+        _arenaTail = Count == 0 ? position : _entries[_entries.First].Start;
     }
 
     private void RemoveOldest(bool evicted)

@@ -10,10 +10,18 @@ public sealed record SipTransactionSettings
     /// for the work owed to transactions already running (timers, responses of the TU).</summary>
     public int QueueCapacity { get; init; } = 4_096;
 
-    /// <summary>Bytes of final responses each shard keeps for its completed non-INVITE transactions over UDP
-    /// (Timer J). At 64 MB a shard holds the full 32 s for about 4,500 answered requests a second; beyond that the
-    /// oldest leave early (counted in <see cref="SipTransactionStatistics.CompletedEvicted"/>).</summary>
-    public int CompletedBytesPerShard { get; init; } = 64 << 20;
+    /// <summary>Bytes of final responses all shards together may keep for their completed non-INVITE transactions
+    /// over UDP (Timer J), split evenly. A REGISTER storm needs them: at 23,000 REGISTERs a second (46,000
+    /// transactions, ~480 bytes an answer) 128 MB held 6 s of Timer J, and a client whose 200 was lost and whose
+    /// retransmission came after its entry had left was taken as new: its nonce's nc was then a replay, 401 stale,
+    /// and SIPp failed 3,000-9,000 of 276,000 registrations. With 512 MB (24 s of that storm) none failed
+    /// (bench/RESULTS.md, session 10). The arenas grow only as a storm needs them and are given back after it
+    /// (<see cref="CompletedTransactions"/>); the oldest leave early beyond the budget (counted in
+    /// <see cref="SipTransactionStatistics.CompletedEvicted"/>).</summary>
+    public long CompletedBytes { get; init; } = 512L << 20;
+
+    /// <summary>Each shard's part of <see cref="CompletedBytes"/>.</summary>
+    public int CompletedBytesPerShard => (int)Math.Clamp(CompletedBytes / Math.Max(1, ShardCount), 64 * 1024, 1 << 30);
 
     /// <summary>
     /// How finely a shard's transaction clock is set: a deadline fires at the next multiple of this, so that the

@@ -103,6 +103,50 @@ public sealed class CompletedTransactionsTests
     }
 
     [Test]
+    public void AfterAStormTheArenaShrinksAsItsEntriesExpireAndTheRestKeepTheirBytes()
+    {
+        // A storm grows the arena to 16 times its first size; as it ends, entries expire and the arena halves
+        // each time what it holds falls under an eighth, the live ones laid out again and still found intact.
+        var store = new CompletedTransactions(16 * Arena);
+        const int Storm = 8_000;
+        for (var i = 0; i < Storm; i++)
+        {
+            Assert.That(store.Add(Key(i), Response(Branch(i), 200), Flow, due: i, silenced: false), Is.Zero);
+        }
+
+        Assert.That(store.ArenaBytes, Is.EqualTo(16 * Arena));
+        var sizes = new List<int>();
+        for (var now = 0; now < Storm - 50; now += 100)
+        {
+            store.RemoveDue(now);
+            sizes.Add(store.ArenaBytes);
+            for (var i = now + 1; i < Storm; i += 331)
+            {
+                Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i} at {now}");
+                Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i} at {now}");
+            }
+        }
+
+        Assert.That(sizes, Is.Ordered.Descending);
+        Assert.That(store.ArenaBytes, Is.LessThanOrEqualTo(2 * Arena), $"sizes {string.Join(",", sizes)}");
+        Assert.That(store.BytesHeld, Is.LessThanOrEqualTo(store.ArenaBytes));
+
+        // New entries after the shrink go where the layout says.
+        for (var i = Storm; i < Storm + 500; i++)
+        {
+            store.Add(Key(i), Response(Branch(i), 200), Flow, due: i, silenced: false);
+        }
+
+        for (var i = Storm - 40; i < Storm + 500; i++)
+        {
+            Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i}");
+            Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
+        }
+
+        Assert.That(store.Evicted, Is.Zero);
+    }
+
+    [Test]
     public void AFullArenaEvictsTheOldestAndCountsThem()
     {
         var store = new CompletedTransactions(Arena);
