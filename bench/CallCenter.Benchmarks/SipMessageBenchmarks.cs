@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transactions;
 
 namespace CallCenter.Benchmarks;
 
@@ -65,6 +66,13 @@ public class SipMessageBenchmarks
 
     [Benchmark]
     public SipMessage? ParseRegister() => SipMessageParser.TryParse(_register, out var message, out _) ? message : null;
+
+    // What a retransmission of it costs before the parser (SipRetransmissionScanner): the §17.2.3 key from its bytes.
+    [Benchmark]
+    public ulong ScanRegisterRetransmissionKey() =>
+        SipRetransmissionScanner.TryScan(_register, out var method, out var branch, out var sentBy)
+            ? CompletedTransactions.KeyOf(branch, sentBy, method)
+            : 0;
 
     // What a transaction and dialog layer read from every INVITE.
     [Benchmark]

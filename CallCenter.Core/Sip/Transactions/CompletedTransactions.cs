@@ -63,6 +63,11 @@ internal sealed class CompletedTransactions
     public static ulong KeyOf(string branch, string sentBy, string method) =>
         KeyHash.Finish(KeyHash.Add(KeyHash.Add(KeyHash.Add(Seed, branch), sentBy, ignoreCase: true), method));
 
+    /// <summary><see cref="KeyOf(string, string, string)"/> of fields still in a message's bytes (ASCII,
+    /// <see cref="SipRetransmissionScanner"/>).</summary>
+    public static ulong KeyOf(ReadOnlySpan<byte> branch, ReadOnlySpan<byte> sentBy, string method) =>
+        KeyHash.Finish(KeyHash.Add(KeyHash.Add(KeyHash.Add(Seed, branch), sentBy, ignoreCase: true), method));
+
     /// <summary>Keeps a completed transaction until <paramref name="due"/> (a <see cref="TimeProvider"/> timestamp).
     /// An empty <paramref name="response"/> with <paramref name="silenced"/> is a discarded one: retransmissions are
     /// absorbed with no answer. Returns how many entries this ended early: the oldest ones evicted to make room, plus
@@ -93,6 +98,27 @@ internal sealed class CompletedTransactions
     /// and a send may outlive this call.</summary>
     public bool TryFind(ulong key, string branch, out byte[] response, out SipFlow flow, out bool silenced)
     {
+        var length = Encoding.UTF8.GetByteCount(branch);
+        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
+        var needle = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+        try
+        {
+            Encoding.UTF8.GetBytes(branch, needle);
+            return TryFind(key, needle, out response, out flow, out silenced);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<byte>.Shared.Return(rented);
+            }
+        }
+    }
+
+    /// <summary><see cref="TryFind(ulong, string, out byte[], out SipFlow, out bool)"/> with the branch as the
+    /// request's bytes.</summary>
+    public bool TryFind(ulong key, ReadOnlySpan<byte> branch, out byte[] response, out SipFlow flow, out bool silenced)
+    {
         response = [];
         flow = default;
         silenced = false;
@@ -103,7 +129,7 @@ internal sealed class CompletedTransactions
 
         ref var entry = ref _entries[sequence];
         var bytes = _arena.AsSpan(Slot(entry.Start), entry.Length);
-        if (!entry.Silenced && !ContainsBranch(bytes, branch))
+        if (!entry.Silenced && bytes.IndexOf(branch) < 0)
         {
             return false;
         }
@@ -135,25 +161,6 @@ internal sealed class CompletedTransactions
 
     /// <summary>Empties the store (the layer's shutdown); returns how many entries there were.</summary>
     public int Clear() => _entries.RemoveDue(long.MaxValue, _left);
-
-    private static bool ContainsBranch(ReadOnlySpan<byte> response, string branch)
-    {
-        var length = Encoding.UTF8.GetByteCount(branch);
-        var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
-        var needle = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
-        try
-        {
-            Encoding.UTF8.GetBytes(branch, needle);
-            return response.IndexOf(needle) >= 0;
-        }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rented);
-            }
-        }
-    }
 
     private int Slot(long position) => (int)(position & (_arena.Length - 1));
 

@@ -18,6 +18,19 @@ internal static class KeyHash
         return (hash ^ 0x1F) * Prime;
     }
 
+    /// <summary>The same as <see cref="Add(ulong, string, bool)"/> for an ASCII field still in a message's bytes: each
+    /// byte is the char the parser would have made of it.</summary>
+    public static ulong Add(ulong hash, ReadOnlySpan<byte> asciiField, bool ignoreCase = false)
+    {
+        foreach (var b in asciiField)
+        {
+            var c = (char)b;
+            hash = (hash ^ (ignoreCase ? char.ToLowerInvariant(c) : c)) * Prime;
+        }
+
+        return (hash ^ 0x1F) * Prime;
+    }
+
     public static ulong Finish(ulong hash)
     {
         hash ^= hash >> 33;

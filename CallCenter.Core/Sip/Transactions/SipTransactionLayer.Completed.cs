@@ -104,6 +104,33 @@ public sealed partial class SipTransactionLayer
         return true;
     }
 
+    /// <summary>Shard: <see cref="TryAbsorbCompleted"/> before the parser, for a non-INVITE request whose key
+    /// <see cref="SipRetransmissionScanner"/> could read from its bytes: the same counting and the same answer,
+    /// without the parse. False sends the message down the ordinary path.</summary>
+    private bool TryAbsorbUnparsed(SipShard shard, ReadOnlySpan<byte> bytes)
+    {
+        if (shard.Completed.Count == 0 || !SipRetransmissionScanner.TryScan(bytes, out var method, out var branch, out var sentBy)
+            || !shard.Completed.TryFind(CompletedTransactions.KeyOf(branch, sentBy, method), branch, out var response, out var flow, out var silenced))
+        {
+            return false;
+        }
+
+        Counters.RequestReceived(method);
+        if (_logger.IsEnabled(Microsoft.Extensions.Logging.LogLevel.Trace))
+        {
+            SipTransactionLog.Absorbed(_logger, method, System.Text.Encoding.UTF8.GetString(SipCallIdScanner.Find(bytes)));
+        }
+
+        TransactionCounters.RetransmissionAbsorbed();
+        if (!silenced)
+        {
+            TransactionCounters.RetransmissionSent();
+            Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
+        }
+
+        return true;
+    }
+
     /// <summary>Shard: sets the Unanswered guard of a non-INVITE server transaction (64·T1, like Timer F of its
     /// client); the returned ticket clears it.</summary>
     internal long SetGuard(ServerTransaction transaction, TimeSpan after)

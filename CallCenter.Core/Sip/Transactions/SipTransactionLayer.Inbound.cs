@@ -25,6 +25,11 @@ public sealed partial class SipTransactionLayer
             SipTrace.Received(_trace, flow, bytes);
         }
 
+        if (TryAbsorbUnparsed(shard, bytes.Span))
+        {
+            return;
+        }
+
         var parseOptions = new SipParseOptions(options.Sip.Limits.MaxMessageBytes, flow.IsStream);
         if (!SipMessageParser.TryParse(bytes, parseOptions, out var message, out var error))
         {
