@@ -60,6 +60,22 @@ public sealed class ServerNonInviteTransactionTests
     }
 
     [Test]
+    public void ARetransmissionTheByteScanReadsDifferentlyFromTheParserIsStillAbsorbed()
+    {
+        // "05060" is port 5060 to the parser but other bytes to the scan before it (SipRetransmissionScanner): the
+        // scan misses, and the parsed lookup after it must still find the completed transaction.
+        var request = Request("OPTIONS", sentBy: "192.0.2.10:05060");
+        _h.Receive(request);
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.Receive(request);
+        _h.Receive(Request("OPTIONS"));
+
+        Assert.That(_h.Sender.Of("200"), Has.Count.EqualTo(3));
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1), "both retransmissions were absorbed, however written");
+        Assert.That(_h.Statistics.RetransmissionsAbsorbed, Is.EqualTo(2));
+    }
+
+    [Test]
     public void ACompletedTransactionKeepsOnlyItsFinalBytesUntilTimerJ()
     {
         _h.Receive(Request("REGISTER"));

@@ -22,6 +22,8 @@ public sealed class SipRetransmissionScannerTests
     [TestCase("\r\n" + Register)]
     [TestCase("OPTIONS sip:x SIP/2.0\r\nv: SIP/2.0/UDP Phone.Example;rport;BRANCH=z9hG4bKopt1\r\ncseq:   9   OPTIONS\r\nCall-ID: o\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:x@y>\r\nContent-Length: 0\r\n\r\n")]
     [TestCase("BYE sip:x SIP/2.0\r\nVIA : SIP/2.0/UDP 192.0.2.1:5060 ;branch=z9hG4bKbye ;received=1.2.3.4, SIP/2.0/UDP 10.0.0.1;branch=z9hG4bKother\r\nVia: SIP/2.0/UDP 10.0.0.2;branch=z9hG4bKthird\r\nCSeq: 3 BYE\r\nCall-ID: b\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:x@y>;tag=2\r\nContent-Length: 0\r\n\r\n")]
+    [TestCase("REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/UDP [2001:DB8::10]:5062;branch=z9hG4bKv6\r\nCSeq: 1 REGISTER\r\nCall-ID: r\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nContent-Length: 0\r\n\r\n")]
+    [TestCase("REGISTER sip:x SIP/2.0\r\nVia: SIP/2.0/TCP PBX.Example.COM:5060;branch=z9hG4bKcase\r\nCSeq: 1 REGISTER\r\nCall-ID: r\r\nFrom: <sip:a@b>;tag=1\r\nTo: <sip:a@b>\r\nContent-Length: 0\r\n\r\n")]
     public void TheKeyReadFromTheBytesIsTheKeyTheParserGives(string text)
     {
         var bytes = Encoding.ASCII.GetBytes(text);
