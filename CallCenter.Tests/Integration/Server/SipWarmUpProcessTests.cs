@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using CallCenter.Tests.Support;
 
 namespace CallCenter.Tests.Integration.Server;
@@ -29,6 +30,16 @@ public sealed class SipWarmUpProcessTests
             await LogFiles.WaitForAsync(install.LogFolder, LogFiles.Main, done);
             Assert.That(await BindingsAsync(web, null), Is.Empty, "the warm-up's REGISTER bound nothing");
             Assert.That(await web.GetFromJsonAsync<object[]>("/api/sip/bans"), Is.Empty);
+
+            // The warm-up is real traffic, and the stack's counters (GET /api/sip/statistics) say so.
+            using var statistics = JsonDocument.Parse(await web.GetStringAsync("/api/sip/statistics"));
+            var messages = statistics.RootElement.GetProperty("messages");
+            Assert.That(messages.GetProperty("requestsByMethod").GetProperty("OPTIONS").GetInt64(), Is.EqualTo(1));
+            Assert.That(messages.GetProperty("requestsByMethod").GetProperty("REGISTER").GetInt64(), Is.EqualTo(2));
+            Assert.That(messages.GetProperty("responsesByClass").GetProperty("2xx").GetInt64(), Is.EqualTo(2));
+            Assert.That(messages.GetProperty("responsesByClass").GetProperty("4xx").GetInt64(), Is.EqualTo(1));
+            Assert.That(statistics.RootElement.GetProperty("transport").GetProperty("datagramsIn").GetInt64(), Is.EqualTo(3));
+            Assert.That(statistics.RootElement.GetProperty("nonceTableTracked").GetInt32(), Is.EqualTo(1), "the warm-up's one used nonce");
 
             // A real phone of the warm-up's own extension, which the next start's warm-up must not disturb.
             var register = await ExternalProcess.RunAsync(
