@@ -1,4 +1,5 @@
 using CallCenter.Core.Sip.Messages;
+using CallCenter.Core.Sip.Transport;
 
 namespace CallCenter.Core.Sip.Transactions;
 
@@ -94,13 +95,7 @@ public sealed partial class SipTransactionLayer
         }
 
         SipTransactionLog.Absorbed(_logger, request.Method, request.CallId!);
-        TransactionCounters.RetransmissionAbsorbed();
-        if (!silenced)
-        {
-            TransactionCounters.RetransmissionSent();
-            Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
-        }
-
+        Resend(response, flow, silenced);
         return true;
     }
 
@@ -121,14 +116,19 @@ public sealed partial class SipTransactionLayer
             SipTransactionLog.Absorbed(_logger, method, System.Text.Encoding.UTF8.GetString(SipCallIdScanner.Find(bytes)));
         }
 
+        Resend(response, flow, silenced);
+        return true;
+    }
+
+    // A completed transaction's answer to a retransmission: its final response again, or nothing if it was discarded.
+    private void Resend(byte[] response, SipFlow flow, bool silenced)
+    {
         TransactionCounters.RetransmissionAbsorbed();
         if (!silenced)
         {
             TransactionCounters.RetransmissionSent();
             Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
         }
-
-        return true;
     }
 
     /// <summary>Shard: sets the Unanswered guard of a non-INVITE server transaction (64·T1, like Timer F of its
