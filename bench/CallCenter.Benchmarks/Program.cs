@@ -11,6 +11,11 @@ if (args.Length > 0 && args[0] == "relaychurn")
     return await RelayChurnProbe.RunAsync(args);
 }
 
+if (args.Length > 0 && args[0] == "registerprobe")
+{
+    return RegisterPathProbe.Run(args);
+}
+
 if (args.Length > 1 && args[0] == "heapcensus")
 {
     return HeapCensus.Run(args);

@@ -44,7 +44,6 @@ public class RegisterPathBenchmarks
     private const string NonceCount = "00000001";
 
     private static readonly byte[] NonceStart = "nonce=\""u8.ToArray();
-    private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(1);
 
     private readonly byte[] _datagram = new byte[2048];
     private readonly byte[][] _ha1 = new byte[Users][];
@@ -57,6 +56,13 @@ public class RegisterPathBenchmarks
     private Socket _socket = null!;
     private SipFlow _flow;
     private int _call;
+
+    /// <summary>How far the clock moves per registration: 1 ms is 1,000 registrations a second. The register probe
+    /// sets it from its rate, so that the Timer J store holds what it holds at that rate.</summary>
+    public TimeSpan Step { get; set; } = TimeSpan.FromMilliseconds(1);
+
+    /// <summary>What the Timer J store holds now: response bytes, and entries evicted early for want of room.</summary>
+    public (long Bytes, long Evicted) Completed => (_layer.Statistics.CompletedBytes, _layer.Statistics.CompletedEvicted);
 
     [GlobalSetup]
     public void Setup()

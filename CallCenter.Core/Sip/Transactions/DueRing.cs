@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace CallCenter.Core.Sip.Transactions;
 
 /// <summary>An entry of a <see cref="DueRing{TKey, TEntry}"/>: its index key and when it is due (a TimeProvider timestamp).</summary>
@@ -12,13 +14,17 @@ internal interface IDueEntry<TKey>
 /// The FIFO under the shard's lingering stores (<see cref="CompletedTransactions"/>, <see cref="LingeringClients"/>):
 /// entries that all wait about as long, so expiry order is arrival order, kept as structs in a power-of-two ring
 /// (no object per entry for the GC to copy) and found through an index from key to monotonic position. The ring
-/// doubles up to a bound; the store decides what to do when it is full. Shard context only.
+/// doubles up to a bound; the store decides what to do when it is full. Keys that are 64-bit hashes go to a
+/// <see cref="HashedKeyIndex"/> (one cache miss a lookup), other keys to a dictionary. Shard context only.
 /// </summary>
 internal sealed class DueRing<TKey, TEntry>(int initialEntries)
     where TKey : notnull
     where TEntry : struct, IDueEntry<TKey>
 {
     private readonly Dictionary<TKey, long> _index = [];
+
+    // typeof(TKey) is a constant for the JIT, so each ring compiles to one of the two indexes.
+    private readonly HashedKeyIndex? _hashed = typeof(TKey) == typeof(ulong) ? new HashedKeyIndex(initialEntries) : null;
     private TEntry[] _entries = new TEntry[initialEntries];
 
     // Monotonic positions: entries [First, _next) are live; the slot is the position masked by the capacity.
@@ -39,11 +45,28 @@ internal sealed class DueRing<TKey, TEntry>(int initialEntries)
     {
         var sequence = _next++;
         this[sequence] = entry;
-        _index[entry.Key] = sequence;
+        if (typeof(TKey) == typeof(ulong))
+        {
+            var key = entry.Key;
+            _hashed!.Set(Unsafe.As<TKey, ulong>(ref key), sequence);
+        }
+        else
+        {
+            _index[entry.Key] = sequence;
+        }
     }
 
     /// <summary>The position of the live entry filed under <paramref name="key"/>.</summary>
-    public bool TryFind(TKey key, out long sequence) => _index.TryGetValue(key, out sequence) && sequence >= First;
+    public bool TryFind(TKey key, out long sequence)
+    {
+        var found = typeof(TKey) == typeof(ulong)
+            ? _hashed!.TryGetValue(Unsafe.As<TKey, ulong>(ref key), out sequence)
+            : _index.TryGetValue(key, out sequence);
+        return found && sequence >= First;
+    }
+
+    /// <summary>Keys in the index (each live entry's, unless a newer entry took its key).</summary>
+    public int IndexedCount => typeof(TKey) == typeof(ulong) ? _hashed!.Count : _index.Count;
 
     /// <summary>When the oldest entry is due, if there is one.</summary>
     public bool TryGetNextDue(out long due)
@@ -71,9 +94,14 @@ internal sealed class DueRing<TKey, TEntry>(int initialEntries)
     {
         ref var slot = ref this[First];
         var entry = slot;
-        if (_index.TryGetValue(entry.Key, out var filed) && filed == First)
+        var key = entry.Key;
+        if (typeof(TKey) == typeof(ulong))
         {
-            _index.Remove(entry.Key);
+            _hashed!.Remove(Unsafe.As<TKey, ulong>(ref key), First);
+        }
+        else if (_index.TryGetValue(key, out var filed) && filed == First)
+        {
+            _index.Remove(key);
         }
 
         slot = default;
@@ -96,6 +124,7 @@ internal sealed class DueRing<TKey, TEntry>(int initialEntries)
         }
 
         _entries = larger;
+        _hashed?.EnsureCapacity(larger.Length);
         return true;
     }
 }
