@@ -12,7 +12,7 @@ namespace CallCenter.Core.Sip.Auth;
 /// were actually used, in a bounded table.
 /// <para>
 /// A nonce is base64url(version || issued || random || MAC) with issued a monotonic timestamp (8 bytes), random
-/// 8 bytes and MAC the first 16 bytes of HMAC-SHA256(key, version || issued || random || realm). The key is drawn
+/// 8 bytes and MAC the 16-byte <see cref="NonceMac"/> of issued || random under the realm. The key is drawn
 /// per process, so anyone may ask for as many challenges as they like without costing memory, a forged or
 /// tampered nonce fails the MAC, and a nonce from before a restart is simply unknown (RFC 7616 §5.4 nonce
 /// design; the realm in the MAC stops a nonce from one realm being used in another after a configuration change).
@@ -38,18 +38,15 @@ public sealed class DigestNonceManager
     /// </summary>
     public const int DefaultReplayCapacity = 1 << 19;
 
-    private const byte Version = 1;
+    // 2: the AES CBC-MAC (1 was a truncated HMAC-SHA256). The key is per process, so no older nonce survives anyway.
+    private const byte Version = 2;
     private const int PayloadLength = 1 + 8 + 8;
     private const int MacLength = 16;
     private const int RawLength = PayloadLength + MacLength;
     private const int EncodedLength = (RawLength + 2) / 3 * 4;
 
     private readonly TimeProvider _time;
-    private readonly byte[] _key;
-
-    // One keyed HMAC context per thread, reset after each use: a one-shot HMACSHA256.HashData sets up and frees an
-    // OpenSSL context (and hashes the key into it) on every call, which cost twice the MAC itself.
-    private readonly ThreadLocal<IncrementalHash> _mac;
+    private readonly NonceMac _mac;
     private readonly int _capacity;
     private readonly object _gate = new();
     private readonly Dictionary<UInt128, uint> _counts = [];
@@ -69,8 +66,7 @@ public sealed class DigestNonceManager
         ArgumentOutOfRangeException.ThrowIfLessThan(key.Length, 32);
         _time = time;
         _capacity = replayCapacity;
-        _key = key;
-        _mac = new ThreadLocal<IncrementalHash>(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _key));
+        _mac = new NonceMac(key.AsSpan(0, 16));
     }
 
     /// <summary>Nonces whose nc is currently remembered (observability: the table is bounded by the capacity).</summary>
@@ -93,7 +89,7 @@ public sealed class DigestNonceManager
         raw[0] = Version;
         BinaryPrimitives.WriteInt64BigEndian(raw[1..], _time.GetTimestamp());
         SipRandom.Fill(raw.Slice(9, 8));
-        ComputeMac(raw[..PayloadLength], realm, raw[PayloadLength..]);
+        _mac.Compute(realm, raw[1..PayloadLength], raw[PayloadLength..]);
         return Base64Url.EncodeToString(raw);
     }
 
@@ -112,7 +108,7 @@ public sealed class DigestNonceManager
         }
 
         Span<byte> mac = stackalloc byte[MacLength];
-        ComputeMac(raw[..PayloadLength], realm, mac);
+        _mac.Compute(realm, raw[1..PayloadLength], mac);
         if (!CryptographicOperations.FixedTimeEquals(mac, raw[PayloadLength..]))
         {
             return NonceValidity.Unknown;
@@ -172,19 +168,5 @@ public sealed class DigestNonceManager
             _order.Enqueue(key);
             return true;
         }
-    }
-
-    private void ComputeMac(ReadOnlySpan<byte> payload, string realm, Span<byte> destination)
-    {
-        var realmBytes = Encoding.UTF8.GetByteCount(realm);
-        var length = payload.Length + realmBytes;
-        var input = length <= 512 ? stackalloc byte[512] : new byte[length];
-        payload.CopyTo(input);
-        Encoding.UTF8.GetBytes(realm, input[payload.Length..]);
-        Span<byte> full = stackalloc byte[32];
-        var mac = _mac.Value!;
-        mac.AppendData(input[..length]);
-        mac.GetHashAndReset(full);
-        full[..MacLength].CopyTo(destination);
     }
 }
