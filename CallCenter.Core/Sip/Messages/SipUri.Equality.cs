@@ -17,6 +17,14 @@ public sealed partial class SipUri
     public bool Matches(SipUri other)
     {
         ArgumentNullException.ThrowIfNull(other);
+
+        // The same text is the same URI (a phone's refresh repeats its Contact byte for byte): no need to take the
+        // parameters apart, which was most of a refresh's binding lookup.
+        if (ReferenceEquals(this, other) || string.Equals(_text, other._text, StringComparison.Ordinal))
+        {
+            return true;
+        }
+
         if (!string.Equals(Scheme, other.Scheme, StringComparison.Ordinal))
         {
             return false;

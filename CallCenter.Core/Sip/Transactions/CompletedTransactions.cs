@@ -1,3 +1,4 @@
+using CallCenter.Core.Collections;
 using System.Buffers;
 using System.Numerics;
 using System.Text;

@@ -1,3 +1,5 @@
+using CallCenter.Core.Collections;
+
 namespace CallCenter.Core.Sip.Transactions;
 
 /// <summary>

@@ -10,10 +10,11 @@ namespace CallCenter.Tests.Unit.Architecture;
 public sealed partial class LayeringTests
 {
     // Lowest first. A namespace may use its own layer and any layer below it; Configuration, Hosting and Telephony
-    // (Q.850 causes and their SIP mapping: plain tables) are the shared base every layer may use.
+    // (Q.850 causes and their SIP mapping: plain tables) and Collections (indexes and rings with no protocol in them) are
+    // the shared base every layer may use.
     private static readonly string[][] CoreLayers =
     [
-        ["Configuration", "Hosting", "Telephony"],
+        ["Configuration", "Hosting", "Telephony", "Collections"],
         ["Storage"],
         ["Sip.Messages", "Sip.Auth", "Sdp"],
         ["Sip.Transport"],

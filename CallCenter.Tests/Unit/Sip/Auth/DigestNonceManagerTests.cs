@@ -67,6 +67,23 @@ public sealed class DigestNonceManagerTests
     }
 
     [Test]
+    public void TheNonceCountMustRiseAndWithoutQopANonceIsUsedOnce()
+    {
+        var nonces = new DigestNonceManager(new FakeTimeProvider());
+        nonces.Validate(nonces.CreateNonce("pbx"), "pbx", Lifetime, out var counted);
+        nonces.Validate(nonces.CreateNonce("pbx"), "pbx", Lifetime, out var once);
+
+        Assert.That(nonces.TryUseCount(counted, 1), Is.True);
+        Assert.That(nonces.TryUseCount(counted, 1), Is.False, "the same nc again is a replay");
+        Assert.That(nonces.TryUseCount(counted, 3), Is.True, "nc may skip values");
+        Assert.That(nonces.TryUseCount(counted, 2), Is.False, "but never go back");
+        Assert.That(nonces.TryUseCount(once, null), Is.True);
+        Assert.That(nonces.TryUseCount(once, null), Is.False);
+        Assert.That(nonces.TryUseCount(once, 5), Is.False, "a nonce used without qop is spent");
+        Assert.That(nonces.TrackedCount, Is.EqualTo(2));
+    }
+
+    [Test]
     public void ReplayTableIsBoundedAndEvictedNoncesCannotBeReplayed()
     {
         var time = new FakeTimeProvider();

@@ -1,3 +1,4 @@
+using CallCenter.Core.Collections;
 using CallCenter.Core.Sip.Transactions;
 
 namespace CallCenter.Tests.Unit.Sip.Transactions;

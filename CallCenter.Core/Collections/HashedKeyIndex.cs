@@ -1,18 +1,18 @@
 using System.Numerics;
 
-namespace CallCenter.Core.Sip.Transactions;
+namespace CallCenter.Core.Collections;
 
 /// <summary>
 /// The index of a <see cref="DueRing{TKey, TEntry}"/> whose keys are already keyed 64-bit hashes (Timer J's
-/// <see cref="CompletedTransactions"/>): open addressing with linear probing, key and position side by side in one
-/// 16-byte slot, at most half full.
+/// <c>CompletedTransactions</c>, the digest replay table): open addressing with linear probing, key and position side
+/// by side in one 16-byte slot, at most half full.
 /// <para>Why not <c>Dictionary&lt;ulong, long&gt;</c>: at 16,000 registrations a second Timer J holds a million
 /// entries, and every request that arrives is looked up (most of them miss: they are new). A dictionary's lookup reads
 /// its bucket array and then its entry array, two cache misses in tables far larger than the cache, and it was 7 % of a
 /// registration's CPU with the expiry's removals (perf on the register probe, bench/RESULTS.md session 11). Here a
 /// lookup reads one slot and usually its neighbours in the same cache line. Removal shifts the following run back
 /// (no tombstones), so lookups never slow down as entries come and go.</para>
-/// Shard context only, as its ring.
+/// Not thread-safe, as its ring.
 /// </summary>
 internal sealed class HashedKeyIndex
 {
