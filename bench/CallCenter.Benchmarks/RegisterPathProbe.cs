@@ -28,6 +28,13 @@ internal static class RegisterPathProbe
             bench.Registration();
         }
 
+        // REGISTERPROBE_ALLOC=1: what the allocations are, by type and allocating frames (sampled by the runtime).
+        using var sampler = Environment.GetEnvironmentVariable("REGISTERPROBE_ALLOC") == "1" ? new AllocationSampler() : null;
+        if (sampler is not null)
+        {
+            sampler.Recording = true;
+        }
+
         for (var round = 1; round <= rounds; round++)
         {
             process.Refresh();
@@ -48,6 +55,12 @@ internal static class RegisterPathProbe
             var (completedBytes, evicted) = bench.Completed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"round {round}: cpu_us_per_registration={used.TotalMicroseconds / registrations:F2} wall_us={wall.Elapsed.TotalMicroseconds / registrations:F2} bytes_per_registration={bytes / registrations} gen0={GC.CollectionCount(0) - gen0} gen2={GC.CollectionCount(2) - gen2} timer_j_mb={completedBytes >> 20} timer_j_evicted={evicted} rss_mb={process.WorkingSet64 >> 20}"));
+        }
+
+        if (sampler is not null)
+        {
+            sampler.Recording = false;
+            sampler.Print(rounds * registrations, 40);
         }
 
         return 0;

@@ -72,8 +72,8 @@ internal sealed class CompletedTransactions
     /// <summary>Keeps a completed transaction until <paramref name="due"/> (a <see cref="TimeProvider"/> timestamp).
     /// An empty <paramref name="response"/> with <paramref name="silenced"/> is a discarded one: retransmissions are
     /// absorbed with no answer. Returns how many entries this ended early: the oldest ones evicted to make room, plus
-    /// this one if its response is too large to keep.</summary>
-    public int Add(ulong key, ReadOnlySpan<byte> response, SipFlow flow, long due, bool silenced, SipTransactionKind kind = SipTransactionKind.ServerNonInvite)
+    /// this one if its response is too large to keep. <paramref name="keptAt"/> is when the response was sent.</summary>
+    public int Add(ulong key, ReadOnlySpan<byte> response, SipFlow flow, long due, bool silenced, SipTransactionKind kind = SipTransactionKind.ServerNonInvite, long keptAt = long.MinValue)
     {
         var evictedBefore = _evicted;
         if (response.Length > _maxArenaBytes / 4)
@@ -90,7 +90,7 @@ internal sealed class CompletedTransactions
             RemoveOldest(evicted: true);
         }
 
-        _entries.Add(new Entry(key, start, response.Length, due, flow, silenced, kind));
+        _entries.Add(new Entry(key, start, response.Length, due, flow, silenced, kind, keptAt));
         return (int)(_evicted - evictedBefore);
     }
 
@@ -99,13 +99,21 @@ internal sealed class CompletedTransactions
     /// and a send may outlive this call.</summary>
     public bool TryFind(ulong key, string branch, out byte[] response, out SipFlow flow, out bool silenced)
     {
+        var hit = TryFind(key, branch, out var found);
+        (response, flow, silenced) = (found.Response, found.Flow, found.Silenced);
+        return hit;
+    }
+
+    /// <summary><see cref="TryFind(ulong, string, out byte[], out SipFlow, out bool)"/> with all that was kept.</summary>
+    public bool TryFind(ulong key, string branch, out Found found)
+    {
         var length = Encoding.UTF8.GetByteCount(branch);
         var rented = length > 256 ? ArrayPool<byte>.Shared.Rent(length) : null;
         var needle = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
         try
         {
             Encoding.UTF8.GetBytes(branch, needle);
-            return TryFind(key, needle, out response, out flow, out silenced);
+            return TryFind(key, needle, out found);
         }
         finally
         {
@@ -116,13 +124,10 @@ internal sealed class CompletedTransactions
         }
     }
 
-    /// <summary><see cref="TryFind(ulong, string, out byte[], out SipFlow, out bool)"/> with the branch as the
-    /// request's bytes.</summary>
-    public bool TryFind(ulong key, ReadOnlySpan<byte> branch, out byte[] response, out SipFlow flow, out bool silenced)
+    /// <summary><see cref="TryFind(ulong, string, out Found)"/> with the branch as the request's bytes.</summary>
+    public bool TryFind(ulong key, ReadOnlySpan<byte> branch, out Found found)
     {
-        response = [];
-        flow = default;
-        silenced = false;
+        found = new Found([], default, false, SipTransactionKind.ServerNonInvite, long.MinValue);
         if (!_entries.TryFind(key, out var sequence))
         {
             return false;
@@ -135,9 +140,7 @@ internal sealed class CompletedTransactions
             return false;
         }
 
-        response = bytes.ToArray();
-        flow = entry.Flow;
-        silenced = entry.Silenced;
+        found = new Found(bytes.ToArray(), entry.Flow, entry.Silenced, entry.Kind, entry.KeptAt);
         return true;
     }
 
@@ -265,5 +268,9 @@ internal sealed class CompletedTransactions
         _arenaTail = Count == 0 ? _arenaHead : _entries[_entries.First].Start;
     }
 
-    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced, SipTransactionKind Kind) : IDueEntry<ulong>;
+    /// <summary>A kept transaction as a lookup finds it: its response copied out, where to send it, whether it was
+    /// discarded, its kind and when its response was sent.</summary>
+    public readonly record struct Found(byte[] Response, SipFlow Flow, bool Silenced, SipTransactionKind Kind, long KeptAt);
+
+    private readonly record struct Entry(ulong Key, long Start, int Length, long Due, SipFlow Flow, bool Silenced, SipTransactionKind Kind, long KeptAt) : IDueEntry<ulong>;
 }

@@ -38,10 +38,11 @@ internal enum ShardWorkKind : byte
 /// own; <see cref="Transaction"/> is set for everything but <see cref="ShardWorkKind.Inbound"/>, <see cref="ShardWorkKind.Timer"/> and <see cref="ShardWorkKind.Sweep"/>.</summary>
 internal readonly struct ShardWork
 {
-    private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload, long receivedAt = 0)
+    private ShardWork(ShardWorkKind kind, ReadOnlyMemory<byte> bytes, SipFlow flow, ISipTransaction? transaction, object? payload, long receivedAt = 0, long arrivedAt = 0)
     {
         Kind = kind;
         ReceivedAt = receivedAt;
+        ArrivedAt = arrivedAt;
         Bytes = bytes;
         Flow = flow;
         Transaction = transaction;
@@ -62,7 +63,12 @@ internal readonly struct ShardWork
     /// the layer's TimeProvider), so that the TU can tell how long the request waited behind a backlog.</summary>
     public long ReceivedAt { get; }
 
-    public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt) => new(ShardWorkKind.Inbound, bytes, flow, null, null, receivedAt);
+    /// <summary>For <see cref="ShardWorkKind.Inbound"/>: when the datagram reached the host, before it waited in the
+    /// kernel's socket buffer (the kernel's stamp; <see cref="ReceivedAt"/> where there is none).</summary>
+    public long ArrivedAt { get; }
+
+    public static ShardWork Inbound(ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt, long arrivedAt) =>
+        new(ShardWorkKind.Inbound, bytes, flow, null, null, receivedAt, arrivedAt);
 
     public static ShardWork Clock() => new(ShardWorkKind.Timer, default, default, null, null);
 

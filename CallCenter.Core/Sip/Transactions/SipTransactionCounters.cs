@@ -7,6 +7,7 @@ internal sealed class SipTransactionCounters
     private readonly int[] _alive = new int[4];
     private long _retransmissionsSent;
     private long _retransmissionsAbsorbed;
+    private long _retransmissionsBeforeAnswer;
     private long _timeouts;
     private long _transportErrors;
     private long _strayResponses;
@@ -22,6 +23,8 @@ internal sealed class SipTransactionCounters
     public void RetransmissionSent() => Interlocked.Increment(ref _retransmissionsSent);
 
     public void RetransmissionAbsorbed() => Interlocked.Increment(ref _retransmissionsAbsorbed);
+
+    public void RetransmissionBeforeAnswer() => Interlocked.Increment(ref _retransmissionsBeforeAnswer);
 
     public void Timeout() => Interlocked.Increment(ref _timeouts);
 
@@ -41,6 +44,7 @@ internal sealed class SipTransactionCounters
         ClientNonInviteAlive = Alive(SipTransactionKind.ClientNonInvite),
         RetransmissionsSent = Interlocked.Read(ref _retransmissionsSent),
         RetransmissionsAbsorbed = Interlocked.Read(ref _retransmissionsAbsorbed),
+        RetransmissionsBeforeAnswer = Interlocked.Read(ref _retransmissionsBeforeAnswer),
         Timeouts = Interlocked.Read(ref _timeouts),
         TransportErrors = Interlocked.Read(ref _transportErrors),
         StrayResponses = Interlocked.Read(ref _strayResponses),

@@ -28,7 +28,7 @@ public sealed partial class SipTransactionLayer
 
         var now = Time.GetTimestamp();
         var due = now + (long)(linger.TotalSeconds * Time.TimestampFrequency);
-        shard.Completed.Add(CompletedTransactions.KeyOf(key.Branch, key.SentBy, key.Method), finalResponse, transaction.Flow, due, silenced, transaction.Kind);
+        shard.Completed.Add(CompletedTransactions.KeyOf(key.Branch, key.SentBy, key.Method), finalResponse, transaction.Flow, due, silenced, transaction.Kind, now);
         ArmSweep(shard, now, TimeSpan.Zero);
     }
 
@@ -78,7 +78,7 @@ public sealed partial class SipTransactionLayer
     /// <summary>Shard: a request that matches a completed transaction is a retransmission (§17.2.1, §17.2.2): it
     /// gets the final response again, or nothing if the transaction was discarded or is an INVITE's that has had its
     /// ACK (an ACK repeated then is absorbed too). False when nothing matches.</summary>
-    private bool TryAbsorbCompleted(SipShard shard, SipRequest request)
+    private bool TryAbsorbCompleted(SipShard shard, SipRequest request, long arrivedAt)
     {
         var via = request.TopVia!;
         if (shard.Completed.Count == 0 || !via.HasRfc3261Branch)
@@ -89,23 +89,23 @@ public sealed partial class SipTransactionLayer
         // An ACK belongs to its INVITE's transaction (§17.2.3).
         var method = request.IsMethod(SipMethods.Ack) ? SipMethods.Invite : request.Method;
         var key = CompletedTransactions.KeyOf(via.Branch!, via.SentBy, method);
-        if (!shard.Completed.TryFind(key, via.Branch!, out var response, out var flow, out var silenced))
+        if (!shard.Completed.TryFind(key, via.Branch!, out var found))
         {
             return false;
         }
 
         SipTransactionLog.Absorbed(_logger, request.Method, request.CallId!);
-        Resend(response, flow, silenced);
+        Resend(found, arrivedAt);
         return true;
     }
 
     /// <summary>Shard: <see cref="TryAbsorbCompleted"/> before the parser, for a non-INVITE request whose key
     /// <see cref="SipRetransmissionScanner"/> could read from its bytes: the same counting and the same answer,
     /// without the parse. False sends the message down the ordinary path.</summary>
-    private bool TryAbsorbUnparsed(SipShard shard, ReadOnlySpan<byte> bytes)
+    private bool TryAbsorbUnparsed(SipShard shard, ReadOnlySpan<byte> bytes, long arrivedAt)
     {
         if (shard.Completed.Count == 0 || !SipRetransmissionScanner.TryScan(bytes, out var method, out var branch, out var sentBy)
-            || !shard.Completed.TryFind(CompletedTransactions.KeyOf(branch, sentBy, method), branch, out var response, out var flow, out var silenced))
+            || !shard.Completed.TryFind(CompletedTransactions.KeyOf(branch, sentBy, method), branch, out var found))
         {
             return false;
         }
@@ -116,19 +116,32 @@ public sealed partial class SipTransactionLayer
             SipTransactionLog.Absorbed(_logger, method, System.Text.Encoding.UTF8.GetString(SipCallIdScanner.Find(bytes)));
         }
 
-        Resend(response, flow, silenced);
+        Resend(found, arrivedAt);
         return true;
     }
 
     // A completed transaction's answer to a retransmission: its final response again, or nothing if it was discarded.
-    private void Resend(byte[] response, SipFlow flow, bool silenced)
+    // A non-INVITE request that reached the host before that response left was retransmitted while the transaction
+    // was still Trying, from the client's side of it, and §17.2.2 absorbs those without an answer: the response on its
+    // way answers it, and if that is lost the client's next retransmission, arriving after, gets it again. In a storm
+    // most retransmissions are of this kind (they queued behind the backlog), and answering each doubled the
+    // responses both sides had to send and read.
+    private void Resend(CompletedTransactions.Found found, long arrivedAt)
     {
         TransactionCounters.RetransmissionAbsorbed();
-        if (!silenced)
+        if (found.Silenced)
         {
-            TransactionCounters.RetransmissionSent();
-            Transmit(null, response, new SendRoute(flow, flow.Transport, null, null));
+            return;
         }
+
+        if (found.Kind == SipTransactionKind.ServerNonInvite && arrivedAt < found.KeptAt)
+        {
+            TransactionCounters.RetransmissionBeforeAnswer();
+            return;
+        }
+
+        TransactionCounters.RetransmissionSent();
+        Transmit(null, found.Response, new SendRoute(found.Flow, found.Flow.Transport, null, null));
     }
 
     /// <summary>Shard: sets the Unanswered guard of a non-INVITE server transaction (64·T1, like Timer F of its

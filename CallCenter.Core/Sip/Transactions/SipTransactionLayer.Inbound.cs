@@ -11,7 +11,7 @@ public sealed partial class SipTransactionLayer
     /// be built on, answering requests with the 400-class response they chose (§8.2.6.1, RFC 4475) but never an
     /// ACK, which takes no response (§17).
     /// </summary>
-    private void ProcessInbound(SipShard shard, ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt)
+    private void ProcessInbound(SipShard shard, ReadOnlyMemory<byte> bytes, SipFlow flow, long receivedAt, long arrivedAt)
     {
         if (_bans.IsBanned(flow.Remote.Address))
         {
@@ -25,7 +25,7 @@ public sealed partial class SipTransactionLayer
             SipTrace.Received(_trace, flow, bytes);
         }
 
-        if (TryAbsorbUnparsed(shard, bytes.Span))
+        if (TryAbsorbUnparsed(shard, bytes.Span, arrivedAt))
         {
             return;
         }
@@ -66,7 +66,7 @@ public sealed partial class SipTransactionLayer
         }
         else
         {
-            HandleRequest(shard, (SipRequest)message, flow, receivedAt);
+            HandleRequest(shard, (SipRequest)message, flow, receivedAt, arrivedAt);
         }
     }
 

@@ -9,7 +9,7 @@ public sealed partial class SipTransactionLayer
     /// Shard: a valid request. ACK and CANCEL are matched to their INVITE; a retransmission goes to its transaction;
     /// anything else starts a server transaction and is handed to the TU.
     /// </summary>
-    private void HandleRequest(SipShard shard, SipRequest request, SipFlow flow, long receivedAt)
+    private void HandleRequest(SipShard shard, SipRequest request, SipFlow flow, long receivedAt, long arrivedAt)
     {
         if (request.IsMethod(SipMethods.Ack))
         {
@@ -32,7 +32,7 @@ public sealed partial class SipTransactionLayer
             return;
         }
 
-        if (TryAbsorbCompleted(shard, request))
+        if (TryAbsorbCompleted(shard, request, arrivedAt))
         {
             return;
         }
@@ -109,7 +109,7 @@ public sealed partial class SipTransactionLayer
                 invite.OnAck(ack, flow);
             }
         }
-        else if (!TryAbsorbCompleted(shard, ack))
+        else if (!TryAbsorbCompleted(shard, ack, arrivedAt: long.MaxValue))
         {
             PassAck(ack, flow);
         }

@@ -118,10 +118,14 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     /// and run the shard here if it was idle (a bounded drain, see SipShard). A full shard drops the message and counts it; UDP senders retransmit, and a TCP sender's
     /// transaction times out like any lost request.
     /// </summary>
-    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow)
+    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow) => OnMessageReceived(message, flow, TimeSpan.Zero);
+
+    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited)
     {
         var shard = _shards[SipCallIdScanner.ShardOf(SipCallIdScanner.Find(message.Span), _shards.Length)];
-        if (!shard.TryPostInbound(ShardWork.Inbound(message, flow, Time.GetTimestamp())))
+        var now = Time.GetTimestamp();
+        var arrivedAt = now - (long)(waited.TotalSeconds * Time.TimestampFrequency);
+        if (!shard.TryPostInbound(ShardWork.Inbound(message, flow, now, arrivedAt)))
         {
             Counters.Dropped();
             if (_logGate.ShouldLog(SipTransactionLogGate.Kind.ShardFull, out var count))
@@ -331,7 +335,7 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
             switch (work.Kind)
             {
                 case ShardWorkKind.Inbound when !IsStopping:
-                    ProcessInbound(shard, work.Bytes, work.Flow, work.ReceivedAt);
+                    ProcessInbound(shard, work.Bytes, work.Flow, work.ReceivedAt, work.ArrivedAt);
                     break;
 
                 case ShardWorkKind.Timer when !IsStopping:

@@ -19,6 +19,10 @@ public sealed record SipTransactionStatistics
     /// <summary>Retransmitted requests and responses a transaction took without bothering the TU.</summary>
     public long RetransmissionsAbsorbed { get; init; }
 
+    /// <summary>Of those, non-INVITE requests that reached the host before the final response left (they waited in
+    /// the socket buffer behind a backlog): absorbed without sending the response again (§17.2.2, Trying).</summary>
+    public long RetransmissionsBeforeAnswer { get; init; }
+
     /// <summary>Timers B, F and H, and the CANCEL guard.</summary>
     public long Timeouts { get; init; }
 

@@ -14,6 +14,10 @@ public interface ISipTransportHandler
     /// <summary>One complete message. The memory is a fresh copy owned by the handler, which may keep it.</summary>
     void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow);
 
+    /// <summary>One complete datagram that waited <paramref name="waited"/> in the kernel's socket buffer before it
+    /// was read (zero when the platform does not say).</summary>
+    void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited) => OnMessageReceived(message, flow);
+
     /// <summary>Something worth counting happened (oversize datagram, connection closed for a limit...).</summary>
     void OnTransportError(SipTransportError error);
 }

@@ -94,14 +94,18 @@ public sealed partial class SipTransportManager
         var lastAddress = new SocketAddress(socket.AddressFamily);
         IPEndPoint? lastRemote = null;
         var token = _stopping.Token;
+        var stamped = DatagramArrival.TryEnable(socket);
         try
         {
             while (!token.IsCancellationRequested)
             {
                 int received;
+                var waited = TimeSpan.Zero;
                 try
                 {
-                    received = socket.ReceiveFrom(buffer.AsSpan(0, max + 1), SocketFlags.None, address);
+                    received = stamped
+                        ? DatagramArrival.Receive(socket, buffer.AsSpan(0, max + 1), address, out waited)
+                        : socket.ReceiveFrom(buffer.AsSpan(0, max + 1), SocketFlags.None, address);
                 }
                 catch (SocketException e) when (e.SocketErrorCode is SocketError.TimedOut or SocketError.WouldBlock)
                 {
@@ -157,7 +161,7 @@ public sealed partial class SipTransportManager
                     continue;
                 }
 
-                Deliver(buffer.AsSpan(0, received).ToArray(), flow);
+                Deliver(buffer.AsSpan(0, received).ToArray(), flow, waited);
             }
         }
         catch (Exception e)

@@ -159,11 +159,18 @@ public sealed partial class SipTransportManager : ISipSender, IAsyncDisposable
 
     /// <summary>Hands one message up. Runs on the receive loop that read it; a throwing handler costs that message
     /// only.</summary>
-    private void Deliver(ReadOnlyMemory<byte> message, SipFlow flow)
+    private void Deliver(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited = default)
     {
         try
         {
-            _handler.OnMessageReceived(message, flow);
+            if (waited > TimeSpan.Zero)
+            {
+                _handler.OnMessageReceived(message, flow, waited);
+            }
+            else
+            {
+                _handler.OnMessageReceived(message, flow);
+            }
         }
         catch (Exception e)
         {

@@ -75,6 +75,35 @@ public sealed class ServerNonInviteTransactionTests
         Assert.That(_h.Statistics.RetransmissionsAbsorbed, Is.EqualTo(2));
     }
 
+    [TestCase("192.0.2.10:5060", TestName = "ARetransmissionThatArrivedBeforeTheFinalResponseLeftIsAbsorbedWithoutAnAnswer(scanned)")]
+    [TestCase("192.0.2.10:05060", TestName = "ARetransmissionThatArrivedBeforeTheFinalResponseLeftIsAbsorbedWithoutAnAnswer(parsed)")]
+    public void ARetransmissionThatArrivedBeforeTheFinalResponseLeftIsAbsorbedWithoutAnAnswer(string sentBy)
+    {
+        // §17.2.2: a retransmission received while Trying is absorbed with no answer. One that reached the host 300 ms
+        // before the 200 left, and waited in the socket's buffer behind a backlog, was sent while the client's
+        // transaction was still waiting for it, so the 200 on its way is its answer.
+        var request = Request("REGISTER", sentBy: sentBy);
+        _h.Receive(request);
+        _h.Advance(Seconds(0.5));
+        _h.User.Last.Respond(_h.User.Last.CreateResponse(200));
+        _h.Advance(Seconds(0.1));
+        _h.ReceiveQueued(request, waited: Seconds(0.4));
+
+        Assert.That(_h.Sender.Of("200"), Has.Count.EqualTo(1), "no second 200 for a retransmission older than the first");
+        Assert.That(_h.Statistics.RetransmissionsAbsorbed, Is.EqualTo(1));
+        Assert.That(_h.Statistics.RetransmissionsBeforeAnswer, Is.EqualTo(1));
+
+        // One that arrived after the 200 left may mean the 200 was lost: it gets the 200 again.
+        _h.ReceiveQueued(request, waited: Seconds(0.05));
+        _h.Receive(request);
+
+        Assert.That(_h.Sender.Of("200"), Has.Count.EqualTo(3));
+        Assert.That(_h.Sender.Of("200")[2].Bytes, Is.EqualTo(_h.Sender.Of("200")[0].Bytes), "the same response, byte for byte");
+        Assert.That(_h.Statistics.RetransmissionsAbsorbed, Is.EqualTo(3));
+        Assert.That(_h.Statistics.RetransmissionsBeforeAnswer, Is.EqualTo(1));
+        Assert.That(_h.User.Requests, Has.Count.EqualTo(1));
+    }
+
     [Test]
     public void ACompletedTransactionKeepsOnlyItsFinalBytesUntilTimerJ()
     {

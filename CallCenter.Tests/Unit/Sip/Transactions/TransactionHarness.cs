@@ -80,6 +80,9 @@ internal sealed class TransactionHarness : IAsyncDisposable
 
     public void Receive(byte[] message, SipFlow? flow = null) => Layer.OnMessageReceived(message, flow ?? UdpFlow);
 
+    /// <summary>A datagram that waited <paramref name="waited"/> in the kernel's buffer before it was read.</summary>
+    public void ReceiveQueued(string message, TimeSpan waited) => Layer.OnMessageReceived(Encoding.UTF8.GetBytes(message), UdpFlow, waited);
+
     public void Advance(TimeSpan delta) => Time.Advance(delta);
 
     public async ValueTask DisposeAsync()
