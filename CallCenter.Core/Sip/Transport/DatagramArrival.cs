@@ -10,6 +10,9 @@ namespace CallCenter.Core.Sip.Transport;
 /// milliseconds in the socket's buffer behind others, and a client's retransmission that arrived before our final
 /// response left is one the RFC has us absorb without answering (§17.2.2, Trying): only the arrival time tells it
 /// from one sent because our response was lost. Socket offers no way to read ancillary data, hence the P/Invoke.
+/// Linux stamps arriving packets only while some socket wants stamps, and switches that on from a work queue a moment
+/// after the first asks: until then (the server's first milliseconds) a datagram is stamped when read and reports no
+/// wait, which errs toward answering a retransmission again.
 /// Elsewhere (or if the option is refused) the reader falls back to <see cref="Socket.ReceiveFrom(Span{byte}, SocketFlags, SocketAddress)"/>
 /// and reports no waiting time.
 /// </summary>

@@ -16,11 +16,12 @@ public sealed class DatagramArrivalTests
         using var sender = Bound();
         Assert.That(DatagramArrival.TryEnable(receiver), Is.EqualTo(OperatingSystem.IsLinux()), "the stamp is on wherever Linux offers it");
         Assume.That(OperatingSystem.IsLinux(), "the kernel stamp is Linux's");
+        var buffer = new byte[64];
+        var address = new SocketAddress(AddressFamily.InterNetwork);
+        AwaitArrivalStamps(receiver, sender, buffer, address);
 
         sender.SendTo("first"u8, receiver.LocalEndPoint!);
         Thread.Sleep(300);
-        var buffer = new byte[64];
-        var address = new SocketAddress(AddressFamily.InterNetwork);
 
         var length = DatagramArrival.Receive(receiver, buffer, address, out var waited);
         Assert.That(Encoding.ASCII.GetString(buffer, 0, length), Is.EqualTo("first"));
@@ -48,6 +49,25 @@ public sealed class DatagramArrivalTests
 
         var error = Assert.Throws<SocketException>(() => DatagramArrival.Receive(receiver, buffer, new SocketAddress(AddressFamily.InterNetwork), out _));
         Assert.That(error!.SocketErrorCode, Is.EqualTo(SocketError.WouldBlock), "the receive loop takes this as time to look at its stop token");
+    }
+
+    /// <summary>The kernel stamps arriving packets only once some socket has asked for it, and it switches that on
+    /// from a work queue a moment after the first one asks (until then a datagram is stamped when it is read, and
+    /// reports no wait). Waits, boundedly, until a datagram that sat 50 ms says so.</summary>
+    private static void AwaitArrivalStamps(Socket receiver, Socket sender, byte[] buffer, SocketAddress address)
+    {
+        for (var attempt = 0; attempt < 40; attempt++)
+        {
+            sender.SendTo("probe"u8, receiver.LocalEndPoint!);
+            Thread.Sleep(50);
+            DatagramArrival.Receive(receiver, buffer, address, out var waited);
+            if (waited >= TimeSpan.FromMilliseconds(40))
+            {
+                return;
+            }
+        }
+
+        Assert.Fail("the kernel never stamped a datagram's arrival in 40 tries");
     }
 
     private static Socket Bound()
