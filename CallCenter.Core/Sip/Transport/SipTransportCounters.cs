@@ -8,6 +8,9 @@ internal sealed class SipTransportCounters
     private readonly long[] _closed = new long[Enum.GetValues<SipConnectionCloseReason>().Length];
 
     public long DatagramsIn;
+    public long DatagramsWaited10Ms;
+    public long DatagramsWaited100Ms;
+    public long DatagramsWaited500Ms;
     public long DatagramsOut;
     public long OversizeDatagrams;
     public long KeepAlives;
@@ -25,6 +28,25 @@ internal sealed class SipTransportCounters
 
     public void CountClosed(SipConnectionCloseReason reason) => Interlocked.Increment(ref _closed[(int)reason]);
 
+    /// <summary>Counts a datagram that sat in the kernel's socket buffer at least 10, 100 or 500 ms before it was read.</summary>
+    public void CountWaited(TimeSpan waited)
+    {
+        if (waited.Ticks < 10 * TimeSpan.TicksPerMillisecond)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref DatagramsWaited10Ms);
+        if (waited.Ticks >= 100 * TimeSpan.TicksPerMillisecond)
+        {
+            Interlocked.Increment(ref DatagramsWaited100Ms);
+            if (waited.Ticks >= 500 * TimeSpan.TicksPerMillisecond)
+            {
+                Interlocked.Increment(ref DatagramsWaited500Ms);
+            }
+        }
+    }
+
     public SipTransportStatistics Snapshot()
     {
         var closed = ImmutableDictionary.CreateBuilder<SipConnectionCloseReason, long>();
@@ -40,6 +62,9 @@ internal sealed class SipTransportCounters
         return new SipTransportStatistics
         {
             DatagramsIn = Interlocked.Read(ref DatagramsIn),
+            DatagramsWaited10Ms = Interlocked.Read(ref DatagramsWaited10Ms),
+            DatagramsWaited100Ms = Interlocked.Read(ref DatagramsWaited100Ms),
+            DatagramsWaited500Ms = Interlocked.Read(ref DatagramsWaited500Ms),
             DatagramsOut = Interlocked.Read(ref DatagramsOut),
             OversizeDatagrams = Interlocked.Read(ref OversizeDatagrams),
             KeepAlives = Interlocked.Read(ref KeepAlives),

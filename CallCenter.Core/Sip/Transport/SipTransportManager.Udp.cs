@@ -141,6 +141,7 @@ public sealed partial class SipTransportManager
 
                 var flow = new SipFlow(listener, lastRemote, 0);
                 Interlocked.Increment(ref _counters.DatagramsIn);
+                _counters.CountWaited(waited);
                 Interlocked.Add(ref _counters.BytesIn, received);
                 if (received > max)
                 {

@@ -7,6 +7,13 @@ namespace CallCenter.Core.Sip.Transport;
 public sealed record SipTransportStatistics
 {
     public long DatagramsIn { get; init; }
+
+    /// <summary>Datagrams that waited at least 10, 100 and 500 ms in the kernel's socket buffer before a receive
+    /// thread read them (Linux, from the kernel's arrival stamp): the backlog a storm builds before the SIP layer
+    /// sees it. 500 ms is T1, when a client retransmits.</summary>
+    public long DatagramsWaited10Ms { get; init; }
+    public long DatagramsWaited100Ms { get; init; }
+    public long DatagramsWaited500Ms { get; init; }
     public long DatagramsOut { get; init; }
     public long OversizeDatagrams { get; init; }
 

@@ -4,7 +4,7 @@ using CallCenter.Core.Sip.Transport;
 
 namespace CallCenter.Tests.Integration.Transport;
 
-internal sealed record ReceivedMessage(string Text, SipFlow Flow);
+internal sealed record ReceivedMessage(string Text, SipFlow Flow, TimeSpan Waited = default);
 
 /// <summary>Queues what the transport hands up, as the real layer above must (enqueue and return).</summary>
 internal sealed class RecordingHandler : ISipTransportHandler
@@ -16,7 +16,15 @@ internal sealed class RecordingHandler : ISipTransportHandler
     /// <summary>Messages containing this text make the handler throw, to prove the loop survives.</summary>
     public string? ThrowOn { get; init; }
 
-    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow)
+    /// <summary>Messages containing this text keep the receive loop busy for <see cref="SleepFor"/>, so that what
+    /// follows waits in the kernel's buffer.</summary>
+    public string? SleepOn { get; init; }
+
+    public TimeSpan SleepFor { get; init; }
+
+    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow) => OnMessageReceived(message, flow, TimeSpan.Zero);
+
+    public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited)
     {
         var text = Encoding.ASCII.GetString(message.Span);
         if (ThrowOn is not null && text.Contains(ThrowOn, StringComparison.Ordinal))
@@ -24,7 +32,12 @@ internal sealed class RecordingHandler : ISipTransportHandler
             throw new InvalidOperationException("handler fault injected by the test");
         }
 
-        _messages.Writer.TryWrite(new ReceivedMessage(text, flow));
+        if (SleepOn is not null && text.Contains(SleepOn, StringComparison.Ordinal))
+        {
+            Thread.Sleep(SleepFor);
+        }
+
+        _messages.Writer.TryWrite(new ReceivedMessage(text, flow, waited));
     }
 
     public void OnTransportError(SipTransportError error) => _errors.Writer.TryWrite(error);

@@ -56,6 +56,37 @@ public sealed class UdpTransportTests
     }
 
     [Test]
+    public async Task A_datagram_queued_behind_a_busy_receive_loop_is_handed_up_with_its_wait_and_counted()
+    {
+        Assume.That(OperatingSystem.IsLinux(), "the kernel's arrival stamp is Linux's");
+        _handler = new RecordingHandler { SleepOn = "slow", SleepFor = TimeSpan.FromMilliseconds(300) };
+        var listener = await StartUdpAsync(IPAddress.Loopback);
+        using var phone = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
+
+        // The kernel switches arrival stamps on a moment after the listener asks; until then a datagram reports no
+        // wait. Bounded: a few rounds at most.
+        ReceivedMessage after = null!;
+        for (var attempt = 0; attempt < 10; attempt++)
+        {
+            await phone.SendAsync(Encoding.ASCII.GetBytes("slow"), listener.LocalEndPoint);
+            await phone.SendAsync(Encoding.ASCII.GetBytes("after"), listener.LocalEndPoint);
+            await _handler.NextAsync();
+            after = await _handler.NextAsync();
+            if (after.Waited >= TimeSpan.FromMilliseconds(250))
+            {
+                break;
+            }
+        }
+
+        Assert.That(after.Text, Is.EqualTo("after"));
+        Assert.That(after.Waited, Is.GreaterThanOrEqualTo(TimeSpan.FromMilliseconds(250)), "it sat behind the 300 ms the loop was busy");
+        var stats = _manager!.Statistics;
+        Assert.That(stats.DatagramsWaited10Ms, Is.GreaterThanOrEqualTo(1));
+        Assert.That(stats.DatagramsWaited100Ms, Is.GreaterThanOrEqualTo(1).And.LessThanOrEqualTo(stats.DatagramsWaited10Ms));
+        Assert.That(stats.DatagramsWaited500Ms, Is.LessThanOrEqualTo(stats.DatagramsWaited100Ms));
+    }
+
+    [Test]
     public async Task Datagram_is_handed_up_with_its_source_and_answered_from_the_listener_port()
     {
         var listener = await StartUdpAsync(IPAddress.Loopback);
