@@ -58,11 +58,16 @@ internal sealed class SipShard : IThreadPoolWorkItem
         // Network input stops at three quarters so that a flood cannot starve the timers and answers of the
         // transactions already admitted: those are what end transactions and free their memory.
         _admissionLimit = Math.Max(1, capacity * 3 / 4);
+        InviteAdmissionLimit = Math.Max(1, _admissionLimit / 2);
     }
 
     public int Index { get; }
 
     public int Depth => Volatile.Read(ref _count);
+
+    /// <summary>Depth from which a new INVITE is left at the door (half of what network input may fill), so that
+    /// the rest stays for the ACKs, BYEs and responses of calls already running.</summary>
+    public int InviteAdmissionLimit { get; }
 
     public long Dropped => Interlocked.Read(ref _dropped);
 

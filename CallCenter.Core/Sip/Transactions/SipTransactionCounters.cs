@@ -8,6 +8,7 @@ internal sealed class SipTransactionCounters
     private long _retransmissionsSent;
     private long _retransmissionsAbsorbed;
     private long _retransmissionsBeforeAnswer;
+    private long _invitesDeferred;
     private long _timeouts;
     private long _transportErrors;
     private long _strayResponses;
@@ -25,6 +26,8 @@ internal sealed class SipTransactionCounters
     public void RetransmissionAbsorbed() => Interlocked.Increment(ref _retransmissionsAbsorbed);
 
     public void RetransmissionBeforeAnswer() => Interlocked.Increment(ref _retransmissionsBeforeAnswer);
+
+    public void InviteDeferred() => Interlocked.Increment(ref _invitesDeferred);
 
     public void Timeout() => Interlocked.Increment(ref _timeouts);
 
@@ -55,5 +58,6 @@ internal sealed class SipTransactionCounters
         LingeringEvicted = shards.Sum(s => s.AcceptedInvites.Evicted + s.CompletedNonInvites.Evicted),
         QueueDepths = shards.Select(s => s.Depth).ToArray(),
         QueueDrops = shards.Sum(s => s.Dropped),
+        InvitesDeferred = Interlocked.Read(ref _invitesDeferred),
     };
 }

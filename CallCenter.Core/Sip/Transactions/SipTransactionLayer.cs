@@ -123,6 +123,20 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited)
     {
         var shard = _shards[SipCallIdScanner.ShardOf(SipCallIdScanner.Find(message.Span), _shards.Length)];
+        if (shard.Depth >= shard.InviteAdmissionLimit && message.Span.StartsWith("INVITE "u8))
+        {
+            // Overload: a full mailbox drops whatever comes next, and losing the ACK, BYE or 200 of a call already
+            // set up costs that call (a 200 retransmitted until Timer H, a BYE never delivered, relays held). A new
+            // INVITE left unread costs nothing: its client sends it again after T1, when the backlog may be gone.
+            TransactionCounters.InviteDeferred();
+            if (_logGate.ShouldLog(SipTransactionLogGate.Kind.InviteDeferred, out var deferred))
+            {
+                SipTransactionLog.InviteDeferred(_logger, shard.Index, shard.Depth, deferred);
+            }
+
+            return;
+        }
+
         var now = Time.GetTimestamp();
         var arrivedAt = now - (long)(waited.TotalSeconds * Time.TimestampFrequency);
         if (!shard.TryPostInbound(ShardWork.Inbound(message, flow, now, arrivedAt)))

@@ -21,6 +21,9 @@ internal static partial class SipTransactionLog
     [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "SIP shard {Shard} is full: input dropped ({Count} so far across shards)")]
     public static partial void ShardFull(ILogger logger, int shard, long count);
 
+    [LoggerMessage(EventId = 2417, Level = LogLevel.Warning, Message = "SIP shard {Shard} has {Depth} messages waiting: new INVITEs are left for their callers to send again ({Count} so far)")]
+    public static partial void InviteDeferred(ILogger logger, int shard, int depth, long count);
+
     [LoggerMessage(EventId = 2404, Level = LogLevel.Debug, Message = "Stray response {Status} to {Method} from {Flow} matches no transaction; dropped")]
     public static partial void StrayResponse(ILogger logger, int status, string method, string flow);
 

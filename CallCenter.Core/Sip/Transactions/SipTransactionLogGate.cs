@@ -11,6 +11,7 @@ internal sealed class SipTransactionLogGate : DecadeLogGate<SipTransactionLogGat
     public enum Kind
     {
         ShardFull,
+        InviteDeferred,
         WorkNotQueued,
         Unanswered,
         NoListener,

@@ -55,4 +55,8 @@ public sealed record SipTransactionStatistics
 
     /// <summary>Items refused by full shard mailboxes since start (datagrams, mostly: their senders retransmit).</summary>
     public long QueueDrops { get; init; }
+
+    /// <summary>New INVITEs left unread because their shard's mailbox was half full (their callers send them again
+    /// after T1), so that the messages of calls already running are not the ones dropped.</summary>
+    public long InvitesDeferred { get; init; }
 }

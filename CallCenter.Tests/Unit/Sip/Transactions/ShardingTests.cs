@@ -98,6 +98,34 @@ public sealed class ShardingTests
     }
 
     [Test]
+    public async Task AHalfFullShardLeavesNewInvitesAtTheDoorAndKeepsRoomForTheCallsAlreadyRunning()
+    {
+        // Capacity 16: network input may fill 12, a new INVITE only 6.
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 16);
+        for (var i = 0; i < 6; i++)
+        {
+            h.Receive(Request("INVITE", branch: $"z9hG4bKinvite{i}", callId: $"call{i}@test"));
+        }
+
+        h.Receive(Request("INVITE", branch: "z9hG4bKlate", callId: "late@test"));
+        for (var i = 0; i < 6; i++)
+        {
+            h.Receive(Request("BYE", branch: $"z9hG4bKbye{i}", callId: $"running{i}@test"));
+        }
+
+        Assert.That(h.Statistics.InvitesDeferred, Is.EqualTo(1), "the seventh INVITE found the mailbox half full");
+        Assert.That(h.Statistics.QueueDepths[0], Is.EqualTo(12), "the BYEs still got in");
+        Assert.That(h.Statistics.QueueDrops, Is.Zero);
+        Assert.That(h.Sender.Sent, Is.Empty, "a deferred INVITE gets no answer: its caller sends it again after T1");
+
+        h.Layer.PumpAll();
+        Assert.That(h.User.Requests.Select(r => r.Request.CallId), Does.Not.Contain("late@test"));
+        h.Receive(Request("INVITE", branch: "z9hG4bKlate", callId: "late@test"));
+        h.Layer.PumpAll();
+        Assert.That(h.User.Requests.Select(r => r.Request.CallId), Does.Contain("late@test"), "its retransmission, once there is room, is taken");
+    }
+
+    [Test]
     public async Task TheTuSeesWhenARequestArrivedAndHowMuchWaitsBehindIt()
     {
         // What the call layer's overload shedding reads (calls/@shedAfter, @shedBacklog).
