@@ -123,11 +123,12 @@ public sealed partial class SipTransactionLayer : ISipTransportHandler, ISipClie
     public void OnMessageReceived(ReadOnlyMemory<byte> message, SipFlow flow, TimeSpan waited)
     {
         var shard = _shards[SipCallIdScanner.ShardOf(SipCallIdScanner.Find(message.Span), _shards.Length)];
-        if (shard.Depth >= shard.InviteAdmissionLimit && message.Span.StartsWith("INVITE "u8))
+        if (shard.Depth >= shard.InviteAdmissionLimit && !flow.IsStream && message.Span.StartsWith("INVITE "u8))
         {
             // Overload: a full mailbox drops whatever comes next, and losing the ACK, BYE or 200 of a call already
             // set up costs that call (a 200 retransmitted until Timer H, a BYE never delivered, relays held). A new
-            // INVITE left unread costs nothing: its client sends it again after T1, when the backlog may be gone.
+            // INVITE over UDP left unread costs nothing: its client sends it again after T1, when the backlog may be
+            // gone. Over TCP or TLS nothing is sent again (§17.1.1.2: no Timer A), so those are always taken.
             TransactionCounters.InviteDeferred();
             if (_logGate.ShouldLog(SipTransactionLogGate.Kind.InviteDeferred, out var deferred))
             {
