@@ -12,11 +12,11 @@ internal interface IDueEntry<TKey>
 
 /// <summary>
 /// The FIFO under the lingering stores (Timer J's <c>CompletedTransactions</c>, <c>LingeringClients</c>, the digest
-/// replay table): entries that all wait about as long, so expiry order is arrival order, kept as structs in a power-of-two ring
-/// (no object per entry for the GC to copy) and found through an index from key to monotonic position. The ring
-/// doubles up to a bound; the store decides what to do when it is full. Keys that are 64-bit hashes go to a
-/// <see cref="HashedKeyIndex"/> (one cache miss a lookup), other keys to a dictionary. Not thread-safe: its owner
-/// serializes access (a shard's context, the replay table's lock).
+/// replay table): entries that all wait about as long, so expiry order is arrival order, kept as structs in a
+/// power-of-two ring (no object per entry for the GC to copy) and found through an index from key to monotonic
+/// position. The ring doubles up to a bound; the store decides what to do when it is full. Keys that are 64-bit
+/// hashes go to a <see cref="HashedKeyIndex"/> (one cache miss a lookup), other keys to a dictionary. Not
+/// thread-safe: its owner serializes access (a shard's context, the replay table's lock).
 /// </summary>
 internal sealed class DueRing<TKey, TEntry>(int initialEntries)
     where TKey : notnull

@@ -35,25 +35,15 @@ internal static class CallPathProbe
 
         for (var round = 1; round <= rounds; round++)
         {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var gen0 = GC.CollectionCount(0);
-            var gen1 = GC.CollectionCount(1);
-            var gen2 = GC.CollectionCount(2);
-            var pause = GC.GetTotalPauseDuration();
-            var wall = Stopwatch.StartNew();
+            var measured = ProbeRound.Start(process);
             for (var i = 0; i < calls; i++)
             {
                 bench.Call();
             }
 
-            wall.Stop();
-            process.Refresh();
-            var used = process.TotalProcessorTime - cpu;
-            var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            var r = measured.Stop(calls);
             Console.WriteLine(Invariant(
-                $"round {round}: cpu_us_per_call={used.TotalMicroseconds / calls:F1} wall_us_per_call={wall.Elapsed.TotalMicroseconds / calls:F1} bytes_per_call={bytes / calls} gen0={GC.CollectionCount(0) - gen0} gen1={GC.CollectionCount(1) - gen1} gen2={GC.CollectionCount(2) - gen2} gc_pause_us_per_call={(GC.GetTotalPauseDuration() - pause).TotalMicroseconds / calls:F1} heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes >> 20} rss_mb={process.WorkingSet64 >> 20} active_calls={bench.Calls.ActiveCalls} relays={bench.Media.ActiveRelays} timers={bench.Clock.TimerCount} stalls={bench.Stalls} lost_end_messages={bench.LostEndMessages} bye_refused={bench.ByeRefused} invite_refused={bench.InviteRefused} stuck={bench.StuckCalls} stray={bench.StrayMessages} socket_pairs_reused={bench.Media.Statistics.SocketPairsReused}"));
+                $"round {round}: cpu_us_per_call={r.CpuMicroseconds:F1} wall_us_per_call={r.WallMicroseconds:F1} bytes_per_call={r.Bytes} gen0={r.Gen0} gen1={r.Gen1} gen2={r.Gen2} gc_pause_us_per_call={r.PauseMicroseconds:F1} heap_mb={GC.GetGCMemoryInfo().HeapSizeBytes >> 20} rss_mb={r.RssMegabytes} active_calls={bench.Calls.ActiveCalls} relays={bench.Media.ActiveRelays} timers={bench.Clock.TimerCount} stalls={bench.Stalls} lost_end_messages={bench.LostEndMessages} bye_refused={bench.ByeRefused} invite_refused={bench.InviteRefused} stuck={bench.StuckCalls} stray={bench.StrayMessages} socket_pairs_reused={bench.Media.Statistics.SocketPairsReused}"));
         }
 
         if (sampler is not null)

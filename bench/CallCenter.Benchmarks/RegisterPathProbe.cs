@@ -37,24 +37,16 @@ internal static class RegisterPathProbe
 
         for (var round = 1; round <= rounds; round++)
         {
-            process.Refresh();
-            var cpu = process.TotalProcessorTime;
-            var allocated = GC.GetTotalAllocatedBytes(precise: true);
-            var gen0 = GC.CollectionCount(0);
-            var gen2 = GC.CollectionCount(2);
-            var wall = Stopwatch.StartNew();
+            var measured = ProbeRound.Start(process);
             for (var i = 0; i < registrations; i++)
             {
                 bench.Registration();
             }
 
-            wall.Stop();
-            process.Refresh();
-            var used = process.TotalProcessorTime - cpu;
-            var bytes = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+            var r = measured.Stop(registrations);
             var (completedBytes, evicted) = bench.Completed;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round {round}: cpu_us_per_registration={used.TotalMicroseconds / registrations:F2} wall_us={wall.Elapsed.TotalMicroseconds / registrations:F2} bytes_per_registration={bytes / registrations} gen0={GC.CollectionCount(0) - gen0} gen2={GC.CollectionCount(2) - gen2} timer_j_mb={completedBytes >> 20} timer_j_evicted={evicted} rss_mb={process.WorkingSet64 >> 20}"));
+                $"round {round}: cpu_us_per_registration={r.CpuMicroseconds:F2} wall_us={r.WallMicroseconds:F2} bytes_per_registration={r.Bytes} gen0={r.Gen0} gen2={r.Gen2} timer_j_mb={completedBytes >> 20} timer_j_evicted={evicted} rss_mb={r.RssMegabytes}"));
         }
 
         if (sampler is not null)
