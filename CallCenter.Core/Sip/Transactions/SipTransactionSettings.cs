@@ -7,8 +7,12 @@ public sealed record SipTransactionSettings
     public int ShardCount { get; init; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>Mailbox slots per shard. Network input is admitted up to three quarters of it; the rest is kept
-    /// for the work owed to transactions already running (timers, responses of the TU).</summary>
-    public int QueueCapacity { get; init; } = 4_096;
+    /// for the work owed to transactions already running (timers, responses of the TU). New INVITEs stop much
+    /// earlier (<see cref="SipShard.InviteAdmissionDepth"/>), so the room above that is for the ACKs, BYEs and
+    /// responses of calls already set up: at 4,096 those still overflowed at moments of a 3,000 calls/s storm (7,336
+    /// dropped in a round, 611-768 calls failed); at 16,384 three rounds of four had no failure (bench/RESULTS.md,
+    /// session 11). Slots cost nothing until used.</summary>
+    public int QueueCapacity { get; init; } = 16_384;
 
     /// <summary>Bytes of final responses all shards together may keep for their completed non-INVITE transactions
     /// over UDP (Timer J), split evenly. A REGISTER storm needs them: at 23,000 REGISTERs a second (46,000

@@ -128,6 +128,24 @@ public sealed class ShardingTests
     }
 
     [Test]
+    public async Task InALargeMailboxNewInvitesStopAtAFixedDepthAndTheRestIsForRunningCalls()
+    {
+        // 16,384 slots: network input may fill 12,288, a new INVITE only InviteAdmissionDepth.
+        await using var h = new TransactionHarness(driver: SipShardDriver.Manual, shards: 1, capacity: 16_384);
+        var depth = SipShard.InviteAdmissionDepth;
+        for (var i = 0; i < depth; i++)
+        {
+            h.Receive(Request("OPTIONS", branch: $"z9hG4bKo{i}", callId: $"o{i}@test"));
+        }
+
+        h.Receive(Request("INVITE", branch: "z9hG4bKnew", callId: "new@test"));
+        h.Receive(Request("BYE", branch: "z9hG4bKbye", callId: "running@test"));
+
+        Assert.That(h.Statistics.InvitesDeferred, Is.EqualTo(1));
+        Assert.That(h.Statistics.QueueDepths[0], Is.EqualTo(depth + 1), "the BYE got in");
+    }
+
+    [Test]
     public async Task TheTuSeesWhenARequestArrivedAndHowMuchWaitsBehindIt()
     {
         // What the call layer's overload shedding reads (calls/@shedAfter, @shedBacklog).
