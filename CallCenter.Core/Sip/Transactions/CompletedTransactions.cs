@@ -97,14 +97,6 @@ internal sealed class CompletedTransactions
     /// <summary>The entry filed under <paramref name="key"/> whose response answers a request with
     /// <paramref name="branch"/>. The response is copied out: the arena slot is reused once the entry expires,
     /// and a send may outlive this call.</summary>
-    public bool TryFind(ulong key, string branch, out byte[] response, out SipFlow flow, out bool silenced)
-    {
-        var hit = TryFind(key, branch, out var found);
-        (response, flow, silenced) = (found.Response, found.Flow, found.Silenced);
-        return hit;
-    }
-
-    /// <summary><see cref="TryFind(ulong, string, out byte[], out SipFlow, out bool)"/> with all that was kept.</summary>
     public bool TryFind(ulong key, string branch, out Found found)
     {
         var length = Encoding.UTF8.GetByteCount(branch);

@@ -21,11 +21,11 @@ public sealed class CompletedTransactionsTests
         var key = CompletedTransactions.KeyOf("z9hG4bKa1", "192.0.2.10:5060", "REGISTER");
         store.Add(key, Response("z9hG4bKa1", 200), Flow, due: 100, silenced: false);
 
-        Assert.That(store.TryFind(key, "z9hG4bKa1", out var bytes, out var flow, out var silenced), Is.True);
-        Assert.That(Encoding.ASCII.GetString(bytes), Is.EqualTo(Encoding.ASCII.GetString(Response("z9hG4bKa1", 200))));
-        Assert.That(flow, Is.EqualTo(Flow));
-        Assert.That(silenced, Is.False);
-        Assert.That(store.BytesHeld, Is.EqualTo(bytes.Length));
+        Assert.That(store.TryFind(key, "z9hG4bKa1", out var found), Is.True);
+        Assert.That(Encoding.ASCII.GetString(found.Response), Is.EqualTo(Encoding.ASCII.GetString(Response("z9hG4bKa1", 200))));
+        Assert.That(found.Flow, Is.EqualTo(Flow));
+        Assert.That(found.Silenced, Is.False);
+        Assert.That(store.BytesHeld, Is.EqualTo(found.Response.Length));
     }
 
     [Test]
@@ -47,7 +47,7 @@ public sealed class CompletedTransactionsTests
         var key = CompletedTransactions.KeyOf("z9hG4bKa1", "192.0.2.10:5060", "REGISTER");
         store.Add(key, Response("z9hG4bKa1", 200), Flow, due: 100, silenced: false);
 
-        Assert.That(store.TryFind(key, "z9hG4bKother", out _, out _, out _), Is.False);
+        Assert.That(store.TryFind(key, "z9hG4bKother", out _), Is.False);
     }
 
     [Test]
@@ -57,9 +57,9 @@ public sealed class CompletedTransactionsTests
         var key = CompletedTransactions.KeyOf("z9hG4bKd", "192.0.2.10:5060", "REGISTER");
         store.Add(key, [], Flow, due: 100, silenced: true);
 
-        Assert.That(store.TryFind(key, "z9hG4bKd", out var bytes, out _, out var silenced), Is.True);
-        Assert.That(silenced, Is.True);
-        Assert.That(bytes, Is.Empty);
+        Assert.That(store.TryFind(key, "z9hG4bKd", out var found), Is.True);
+        Assert.That(found.Silenced, Is.True);
+        Assert.That(found.Response, Is.Empty);
     }
 
     [Test]
@@ -75,8 +75,8 @@ public sealed class CompletedTransactionsTests
         Assert.That(first, Is.EqualTo(100));
         Assert.That(store.RemoveDue(104), Is.EqualTo(5));
         Assert.That(store.Count, Is.EqualTo(5));
-        Assert.That(store.TryFind(Key(4), Branch(4), out _, out _, out _), Is.False, "expired");
-        Assert.That(store.TryFind(Key(5), Branch(5), out _, out _, out _), Is.True, "not yet due");
+        Assert.That(store.TryFind(Key(4), Branch(4), out _), Is.False, "expired");
+        Assert.That(store.TryFind(Key(5), Branch(5), out _), Is.True, "not yet due");
 
         Assert.That(store.RemoveDue(1_000), Is.EqualTo(5));
         Assert.That(store.TryGetNextDue(out _), Is.False);
@@ -97,8 +97,8 @@ public sealed class CompletedTransactionsTests
         Assert.That(store.Count, Is.EqualTo(2_000));
         for (var i = 0; i < 2_000; i += 97)
         {
-            Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i}");
-            Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
+            Assert.That(store.TryFind(Key(i), Branch(i), out var found), Is.True, $"entry {i}");
+            Assert.That(found.Response, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
         }
     }
 
@@ -122,8 +122,8 @@ public sealed class CompletedTransactionsTests
             sizes.Add(store.ArenaBytes);
             for (var i = now + 1; i < Storm; i += 331)
             {
-                Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i} at {now}");
-                Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i} at {now}");
+                Assert.That(store.TryFind(Key(i), Branch(i), out var found), Is.True, $"entry {i} at {now}");
+                Assert.That(found.Response, Is.EqualTo(Response(Branch(i), 200)), $"entry {i} at {now}");
             }
         }
 
@@ -139,8 +139,8 @@ public sealed class CompletedTransactionsTests
 
         for (var i = Storm - 40; i < Storm + 500; i++)
         {
-            Assert.That(store.TryFind(Key(i), Branch(i), out var bytes, out _, out _), Is.True, $"entry {i}");
-            Assert.That(bytes, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
+            Assert.That(store.TryFind(Key(i), Branch(i), out var found), Is.True, $"entry {i}");
+            Assert.That(found.Response, Is.EqualTo(Response(Branch(i), 200)), $"entry {i}");
         }
 
         Assert.That(store.Evicted, Is.Zero);
@@ -160,9 +160,9 @@ public sealed class CompletedTransactionsTests
         Assert.That(store.Evicted, Is.EqualTo(evicted));
         Assert.That(store.Count + evicted, Is.EqualTo(2_000));
         Assert.That(store.BytesHeld, Is.LessThanOrEqualTo(Arena));
-        Assert.That(store.TryFind(Key(0), Branch(0), out _, out _, out _), Is.False, "the oldest left first");
-        Assert.That(store.TryFind(Key(1_999), Branch(1_999), out var last, out _, out _), Is.True);
-        Assert.That(last, Is.EqualTo(Response(Branch(1_999), 200)));
+        Assert.That(store.TryFind(Key(0), Branch(0), out _), Is.False, "the oldest left first");
+        Assert.That(store.TryFind(Key(1_999), Branch(1_999), out var last), Is.True);
+        Assert.That(last.Response, Is.EqualTo(Response(Branch(1_999), 200)));
     }
 
     [Test]
