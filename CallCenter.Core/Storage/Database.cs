@@ -34,8 +34,18 @@ public sealed partial class Database : IDisposable
 
     static Database()
     {
-        // Selects the bundled e_sqlite3 native library once per process.
+        // Selects the bundled e_sqlite3 native library once per process, and keeps the heap SQLite allocates from
+        // from going back to the kernel after every transaction.
         SQLitePCL.Batteries_V2.Init();
+        NativeHeap.KeepFreedMemory();
+
+        // Before the first connection opens (later, sqlite3_config refuses with SQLITE_MISUSE and nothing changes):
+        // no global count of SQLite's memory, which took a process-wide mutex around every malloc and free, and
+        // no mutex around each connection either. Every connection here is used by one thread at a time — a writer
+        // task owns its own, a query takes one from the pool and returns it — which is what multi-thread mode asks.
+        // The CDR writes cost 7-11 % less CPU for it (cdrprobe, alternating runs, perf stat task-clock).
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MEMSTATUS, 0);
+        _ = SQLitePCL.raw.sqlite3_config(SQLitePCL.raw.SQLITE_CONFIG_MULTITHREAD);
     }
 
     public static Task<Database> OpenAsync(StorageOptions options, ILogger<Database> logger, CancellationToken cancellationToken) =>

@@ -16,6 +16,11 @@ if (args.Length > 0 && args[0] == "registerprobe")
     return RegisterPathProbe.Run(args);
 }
 
+if (args.Length > 0 && args[0] == "cdrprobe")
+{
+    return await CdrWriteProbe.RunAsync(args);
+}
+
 if (args.Length > 1 && args[0] == "heapcensus")
 {
     return HeapCensus.Run(args);
