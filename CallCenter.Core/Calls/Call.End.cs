@@ -116,7 +116,7 @@ internal sealed partial class Call
         _bFork?.Detach(_bDialog);
         var now = _manager.Time.GetUtcNow();
         _manager.Cdr?.End(new CallEnded(UniqueId, now, end.Disposition, end.Q850Cause, end.SipStatus, end.HungUpBy));
-        CallLog.Ended(_manager.Logger, UniqueId, end.Disposition.ToText(), end.SipStatus, end.HungUpBy.ToText(), (now - _startedUtc).TotalSeconds);
+        CallLog.Ended(_manager.Logger, UniqueId, end.Disposition.ToText(), end.SipStatus, end.HungUpBy.ToText(), (now - _startedUtc).TotalSeconds, _caller.Extension, _aDialled ?? "(no number)");
     }
 
     private async Task SendByeAsync(SipDialog dialog, SipTarget target)
