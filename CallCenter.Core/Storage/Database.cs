@@ -34,8 +34,8 @@ public sealed partial class Database : IDisposable
 
     static Database()
     {
-        // Selects the bundled e_sqlite3 native library once per process, and keeps the heap SQLite allocates from
-        // from going back to the kernel after every transaction.
+        // Selects the bundled e_sqlite3 native library once per process, and stops glibc from handing what SQLite
+        // frees back to the kernel after every transaction (NativeHeap).
         SQLitePCL.Batteries_V2.Init();
         NativeHeap.KeepFreedMemory();
 

@@ -8,7 +8,7 @@ namespace CallCenter.Core.Storage;
 /// supplies the next allocation as fresh zeroed pages, one fault each. SQLite frees and allocates a batch's worth at
 /// every transaction, so the CDR writer at 3,000 calls/s took nine page faults a call and spent a quarter of its time
 /// in them (bench/CallCenter.Benchmarks cdrprobe, <c>perf stat -e page-faults</c>: 1,082,834 faults and 13.5 s of CPU
-/// for 120,000 calls; 10,709 and 10.0 s with the threshold below). Keeping up to 64 MB free in each arena costs at
+/// for 120,000 calls; 10,668 and 8.5 s with the threshold below). Keeping up to 64 MB free in each arena costs at
 /// most that in resident memory, and only after a peak has come and gone.
 /// </summary>
 internal static partial class NativeHeap

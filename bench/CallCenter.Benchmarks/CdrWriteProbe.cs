@@ -11,8 +11,8 @@ namespace CallCenter.Benchmarks;
 /// CPU per call of the CDR and CEL writes (<see cref="CdrRepository"/>, the SQL the writer task runs), apart from the
 /// rest of the server: a fresh database in a temporary folder, calls written in batches as the writer takes them
 /// under load — each batch opens and answers <c>BATCH</c> calls (a row, its answer, CHAN_START, RING, ANSWER,
-/// BRIDGE_ENTER) and ends those of five batches before (the update and HANGUP), as 1 s calls do with the writer's
-/// 100 ms window at 3,000 calls/s. Callers are 10,000 extensions and callees 10, as in bench/sipp/call-load.sh. The
+/// BRIDGE_ENTER) and ends those of five batches before (the update and HANGUP), as half-second calls do with the
+/// writer's 100 ms window at 3,000 calls/s. Callers are 10,000 extensions and callees 10, as in bench/sipp/call-load.sh. The
 /// table grows round by round, so later rounds show what a bigger file costs.
 /// <c>dotnet run -c Release --project bench/CallCenter.Benchmarks -- cdrprobe [ROUNDS] [CALLS] [BATCH]</c>
 /// </summary>
