@@ -28,13 +28,24 @@ internal sealed class CompletedTransactions
     private const int InitialEntries = 256;
     private const int MinimumBytesPerEntry = 32;
 
+    /// <summary>Chunk size once the arena is larger (<see cref="_chunkBytes"/> by default).</summary>
+    public const int DefaultChunkBytes = 1 << 20;
+
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
 
     private readonly int _maxArenaBytes;
     private readonly Action<SipTransactionKind> _ended;
     private readonly Action<Entry> _left;
     private readonly DueRing<ulong, Entry> _entries = new(InitialEntries);
-    private byte[] _arena = new byte[InitialArenaBytes];
+    private readonly int _chunkBytes;
+
+    // The arena is _capacity bytes (a power of two) in chunks of min(_capacity, _chunkBytes): a run never crosses a
+    // chunk. Growing past one chunk moves chunk references instead of copying bytes, and a chunk is allocated when a
+    // run first lands in it. On this VM the first touch of a page costs 5-15 µs (bench/RESULTS.md, session 12): a
+    // doubled array touched twice the memory the store needed and copied the old one, and the memory of the old
+    // array went back to the hypervisor, to be faulted in again by the next growth.
+    private byte[]?[] _chunks = [new byte[InitialArenaBytes]];
+    private int _capacity = InitialArenaBytes;
 
     // Monotonic positions: arena bytes [_arenaTail, _arenaHead) are live; the physical slot is the position masked
     // by the (power of two) capacity.
@@ -44,9 +55,11 @@ internal sealed class CompletedTransactions
 
     /// <param name="ended">Told of every entry that leaves (due, evicted or cleared), with the kind of transaction it
     /// was: the transaction counts as alive until then.</param>
-    public CompletedTransactions(int maxArenaBytes, Action<SipTransactionKind>? ended = null)
+    public CompletedTransactions(int maxArenaBytes, Action<SipTransactionKind>? ended = null, int chunkBytes = DefaultChunkBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxArenaBytes, InitialArenaBytes);
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkBytes, InitialArenaBytes);
+        _chunkBytes = (int)BitOperations.RoundUpToPowerOf2((uint)chunkBytes);
         _ended = ended ?? (static _ => { });
         _left = Left;
         _maxArenaBytes = (int)Math.Min(1 << 30, BitOperations.RoundUpToPowerOf2((uint)maxArenaBytes));
@@ -76,7 +89,7 @@ internal sealed class CompletedTransactions
     public int Add(ulong key, ReadOnlySpan<byte> response, SipFlow flow, long due, bool silenced, SipTransactionKind kind = SipTransactionKind.ServerNonInvite, long keptAt = long.MinValue)
     {
         var evictedBefore = _evicted;
-        if (response.Length > _maxArenaBytes / 4)
+        if (response.Length > Math.Min(_maxArenaBytes / 4, _chunkBytes))
         {
             Interlocked.Increment(ref _evicted);
             _ended(kind);
@@ -84,7 +97,7 @@ internal sealed class CompletedTransactions
         }
 
         var start = Reserve(response.Length);
-        response.CopyTo(_arena.AsSpan(Slot(start), response.Length));
+        response.CopyTo(Run(start, response.Length));
         if (Count == _entries.Capacity && !_entries.TryGrow(_maxArenaBytes / MinimumBytesPerEntry))
         {
             RemoveOldest(evicted: true);
@@ -126,7 +139,7 @@ internal sealed class CompletedTransactions
         }
 
         ref var entry = ref _entries[sequence];
-        var bytes = _arena.AsSpan(Slot(entry.Start), entry.Length);
+        var bytes = Run(entry.Start, entry.Length);
         if (!entry.Silenced && bytes.IndexOf(branch) < 0)
         {
             return false;
@@ -153,12 +166,20 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>The arena's size now (it grows under load and shrinks after).</summary>
-    public int ArenaBytes => _arena.Length;
+    public int ArenaBytes => _capacity;
 
     /// <summary>Empties the store (the layer's shutdown); returns how many entries there were.</summary>
     public int Clear() => _entries.RemoveDue(long.MaxValue, _left);
 
-    private int Slot(long position) => (int)(position & (_arena.Length - 1));
+    private int ChunkLength => Math.Min(_capacity, _chunkBytes);
+
+    /// <summary>The bytes of a run at <paramref name="position"/> (which never crosses a chunk).</summary>
+    private Span<byte> Run(long position, int length)
+    {
+        var slot = (int)(position & (_capacity - 1));
+        var chunk = _chunks[slot / ChunkLength] ??= new byte[ChunkLength];
+        return chunk.AsSpan(slot & (ChunkLength - 1), length);
+    }
 
     /// <summary>A contiguous run of <paramref name="length"/> bytes at the head of the arena: grows the arena while it
     /// may, then evicts the oldest entries. A run never wraps: the gap to the end is skipped instead.</summary>
@@ -167,19 +188,19 @@ internal sealed class CompletedTransactions
         while (true)
         {
             var start = _arenaHead;
-            var room = _arena.Length - Slot(start);
+            var room = ChunkLength - (int)(start & (ChunkLength - 1));
             if (length > room)
             {
                 start += room;
             }
 
-            if (start + length - _arenaTail <= _arena.Length)
+            if (start + length - _arenaTail <= _capacity)
             {
                 _arenaHead = start + length;
                 return start;
             }
 
-            if (_arena.Length < _maxArenaBytes)
+            if (_capacity < _maxArenaBytes)
             {
                 GrowArena();
             }
@@ -191,17 +212,72 @@ internal sealed class CompletedTransactions
     }
 
     /// <summary>Doubles the arena. A live run keeps its position: doubling keeps it contiguous under the new mask
-    /// (the new capacity's multiples are a subset of the old one's), and the live span is shorter than the old capacity.</summary>
+    /// (the new capacity's multiples are a subset of the old one's), and the live span is shorter than the old
+    /// capacity. While the arena is one chunk the bytes are copied into a larger one; beyond, each old chunk goes
+    /// where its runs now fall (old chunk i to new chunk i or i + old count), by reference. Only a chunk that held
+    /// both the oldest and the newest runs (head wrapped into the tail's chunk) has runs bound for both places: those
+    /// of one are copied into a chunk of their own. Chunks that held nothing are kept for the new empty places.</summary>
     private void GrowArena()
     {
-        var larger = new byte[_arena.Length * 2];
+        var capacity = _capacity * 2;
+        if (capacity <= _chunkBytes)
+        {
+            var larger = new byte[capacity];
+            for (var sequence = _entries.First; sequence < _entries.First + Count; sequence++)
+            {
+                ref var entry = ref _entries[sequence];
+                Run(entry.Start, entry.Length).CopyTo(larger.AsSpan((int)(entry.Start & (capacity - 1)), entry.Length));
+            }
+
+            _chunks = [larger];
+            _capacity = capacity;
+            return;
+        }
+
+        var chunk = _chunkBytes;
+        var old = _chunks;
+        var chunks = new byte[]?[capacity / chunk];
+        var placed = new int[old.Length];
+        Array.Fill(placed, -1);
         for (var sequence = _entries.First; sequence < _entries.First + Count; sequence++)
         {
             ref var entry = ref _entries[sequence];
-            _arena.AsSpan(Slot(entry.Start), entry.Length).CopyTo(larger.AsSpan((int)(entry.Start & (larger.Length - 1)), entry.Length));
+            var from = (int)(entry.Start & (_capacity - 1)) / chunk;
+            var to = (int)(entry.Start & (capacity - 1)) / chunk;
+            if (placed[from] == to)
+            {
+                continue;
+            }
+
+            if (placed[from] < 0 && chunks[to] is null)
+            {
+                chunks[to] = old[from];
+                placed[from] = to;
+                continue;
+            }
+
+            var offset = (int)(entry.Start & (chunk - 1));
+            old[from].AsSpan(offset, entry.Length).CopyTo((chunks[to] ??= new byte[chunk]).AsSpan(offset, entry.Length));
         }
 
-        _arena = larger;
+        var empty = 0;
+        for (var i = 0; i < old.Length; i++)
+        {
+            if (placed[i] >= 0 || old[i] is not { } spare)
+            {
+                continue;
+            }
+
+            while (chunks[empty] is not null)
+            {
+                empty++;
+            }
+
+            chunks[empty] = spare;
+        }
+
+        _chunks = chunks;
+        _capacity = capacity;
     }
 
     /// <summary>Halves the arena when what it holds has fallen under an eighth of it, so that a storm's memory is
@@ -211,29 +287,33 @@ internal sealed class CompletedTransactions
     /// so they fit.</summary>
     private void ShrinkArenaIfIdle()
     {
-        if (_arena.Length <= InitialArenaBytes || BytesHeld > _arena.Length / 8)
+        if (_capacity <= InitialArenaBytes || BytesHeld > _capacity / 8)
         {
             return;
         }
 
-        var smaller = new byte[_arena.Length / 2];
-        var mask = smaller.Length - 1;
+        var capacity = _capacity / 2;
+        var chunk = Math.Min(capacity, _chunkBytes);
+        var chunks = new byte[]?[capacity / chunk];
+        var mask = capacity - 1;
         var position = _arenaTail;
         for (var sequence = _entries.First; sequence < _entries.First + Count; sequence++)
         {
             ref var entry = ref _entries[sequence];
-            var room = smaller.Length - (int)(position & mask);
+            var room = chunk - (int)(position & (chunk - 1));
             if (entry.Length > room)
             {
                 position += room;
             }
 
-            _arena.AsSpan(Slot(entry.Start), entry.Length).CopyTo(smaller.AsSpan((int)(position & mask), entry.Length));
+            var slot = (int)(position & mask);
+            Run(entry.Start, entry.Length).CopyTo((chunks[slot / chunk] ??= new byte[chunk]).AsSpan(slot & (chunk - 1), entry.Length));
             entry = entry with { Start = position };
             position += entry.Length;
         }
 
-        _arena = smaller;
+        _chunks = chunks;
+        _capacity = capacity;
         _arenaHead = position;
         _arenaTail = Count == 0 ? position : _entries[_entries.First].Start;
     }

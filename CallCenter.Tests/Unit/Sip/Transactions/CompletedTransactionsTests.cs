@@ -84,11 +84,12 @@ public sealed class CompletedTransactionsTests
         Assert.That(store.Evicted, Is.Zero);
     }
 
-    [Test]
-    public void TheArenaGrowsUpToItsBoundAndEveryEntryKeepsItsBytes()
+    [TestCase(CompletedTransactions.DefaultChunkBytes)]
+    [TestCase(Arena)]
+    public void TheArenaGrowsUpToItsBoundAndEveryEntryKeepsItsBytes(int chunkBytes)
     {
         // 64 KB to start, 256 KB at most: 2,000 responses of ~120 bytes need about 240 KB, so it doubles twice.
-        var store = new CompletedTransactions(4 * Arena);
+        var store = new CompletedTransactions(4 * Arena, chunkBytes: chunkBytes);
         for (var i = 0; i < 2_000; i++)
         {
             Assert.That(store.Add(Key(i), Response(Branch(i), 200), Flow, due: i, silenced: false), Is.Zero);
@@ -102,12 +103,13 @@ public sealed class CompletedTransactionsTests
         }
     }
 
-    [Test]
-    public void AfterAStormTheArenaShrinksAsItsEntriesExpireAndTheRestKeepTheirBytes()
+    [TestCase(CompletedTransactions.DefaultChunkBytes)]
+    [TestCase(Arena)]
+    public void AfterAStormTheArenaShrinksAsItsEntriesExpireAndTheRestKeepTheirBytes(int chunkBytes)
     {
         // A storm grows the arena to 16 times its first size; as it ends, entries expire and the arena halves
         // each time what it holds falls under an eighth, the live ones laid out again and still found intact.
-        var store = new CompletedTransactions(16 * Arena);
+        var store = new CompletedTransactions(16 * Arena, chunkBytes: chunkBytes);
         const int Storm = 8_000;
         for (var i = 0; i < Storm; i++)
         {
@@ -174,6 +176,48 @@ public sealed class CompletedTransactionsTests
         Assert.That(store.Add(Key(1), huge, Flow, due: 1, silenced: false), Is.EqualTo(1));
         Assert.That(store.Count, Is.Zero);
         Assert.That(store.Evicted, Is.EqualTo(1));
+    }
+
+    /// <summary>Entries of many sizes come and go so that the arena grows, wraps, grows again with its newest runs in
+    /// the chunk of its oldest, and shrinks, in chunks smaller than the arena: every live entry is found with its own
+    /// bytes after every step.</summary>
+    [Test]
+    public void InChunksEntriesKeepTheirBytesThroughGrowingWrappingAndShrinking()
+    {
+        var store = new CompletedTransactions(32 * Arena, chunkBytes: Arena);
+        var random = new Random(12);
+        var live = new Queue<(int Id, byte[] Bytes, long Due)>();
+        var sizes = new HashSet<int>();
+        long now = 0;
+        for (var id = 0; id < 30_000; id++)
+        {
+            // Load in waves: a slow stretch lets the arena shrink, a fast one makes it grow while it has wrapped.
+            var wave = (id / 3_000) % 2 == 0 ? 40 : 4;
+            now++;
+            var padding = new string('x', random.Next(0, 2_500));
+            var bytes = Encoding.ASCII.GetBytes(Encoding.ASCII.GetString(Response(Branch(id), 200)) + padding);
+            Assert.That(store.Add(Key(id), bytes, Flow, due: now + wave * 20, silenced: false), Is.Zero, $"entry {id}");
+            live.Enqueue((id, bytes, now + wave * 20));
+            store.RemoveDue(now);
+            while (live.Count > 0 && live.Peek().Due <= now)
+            {
+                live.Dequeue();
+            }
+
+            sizes.Add(store.ArenaBytes);
+            if (id % 97 == 0)
+            {
+                foreach (var (liveId, liveBytes, _) in live)
+                {
+                    Assert.That(store.TryFind(Key(liveId), Branch(liveId), out var found), Is.True, $"entry {liveId} after {id}");
+                    Assert.That(found.Response, Is.EqualTo(liveBytes), $"entry {liveId} after {id}");
+                }
+            }
+        }
+
+        Assert.That(store.Evicted, Is.Zero);
+        Assert.That(sizes.Max(), Is.GreaterThan(2 * Arena), "the arena grew past one chunk");
+        Assert.That(store.Count, Is.EqualTo(live.Count));
     }
 
     [Test]
