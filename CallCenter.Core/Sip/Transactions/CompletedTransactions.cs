@@ -28,7 +28,8 @@ internal sealed class CompletedTransactions
     private const int InitialEntries = 256;
     private const int MinimumBytesPerEntry = 32;
 
-    /// <summary>Chunk size once the arena is larger (<see cref="_chunkBytes"/> by default).</summary>
+    /// <summary>The size of the chunks the arena is kept in once it is larger than one (a constructor argument, so
+    /// that tests can take the chunked path with small arenas).</summary>
     public const int DefaultChunkBytes = 1 << 20;
 
     private static readonly ulong Seed = (ulong)Random.Shared.NextInt64() | 1;
@@ -41,9 +42,10 @@ internal sealed class CompletedTransactions
 
     // The arena is _capacity bytes (a power of two) in chunks of min(_capacity, _chunkBytes): a run never crosses a
     // chunk. Growing past one chunk moves chunk references instead of copying bytes, and a chunk is allocated when a
-    // run first lands in it. On this VM the first touch of a page costs 5-15 µs (bench/RESULTS.md, session 12): a
-    // doubled array touched twice the memory the store needed and copied the old one, and the memory of the old
-    // array went back to the hypervisor, to be faulted in again by the next growth.
+    // run first lands in it. A doubled array touched twice the memory the store needed and copied the old one, and
+    // the old array's memory went back to the system; where the first touch of a page is dear (a VM that returns
+    // freed memory to its host: 5-15 µs a page on the bench machine, bench/RESULTS.md session 12), that cost the
+    // growing arena a good part of a registration's CPU.
     private byte[]?[] _chunks = [new byte[InitialArenaBytes]];
     private int _capacity = InitialArenaBytes;
 
